@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// CDK entry point: reads stage and account from context or environment, builds both regions, registers nag.
+import { App, Validations } from 'aws-cdk-lib';
+import { ConfigValidationError, loadConfig } from '../lib/config';
+import { buildDrApp } from '../lib/dr-app';
+import { nagPacks } from '../lib/nag';
+
+const app = new App();
+
+function contextString(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+try {
+  const config = loadConfig({
+    stage: contextString('stage'),
+    account: contextString('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
+  });
+  buildDrApp(app, config);
+  Validations.of(app).addPlugins(...nagPacks(app));
+} catch (error) {
+  if (error instanceof ConfigValidationError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

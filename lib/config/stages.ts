@@ -1,0 +1,76 @@
+// Per-stage configuration: prod and staging differ in size, CIDRs and protection, never in shape.
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PLAN_OBJECTIVES, PLAN_SCHEDULES } from './plan';
+import type { DrConfig, EscalationContacts, InterfaceEndpointName, Stage } from './types';
+
+/**
+ * Account used when none is given, so that synth works offline. It is AWS's documentation example
+ * and cannot be deployed to: set `-c account=...` or `CDK_DEFAULT_ACCOUNT` for a real deploy.
+ */
+export const PLACEHOLDER_ACCOUNT = '123456789012';
+
+/** Endpoints for what the backup Lambdas and EKS nodes call, so that traffic to them stays off NAT. */
+const DEFAULT_INTERFACE_ENDPOINTS: readonly InterfaceEndpointName[] = [
+  'ssm',
+  'cloudwatch-monitoring',
+  'cloudwatch-logs',
+  'sts',
+  'secrets-manager',
+];
+
+/** No subscriptions by default: they hold personal contact data, so each deployment adds its own. */
+const NO_CONTACTS: EscalationContacts = { critical: [], high: [], medium: [] };
+
+type StageDefaults = Omit<DrConfig, 'account'>;
+
+const COMMON = {
+  serviceName: 'async-toolformer-orchestrator',
+  stackPrefix: 'AsyncToolformer',
+  objectives: PLAN_OBJECTIVES,
+  schedules: PLAN_SCHEDULES,
+  contacts: NO_CONTACTS,
+} as const;
+
+/** Defaults of every stage, before the account is filled in. */
+export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
+  prod: {
+    ...COMMON,
+    stage: 'prod',
+    regions: [
+      {
+        region: 'us-east-1',
+        role: 'primary',
+        availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+        cidr: '10.10.0.0/16',
+      },
+      {
+        region: 'us-west-2',
+        role: 'secondary',
+        availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+        cidr: '10.20.0.0/16',
+      },
+    ],
+    network: {
+      // One NAT gateway per AZ: an AZ failure must not take egress away from the other AZs.
+      natGateways: undefined,
+      flowLogRetention: RetentionDays.ONE_YEAR,
+      interfaceEndpoints: DEFAULT_INTERFACE_ENDPOINTS,
+    },
+    terminationProtection: true,
+  },
+  staging: {
+    ...COMMON,
+    stage: 'staging',
+    // Ranges distinct from prod too, so a restore test in staging can peer with prod if ever needed.
+    regions: [
+      { region: 'us-east-1', role: 'primary', availabilityZones: ['us-east-1a', 'us-east-1b'], cidr: '10.30.0.0/16' },
+      { region: 'us-west-2', role: 'secondary', availabilityZones: ['us-west-2a', 'us-west-2b'], cidr: '10.40.0.0/16' },
+    ],
+    network: {
+      natGateways: 1,
+      flowLogRetention: RetentionDays.ONE_MONTH,
+      interfaceEndpoints: DEFAULT_INTERFACE_ENDPOINTS,
+    },
+    terminationProtection: false,
+  },
+};

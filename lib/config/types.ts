@@ -1,0 +1,127 @@
+// Types of the typed DR configuration that every stack and construct reads.
+import type { Duration } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** The deployment stages this app knows. `prod` is the default. */
+export const STAGES = ['prod', 'staging'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Role of a region in the warm-standby pair. */
+export type RegionRole = 'primary' | 'secondary';
+
+/** The plan's priority tiers, which are also the alert severities. */
+export const SEVERITIES = ['critical', 'high', 'medium'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One region of the deployment. */
+export interface RegionConfig {
+  /** AWS region name, for example `us-east-1`. */
+  readonly region: string;
+  /** Whether this region serves traffic (`primary`) or stands by warm (`secondary`). */
+  readonly role: RegionRole;
+  /**
+   * AZ names used by the VPC. Given explicitly so that synth never looks them up.
+   * At least two, all in `region`.
+   */
+  readonly availabilityZones: readonly string[];
+  /** IPv4 CIDR of the region's VPC. Must not overlap any other region's, so they can peer. */
+  readonly cidr: string;
+}
+
+/** Interface endpoints the network tier can create, by the name used in config. */
+export const INTERFACE_ENDPOINTS = [
+  'ssm',
+  'cloudwatch-monitoring',
+  'cloudwatch-logs',
+  'sts',
+  'secrets-manager',
+  'kms',
+  'ecr-api',
+  'ecr-dkr',
+  'elasticache',
+  'rds',
+  'backup',
+  'sns',
+  'sqs',
+  'events',
+] as const;
+export type InterfaceEndpointName = (typeof INTERFACE_ENDPOINTS)[number];
+
+/** Network tier settings shared by the regions of one stage. */
+export interface NetworkConfig {
+  /**
+   * NAT gateways per region. Prod runs one per AZ, so an AZ failure never cuts egress.
+   * @default - one per AZ
+   */
+  readonly natGateways?: number;
+  /** How long VPC flow logs are kept. */
+  readonly flowLogRetention: RetentionDays;
+  /** Interface endpoints to create in every region; empty switches them all off. */
+  readonly interfaceEndpoints: readonly InterfaceEndpointName[];
+}
+
+/** One row of the plan's RTO/RPO table. */
+export interface RecoveryObjective {
+  /** Stable id of the component, used by tags and the readiness model. */
+  readonly component: string;
+  /** The component's name as the plan writes it. */
+  readonly name: string;
+  /** Recovery time objective: the longest tolerable outage. */
+  readonly rto: Duration;
+  /** Recovery point objective: the most data, in time, that may be lost. */
+  readonly rpo: Duration;
+  /** The plan's priority, which is also the severity of its alerts. */
+  readonly priority: Severity;
+}
+
+/** A scheduled job from the plan's backup strategy, in UTC. */
+export interface ScheduleConfig {
+  /** Stable id, used for construct ids and names. */
+  readonly id: string;
+  /**
+   * EventBridge cron expression, always evaluated in UTC, for example `cron(0 2 * * ? *)`.
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#cron-based
+   */
+  readonly cron: string;
+  /** What the job does, in one line. */
+  readonly purpose: string;
+  /** The plan section or line the schedule comes from. */
+  readonly planReference: string;
+}
+
+/** Protocols of SNS subscriptions that escalation contacts can use. */
+export type SubscriptionProtocol = 'email' | 'sms' | 'https';
+
+/** One SNS subscription of an escalation contact. */
+export interface ContactSubscription {
+  readonly protocol: SubscriptionProtocol;
+  /** An email address, an E.164 phone number, or an https URL (for example a PagerDuty endpoint). */
+  readonly endpoint: string;
+}
+
+/** SNS subscriptions per alert severity. */
+export type EscalationContacts = Readonly<Record<Severity, readonly ContactSubscription[]>>;
+
+/** The whole configuration of one stage. */
+export interface DrConfig {
+  /** Service name as the plan writes it. */
+  readonly serviceName: string;
+  /** Short prefix of stack names, for example `AsyncToolformer`. */
+  readonly stackPrefix: string;
+  readonly stage: Stage;
+  /** 12-digit AWS account id. */
+  readonly account: string;
+  /** Exactly one primary and one secondary region. */
+  readonly regions: readonly RegionConfig[];
+  readonly network: NetworkConfig;
+  /** The plan's RTO/RPO table. */
+  readonly objectives: readonly RecoveryObjective[];
+  /** The plan's backup and validation schedules. */
+  readonly schedules: readonly ScheduleConfig[];
+  readonly contacts: EscalationContacts;
+  /**
+   * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
+   * On in prod for every stack: losing the network or alerting of prod is a disaster too.
+   */
+  readonly terminationProtection: boolean;
+}

@@ -1,0 +1,74 @@
+// SNS topics by severity (the plan's priorities), encrypted with our key, with subscriptions from config.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SEVERITIES, type ContactSubscription, type EscalationContacts, type Severity } from '../config';
+import { EncryptionKey } from './encryption-key';
+
+/** Props of {@link AlertTopics}. */
+export interface AlertTopicsProps {
+  /** Prefix of the topic names, for example `async-toolformer-prod`. */
+  readonly namePrefix: string;
+  /** Subscriptions per severity. */
+  readonly contacts: EscalationContacts;
+}
+
+/** Services that publish alerts to these topics and so must be able to use the topic key. */
+const PUBLISHING_SERVICES = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'];
+
+function subscriptionFor(contact: ContactSubscription): sns.ITopicSubscription {
+  switch (contact.protocol) {
+    case 'email':
+      return new subscriptions.EmailSubscription(contact.endpoint);
+    case 'sms':
+      return new subscriptions.SmsSubscription(contact.endpoint);
+    case 'https':
+      return new subscriptions.UrlSubscription(contact.endpoint, { protocol: sns.SubscriptionProtocol.HTTPS });
+  }
+}
+
+/**
+ * One topic per severity. Every alarm of the app publishes to one of these, so paging follows the
+ * plan's escalation: critical pages the on-call engineer at once, high and medium less urgently.
+ */
+export class AlertTopics extends Construct {
+  public readonly key: kms.IKey;
+  private readonly topics: Record<Severity, sns.Topic>;
+
+  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const key = new EncryptionKey(this, 'Key', { purpose: `alert topics in ${stack.region}` }).key;
+    // Alarms and EventBridge rules publish into encrypted topics only if they may use the key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: PUBLISHING_SERVICES.map((service) => new iam.ServicePrincipal(service)),
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.key = key;
+
+    const topics = {} as Record<Severity, sns.Topic>;
+    for (const severity of SEVERITIES) {
+      const topic = new sns.Topic(this, severity, {
+        topicName: `${props.namePrefix}-alerts-${severity}`,
+        displayName: `${props.namePrefix} ${severity} alerts`,
+        masterKey: key,
+        enforceSSL: true,
+      });
+      for (const contact of props.contacts[severity]) topic.addSubscription(subscriptionFor(contact));
+      topics[severity] = topic;
+    }
+    this.topics = topics;
+  }
+
+  /** The topic that alarms of `severity` publish to. */
+  public topic(severity: Severity): sns.ITopic {
+    return this.topics[severity];
+  }
+}

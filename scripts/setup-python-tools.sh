@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the pinned Python test tools (requirements-dev.txt) into .venv; a no-op when they are current.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+requirements="$root/requirements-dev.txt"
+stamp="$venv/.requirements.sha256"
+python="${PYTHON:-python3}"
+
+fail() {
+  echo "setup-python-tools: $*" >&2
+  exit 1
+}
+
+command -v "$python" >/dev/null 2>&1 ||
+  fail "'$python' not found. Install Python 3.10 or newer (or set PYTHON=/path/to/python3); cfn-lint runs in it."
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' ||
+  fail "$("$python" --version 2>&1) is too old; cfn-lint needs Python 3.10 or newer."
+
+wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+  exit 0
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv" ||
+    fail "could not create $venv. On Debian or Ubuntu install python3-venv; elsewhere check that '$python -m venv' works."
+fi
+"$venv/bin/python" -m pip --version >/dev/null 2>&1 ||
+  fail "pip is missing from $venv. Install pip for $python (python3-pip), delete .venv and run again."
+
+echo "setup-python-tools: installing $(grep -cv '^\s*#' "$requirements") pinned tool(s) into .venv" >&2
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$requirements" ||
+  fail "pip could not install $requirements; see the pip output above."
+echo "$wanted" >"$stamp"
