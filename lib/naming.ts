@@ -1,12 +1,20 @@
 // Stack names and tags: stage and region appear in names, never inside construct ids.
 import type { DrConfig, RegionConfig } from './config';
 
-/** Short region code used in stack names: us-east-1 -> use1, us-west-2 -> usw2. */
+/** Compass words of region names and their letters in AWS's short region codes. */
+const COMPASS: Readonly<Record<string, string>> = {
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+};
+
+/** Short region code used in stack names: us-east-1 -> use1, ap-southeast-1 -> apse1. */
 export function regionCode(region: string): string {
   const parts = region.split('-');
   const first = parts[0] ?? '';
   const last = parts[parts.length - 1] ?? '';
-  const middle = parts.slice(1, -1).map((part) => part.charAt(0));
+  const middle = parts.slice(1, -1).map((part) => COMPASS[part] ?? part.charAt(0));
   return [first, ...middle, last].join('');
 }
 

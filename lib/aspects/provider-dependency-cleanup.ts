@@ -14,7 +14,7 @@ export class ProviderDependencyCleanup implements IAspect {
     const role = node.node.tryFindChild('Role');
     const handler = node.node.tryFindChild('Handler');
     if (role && handler && CfnResource.isCfnResource(role) && CfnResource.isCfnResource(handler)) {
-      handler.removeDependency(role);
+      handler.removeResourceDependency(role);
     }
   }
 }

@@ -1,0 +1,227 @@
+// Config validation: the default stages pass, and each rule rejects bad input naming field, value and fix.
+import { Duration } from 'aws-cdk-lib';
+import {
+  ConfigValidationError,
+  PLACEHOLDER_ACCOUNT,
+  STAGES,
+  configProblems,
+  loadConfig,
+  validateConfig,
+  type DrConfig,
+  type RegionConfig,
+} from '../../lib/config';
+import { cronError } from '../../lib/config/cron';
+
+const base = loadConfig({ stage: 'prod' });
+const [primary, secondary] = base.regions as [RegionConfig, RegionConfig];
+
+function withRegions(...regions: RegionConfig[]): DrConfig {
+  return { ...base, regions };
+}
+
+/** The problems of `config`, asserting there is at least one on `field`. */
+function expectProblem(config: DrConfig, field: string | RegExp): void {
+  const problems = configProblems(config);
+  const fields = problems.map((problem) => problem.field);
+  expect(fields).toEqual(expect.arrayContaining([typeof field === 'string' ? field : expect.stringMatching(field)]));
+  expect(() => validateConfig(config)).toThrow(ConfigValidationError);
+}
+
+describe('default configuration', () => {
+  test.each(STAGES)('%s passes validation', (stage) => {
+    expect(configProblems(loadConfig({ stage }))).toEqual([]);
+  });
+
+  test('defaults to prod with the placeholder account', () => {
+    const config = loadConfig();
+    expect(config.stage).toBe('prod');
+    expect(config.account).toBe(PLACEHOLDER_ACCOUNT);
+  });
+
+  test('takes the account it is given', () => {
+    expect(loadConfig({ stage: 'staging', account: '210987654321' }).account).toBe('210987654321');
+  });
+
+  test('holds the plan RTO/RPO table', () => {
+    const table = base.objectives.map((o) => [o.component, o.rto.toMinutes(), o.rpo.toMinutes(), o.priority]);
+    expect(table).toEqual([
+      ['core-api', 15, 5, 'critical'],
+      ['rate-limiting', 10, 1, 'critical'],
+      ['monitoring', 30, 15, 'high'],
+      ['docs-site', 120, 60, 'medium'],
+    ]);
+  });
+
+  test("holds the plan's two backup crons exactly, in UTC", () => {
+    const crons = Object.fromEntries(base.schedules.map((s) => [s.id, s.cron]));
+    expect(crons['daily-backup']).toBe('cron(0 2 * * ? *)');
+    expect(crons['weekly-full-backup']).toBe('cron(0 1 ? * SUN *)');
+    expect(Object.keys(crons)).toEqual(
+      expect.arrayContaining(['daily-integrity-check', 'weekly-restore-test', 'monthly-cross-region-verification']),
+    );
+  });
+
+  test('has no escalation subscriptions by default', () => {
+    expect(base.contacts).toEqual({ critical: [], high: [], medium: [] });
+  });
+
+  test('prod and staging CIDRs are all disjoint', () => {
+    const all = STAGES.flatMap((stage) => loadConfig({ stage }).regions);
+    expect(configProblems({ ...base, regions: all }).filter((p) => p.fix.includes('overlaps'))).toEqual([]);
+  });
+});
+
+describe('validation rules', () => {
+  test('fails when two regions have overlapping CIDRs', () => {
+    expectProblem(withRegions(primary, { ...secondary, cidr: '10.10.128.0/17' }), 'regions[1].cidr');
+  });
+
+  test('fails when a CIDR is malformed', () => {
+    expectProblem(withRegions({ ...primary, cidr: '10.10.0.0' }, secondary), 'regions[0].cidr');
+  });
+
+  test('fails when a CIDR has host bits set', () => {
+    expectProblem(withRegions({ ...primary, cidr: '10.10.0.1/16' }, secondary), 'regions[0].cidr');
+  });
+
+  test('fails when a CIDR is wider than /16', () => {
+    expectProblem(withRegions({ ...primary, cidr: '10.0.0.0/8' }, secondary), 'regions[0].cidr');
+  });
+
+  test('fails when a region is given twice', () => {
+    expectProblem(withRegions(primary, { ...primary, cidr: '10.20.0.0/16' }), 'regions[1].region');
+  });
+
+  test('fails when both roles are in one region', () => {
+    expectProblem(withRegions(primary, { ...primary, role: 'secondary', cidr: '10.20.0.0/16' }), 'regions[1].region');
+  });
+
+  test('fails when there is no secondary region', () => {
+    expectProblem(withRegions(primary, { ...secondary, role: 'primary' }), 'regions[].role');
+  });
+
+  test('fails when a region has fewer than 2 AZs', () => {
+    expectProblem(
+      withRegions({ ...primary, availabilityZones: ['us-east-1a'] }, secondary),
+      'regions[0].availabilityZones',
+    );
+  });
+
+  test('fails when an AZ does not belong to its region', () => {
+    expectProblem(
+      withRegions(primary, { ...secondary, availabilityZones: ['us-west-2a', 'us-east-1b'] }),
+      'regions[1].availabilityZones[1]',
+    );
+  });
+
+  test('fails when an AZ is listed twice', () => {
+    expectProblem(
+      withRegions({ ...primary, availabilityZones: ['us-east-1a', 'us-east-1a'] }, secondary),
+      'regions[0].availabilityZones',
+    );
+  });
+
+  test('fails when a region name is malformed', () => {
+    expectProblem(
+      withRegions({ ...primary, region: 'useast1', availabilityZones: ['useast1a', 'useast1b'] }, secondary),
+      'regions[0].region',
+    );
+  });
+
+  test.each(['1234', 'abcdefghijkl', '1234567890123', ''])('fails when the account id is malformed (%p)', (account) => {
+    expectProblem({ ...base, account }, 'account');
+  });
+
+  test.each(['rto', 'rpo'] as const)('fails when an %s is missing', (key) => {
+    const objectives = base.objectives.map((o, i) => (i === 0 ? { ...o, [key]: undefined } : o));
+    expectProblem({ ...base, objectives } as unknown as DrConfig, `objectives[0].${key}`);
+  });
+
+  test.each(['rto', 'rpo'] as const)('fails when an %s is not positive', (key) => {
+    const objectives = base.objectives.map((o, i) => (i === 1 ? { ...o, [key]: Duration.seconds(0) } : o));
+    expectProblem({ ...base, objectives }, `objectives[1].${key}`);
+  });
+
+  test('fails when a component is listed twice', () => {
+    expectProblem({ ...base, objectives: [...base.objectives, base.objectives[0]!] }, 'objectives[4].component');
+  });
+
+  test('fails when the objectives table is empty', () => {
+    expectProblem({ ...base, objectives: [] }, 'objectives');
+  });
+
+  test('fails when the stage is unknown', () => {
+    expectProblem({ ...base, stage: 'dev' } as unknown as DrConfig, 'stage');
+    expect(() => loadConfig({ stage: 'dev' })).toThrow(/stage = "dev": unknown stage; use one of prod, staging/);
+  });
+
+  test.each([
+    'rate(1 day)',
+    'cron(0 2 * * *)',
+    'cron(0 2 * * * *)',
+    'cron(0 2 ? * ? *)',
+    'cron(61 2 * * ? *)',
+    'cron(0 24 * * ? *)',
+    'cron(0 2 32 * ? *)',
+    'cron(0 1 ? * SUNDAY *)',
+    'cron(0 1 ? * 8 *)',
+    'cron(0 1 ? 13 MON *)',
+    'cron(0/0 * * * ? *)',
+    'cron(0 1 ? * MON 1800)',
+  ])('fails when a cron is invalid (%s)', (cron) => {
+    const schedules = base.schedules.map((s, i) => (i === 2 ? { ...s, cron } : s));
+    expectProblem({ ...base, schedules }, 'schedules[2].cron');
+  });
+
+  test('fails when a schedule id is given twice', () => {
+    expectProblem({ ...base, schedules: [...base.schedules, base.schedules[0]!] }, /^schedules\[\d+\]\.id$/);
+  });
+
+  test.each([
+    ['email', 'not-an-email'],
+    ['sms', '555-0123'],
+    ['https', 'http://events.pagerduty.example/hook'],
+  ] as const)('fails when a %s contact endpoint is malformed (%s)', (protocol, endpoint) => {
+    expectProblem(
+      { ...base, contacts: { ...base.contacts, high: [{ protocol, endpoint }] } },
+      'contacts.high[0].endpoint',
+    );
+  });
+
+  test.each([0, 4, 1.5])('fails when natGateways is out of range (%p)', (natGateways) => {
+    expectProblem({ ...base, network: { ...base.network, natGateways } }, 'network.natGateways');
+  });
+
+  test('fails when an interface endpoint is unknown', () => {
+    const interfaceEndpoints = ['ssm', 'dynamodb'] as unknown as DrConfig['network']['interfaceEndpoints'];
+    expectProblem({ ...base, network: { ...base.network, interfaceEndpoints } }, 'network.interfaceEndpoints[1]');
+  });
+
+  test('the error names the field, the value and the fix, and lists every problem', () => {
+    const config = { ...withRegions(primary, { ...secondary, cidr: '10.10.0.0/16' }), account: 'x' };
+    expect(() => validateConfig(config)).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /2 problems[\s\S]*account = "x": must be a 12-digit AWS account id; set -c account=[\s\S]*regions\[1\]\.cidr = "10\.10\.0\.0\/16": overlaps regions\[0\]\.cidr/,
+        ),
+      }),
+    );
+  });
+});
+
+describe('cron grammar', () => {
+  test.each([
+    'cron(0 2 * * ? *)',
+    'cron(0 1 ? * SUN *)',
+    'cron(0/15 * * * ? *)',
+    'cron(0 8 ? * MON-FRI *)',
+    'cron(0 10 ? * MON#1 *)',
+    'cron(0 10 ? * 2#2 *)',
+    'cron(0 0 L * ? *)',
+    'cron(0 0 15W * ? *)',
+    'cron(0 0 ? * 6L *)',
+    'cron(5,35 14 * JAN-MAR ? 2026-2030)',
+  ])('accepts %s', (cron) => {
+    expect(cronError(cron)).toBeUndefined();
+  });
+});

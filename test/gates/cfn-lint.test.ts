@@ -1,0 +1,85 @@
+// Runs the real CLI synth of each stage offline, as a user would, then cfn-lint over every template.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { STAGES } from '../../lib/config';
+
+const root = resolve(__dirname, '../..');
+const cfnLint = join(root, '.venv', 'bin', 'cfn-lint');
+const cdk = join(root, 'node_modules', '.bin', 'cdk');
+
+/** The environment of a machine with no AWS credentials at all. */
+function offlineEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+  for (const key of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'CDK_DEFAULT_ACCOUNT',
+  ]) {
+    delete env[key];
+  }
+  return env;
+}
+
+/** Runs cfn-lint on `files`; a missing cfn-lint is a failure, never a pass. */
+function runCfnLint(files: string[]): { status: number | null; output: string } {
+  if (!existsSync(cfnLint)) {
+    throw new Error(
+      `cfn-lint is not installed at ${cfnLint}: run "npm run setup:python". This check cannot pass without it.`,
+    );
+  }
+  const result = spawnSync(cfnLint, ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+const workdirs: string[] = [];
+afterAll(() => workdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe.each(STAGES)('%s', (stage) => {
+  let outdir: string;
+  let templates: string[];
+
+  beforeAll(() => {
+    const work = mkdtempSync(join(tmpdir(), `dr-synth-${stage}-`));
+    workdirs.push(work);
+    outdir = join(work, 'cdk.out');
+    const result = spawnSync(cdk, ['synth', '--quiet', '-c', `stage=${stage}`, '-o', outdir], {
+      cwd: root,
+      env: offlineEnv(join(work, 'home')),
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`cdk synth -c stage=${stage} failed:\n${result.stderr}`);
+    templates = readdirSync(outdir)
+      .filter((file) => file.endsWith('.template.json'))
+      .map((file) => join(outdir, file));
+  });
+
+  test('the CLI synthesizes both regions offline, with stage and region in every stack name', () => {
+    const names = templates.map((file) => file.slice(outdir.length + 1, -'.template.json'.length)).sort();
+    expect(names).toEqual(
+      ['use1-Alerting', 'use1-Network', 'usw2-Alerting', 'usw2-Network'].map(
+        (suffix) => `AsyncToolformer-${stage}-${suffix}`,
+      ),
+    );
+    expect(existsSync(join(root, 'cdk.context.json'))).toBe(false);
+  });
+
+  test('cfn-lint reports nothing on any template', () => {
+    expect(runCfnLint(templates)).toEqual({ status: 0, output: '' });
+  });
+});
+
+test('the gate can fail: cfn-lint reports a template with an invalid property', () => {
+  const work = mkdtempSync(join(tmpdir(), 'dr-cfn-lint-'));
+  workdirs.push(work);
+  const bad = join(work, 'bad.template.json');
+  const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicNmae: 'typo' } } } };
+  writeFileSync(bad, JSON.stringify(template));
+  const result = runCfnLint([bad]);
+  expect(result.status).not.toBe(0);
+  expect(result.output).toMatch(/E3002/);
+});

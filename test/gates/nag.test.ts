@@ -1,0 +1,61 @@
+// cdk-nag gate: AwsSolutions and NIST 800-53 rev 5 report nothing unacknowledged, and every acknowledgement says why.
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { IConstruct } from 'constructs';
+import { STAGES } from '../../lib/config';
+import { nagPacks } from '../../lib/nag';
+import { synthStage } from '../helpers/synth';
+
+/** Every violation of every pack under `scope`, as `rule at path` lines for a readable failure. */
+function unacknowledged(scope: IConstruct): string[] {
+  return nagPacks(scope).flatMap((pack) =>
+    pack
+      .validateScope(scope)
+      .violations.flatMap((violation) =>
+        violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+      ),
+  );
+}
+
+/** Every acknowledgement recorded under `scope`, with the path it sits on. */
+function acknowledgements(scope: IConstruct): { path: string; id: string; reason: string }[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
+}
+
+describe.each(STAGES)('%s', (stage) => {
+  test('every stack of both regions has zero unacknowledged nag findings', () => {
+    expect(unacknowledged(synthStage(stage).app)).toEqual([]);
+  });
+
+  test('every acknowledgement sits on a resource below a stack, with a specific reason', () => {
+    const acks = acknowledgements(synthStage(stage).app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.path.split('/').length).toBeGreaterThan(2);
+      expect(ack.reason.length).toBeGreaterThanOrEqual(60);
+      expect(ack.reason).not.toMatch(/^(todo|tbd|n\/a|ok|fine|later|suppressed)\b/i);
+    }
+  });
+});
+
+test('the gate can fail: a topic without KMS or a TLS-only policy is reported by both packs', () => {
+  const app = new App();
+  new sns.Topic(new Stack(app, 'Negative'), 'Plain');
+  const findings = unacknowledged(app);
+  expect(findings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^AwsSolutions-SNS3 at Negative\/Plain/),
+      expect.stringMatching(/^NIST\.800\.53\.R5-SNSEncryptedKMS at Negative\/Plain/),
+    ]),
+  );
+});

@@ -1,0 +1,78 @@
+// Alerting: one encrypted topic per severity in each region, subscriptions from config.
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SEVERITIES, STAGES, loadConfig } from '../../lib/config';
+import { AlertingStack } from '../../lib/stacks/alerting-stack';
+import { synthStage } from '../helpers/synth';
+
+describe.each(STAGES)('%s alerting', (stage) => {
+  test.each(['primary', 'secondary'] as const)('%s region has an encrypted, TLS-only topic per severity', (role) => {
+    const synthesized = synthStage(stage);
+    const template = synthesized.template(synthesized.stacks[role].alerting.stackName);
+    for (const severity of SEVERITIES) {
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: `async-toolformer-${stage}-alerts-${severity}`,
+        KmsMasterKeyId: Match.anyValue(),
+      });
+    }
+    template.resourceCountIs('AWS::SNS::Topic', SEVERITIES.length);
+    template.resourcePropertiesCountIs(
+      'AWS::SNS::TopicPolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      SEVERITIES.length,
+    );
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('the topic key rotates, is retained, and lets only alarm and event services of this account use it', () => {
+    const synthesized = synthStage(stage);
+    const template = synthesized.template(synthesized.stacks.primary.alerting.stackName);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: { StringEquals: { 'aws:SourceAccount': synthesized.config.account } },
+            }),
+          ]),
+        },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+test('subscriptions come from the escalation contacts in config', () => {
+  const base = loadConfig({ stage: 'staging' });
+  const config = {
+    ...base,
+    contacts: {
+      critical: [
+        { protocol: 'https', endpoint: 'https://events.pagerduty.example/integration/abc' },
+        { protocol: 'sms', endpoint: '+15550123000' },
+      ],
+      high: [{ protocol: 'email', endpoint: 'eng-manager@async-toolformer.example' }],
+      medium: [],
+    },
+  } as const;
+  const template = Template.fromStack(new AlertingStack(new App(), { config, regionConfig: config.regions[0] }));
+  template.resourceCountIs('AWS::SNS::Subscription', 3);
+  template.hasResourceProperties('AWS::SNS::Subscription', {
+    Protocol: 'https',
+    Endpoint: 'https://events.pagerduty.example/integration/abc',
+  });
+  template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15550123000' });
+  template.hasResourceProperties('AWS::SNS::Subscription', {
+    Protocol: 'email',
+    Endpoint: 'eng-manager@async-toolformer.example',
+  });
+});
