@@ -30,3 +30,12 @@ export const TAG_KEYS = {
   regionRole: 'region-role',
   priority: 'dr-priority',
 } as const;
+
+/**
+ * Fixed name of an SSM parameter that hands a value to another stack, region, Lambda or runbook,
+ * for example `/async-toolformer/prod/data/global-cluster-id`. Fixed names need no cross-stack
+ * export, so a stack can be updated without unpicking references first.
+ */
+export function parameterName(config: DrConfig, ...path: string[]): string {
+  return ['', 'async-toolformer', config.stage, ...path].join('/');
+}

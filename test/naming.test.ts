@@ -1,6 +1,6 @@
 // Stack names carry service, stage and region code.
 import { loadConfig } from '../lib/config';
-import { regionCode, stackName } from '../lib/naming';
+import { parameterName, regionCode, stackName } from '../lib/naming';
 
 test.each([
   ['us-east-1', 'use1'],
@@ -14,4 +14,10 @@ test.each([
 test('stack names follow Prefix-stage-region-Purpose', () => {
   const config = loadConfig({ stage: 'staging' });
   expect(stackName(config, config.regions[1]!, 'Network')).toBe('AsyncToolformer-staging-usw2-Network');
+});
+
+test('handover parameters have fixed names per stage', () => {
+  expect(parameterName(loadConfig({ stage: 'prod' }), 'data', 'global-cluster-id')).toBe(
+    '/async-toolformer/prod/data/global-cluster-id',
+  );
 });

@@ -56,6 +56,13 @@ export class RegionalNetwork extends Construct {
   public readonly flowLogGroup: logs.LogGroup;
   /** Interface endpoints by config name, for later tiers that need their security groups. */
   public readonly interfaceEndpoints: ReadonlyMap<InterfaceEndpointName, ec2.InterfaceVpcEndpoint>;
+  /**
+   * Security group of the orchestrator workload (EKS pods and nodes). The data and cache tiers admit
+   * only this group and {@link automationSecurityGroup}, never a CIDR; the compute tier attaches it.
+   */
+  public readonly orchestratorSecurityGroup: ec2.SecurityGroup;
+  /** Security group of the DR automation Lambdas that talk to data-tier endpoints. */
+  public readonly automationSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: RegionalNetworkProps) {
     super(scope, id);
@@ -157,5 +164,16 @@ export class RegionalNetwork extends Construct {
       );
     }
     this.interfaceEndpoints = endpoints;
+
+    this.orchestratorSecurityGroup = new ec2.SecurityGroup(this, 'OrchestratorSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Orchestrator workload; the data and cache tiers admit this group',
+      allowAllOutbound: true,
+    });
+    this.automationSecurityGroup = new ec2.SecurityGroup(this, 'AutomationSecurityGroup', {
+      vpc: this.vpc,
+      description: 'DR automation Lambdas; the data and cache tiers admit this group',
+      allowAllOutbound: true,
+    });
   }
 }

@@ -102,6 +102,19 @@ describe.each(cases)('%s %s network', (stage, role) => {
     });
   });
 
+  test('workload security groups for later tiers exist and admit nothing themselves', () => {
+    const { template } = setup(stage, role);
+    for (const description of [/^Orchestrator workload/, /^DR automation Lambdas/]) {
+      const groups = Object.values(
+        template.findResources('AWS::EC2::SecurityGroup', {
+          Properties: { GroupDescription: Match.stringLikeRegexp(description.source) },
+        }),
+      );
+      expect(groups).toHaveLength(1);
+      expect(groups[0]!.Properties.SecurityGroupIngress).toBeUndefined();
+    }
+  });
+
   test('the default security group is stripped of its rules', () => {
     const { template } = setup(stage, role);
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
