@@ -1,13 +1,17 @@
 // Composes the stacks of one stage across both regions; bin/ and the tests both build the app through it.
 import type { Construct } from 'constructs';
-import type { DrConfig, RegionRole } from './config';
+import type { DrConfig, RegionConfig, RegionRole } from './config';
 import { AlertingStack } from './stacks/alerting-stack';
+import { DataStack } from './stacks/data-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { ProtectionStack } from './stacks/protection-stack';
 
 /** The stacks of one region. */
 export interface RegionalStacks {
   readonly network: NetworkStack;
   readonly alerting: AlertingStack;
+  readonly protection: ProtectionStack;
+  readonly data: DataStack;
 }
 
 /** Every stack of one stage, by region role. */
@@ -15,15 +19,32 @@ export type DrStacks = Readonly<Record<RegionRole, RegionalStacks>>;
 
 /** Creates every stack of `config.stage` in both regions under `scope` (an App or Stage). */
 export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
-  const stacks: Partial<Record<RegionRole, RegionalStacks>> = {};
-  for (const regionConfig of config.regions) {
-    stacks[regionConfig.role] = {
+  const regions = {} as Record<RegionRole, RegionConfig>;
+  for (const region of config.regions) regions[region.role] = region;
+  // validateConfig guarantees one region per role; this only guards direct callers.
+  if (!regions.primary || !regions.secondary) throw new Error('config must have one primary and one secondary region');
+
+  const foundation = (regionConfig: RegionConfig) => {
+    const alerting = new AlertingStack(scope, { config, regionConfig });
+    return {
       network: new NetworkStack(scope, { config, regionConfig }),
-      alerting: new AlertingStack(scope, { config, regionConfig }),
+      alerting,
+      protection: new ProtectionStack(scope, { config, regionConfig, alerting }),
     };
-  }
-  const { primary, secondary } = stacks;
-  // validateConfig guarantees one region per role; this only narrows the type.
-  if (!primary || !secondary) throw new Error('config must have one primary and one secondary region');
-  return { primary, secondary };
+  };
+  const base = { primary: foundation(regions.primary), secondary: foundation(regions.secondary) };
+  const data = (role: RegionRole, peer: RegionRole) =>
+    new DataStack(scope, { config, regionConfig: regions[role], ...base[role], peerRegion: regions[peer] });
+  const primaryData = data('primary', 'secondary');
+  const secondaryData = data('secondary', 'primary');
+
+  // Cross-region order, which references cannot express: the primary's secret replica needs the
+  // secondary's secrets key, and the secondary cluster joins the global cluster the primary creates.
+  primaryData.addStackDependency(base.secondary.protection, 'secret replica key and backup copy vault');
+  secondaryData.addStackDependency(primaryData, 'joins the global cluster created by the primary');
+
+  return {
+    primary: { ...base.primary, data: primaryData },
+    secondary: { ...base.secondary, data: secondaryData },
+  };
 }

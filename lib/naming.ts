@@ -39,3 +39,23 @@ export const TAG_KEYS = {
 export function parameterName(config: DrConfig, ...path: string[]): string {
   return ['', 'async-toolformer', config.stage, ...path].join('/');
 }
+
+/** Alias (without `alias/`) of a data-tier key; the same in both regions, so either can name the other's. */
+export function dataKeyAlias(config: DrConfig, purpose: 'database' | 'secrets' | 'backup'): string {
+  return `async-toolformer/${config.stage}/${purpose}`;
+}
+
+/** Fixed name of the AWS Backup vault of a region, so the other region can copy into it. */
+export function vaultName(config: DrConfig, region: RegionConfig): string {
+  return `async-toolformer-${config.stage}-${regionCode(region.region)}`;
+}
+
+/** Fixed identifier of the Aurora cluster of a region; the plan's runbooks name clusters this way. */
+export function clusterIdentifier(config: DrConfig, region: RegionConfig): string {
+  return `async-toolformer-${config.stage}-${regionCode(region.region)}`;
+}
+
+/** Fixed identifier of the Aurora global cluster of a stage. */
+export function globalClusterIdentifier(config: DrConfig): string {
+  return `async-toolformer-${config.stage}-global`;
+}

@@ -30,3 +30,18 @@ export function loadConfig(input: ConfigInput = {}): DrConfig {
   }
   return validateConfig({ ...STAGE_DEFAULTS[stage], account: input.account ?? PLACEHOLDER_ACCOUNT });
 }
+
+/** The schedule `id` of `config`; throws naming the id when the config lacks it. */
+export function scheduleById(config: DrConfig, id: string): DrConfig['schedules'][number] {
+  const schedule = config.schedules.find((candidate) => candidate.id === id);
+  if (!schedule) {
+    throw new ConfigValidationError([
+      {
+        field: 'schedules',
+        value: config.schedules.map((s) => s.id),
+        fix: `add the schedule "${id}"; the backup plan runs on it`,
+      },
+    ]);
+  }
+  return schedule;
+}

@@ -1,7 +1,8 @@
 // Per-stage configuration: prod and staging differ in size, CIDRs and protection, never in shape.
+import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PLAN_OBJECTIVES, PLAN_SCHEDULES } from './plan';
-import type { DrConfig, EscalationContacts, InterfaceEndpointName, Stage } from './types';
+import type { DataConfig, DrConfig, EscalationContacts, InterfaceEndpointName, Stage } from './types';
 
 /**
  * Account used when none is given, so that synth works offline. It is AWS's documentation example
@@ -22,6 +23,38 @@ const DEFAULT_INTERFACE_ENDPOINTS: readonly InterfaceEndpointName[] = [
 const NO_CONTACTS: EscalationContacts = { critical: [], high: [], medium: [] };
 
 type StageDefaults = Omit<DrConfig, 'account'>;
+
+/** Data tier settings both stages share; each stage overrides size and protection. */
+const DATA_COMMON = {
+  instanceType: 'r7g.large',
+  // Ends at 01:00, before the Sunday 01:00 full backup and the daily 02:00 backup.
+  preferredBackupWindow: '00:00-01:00',
+  preferredMaintenanceWindow: 'tue:03:00-tue:03:30',
+  // A fifth of the Core API's 5-minute RPO: the alarm fires long before the objective is at risk.
+  globalLagAlarmThreshold: Duration.minutes(1),
+  dailyBackupRetention: Duration.days(35),
+  weeklyBackupRetention: Duration.days(90),
+  secretRotation: Duration.days(30),
+} as const;
+
+const PROD_DATA: DataConfig = {
+  ...DATA_COMMON,
+  primaryReaders: 1,
+  secondaryReaders: 1,
+  backupRetention: Duration.days(35),
+  // Governance, not compliance: a compliance lock is irreversible after its cooling-off period,
+  // so it waits until retention periods have settled in production; see README, Data tier.
+  vaultLock: { mode: 'governance', minRetention: Duration.days(7), maxRetention: Duration.days(365) },
+};
+
+const STAGING_DATA: DataConfig = {
+  ...DATA_COMMON,
+  primaryReaders: 0,
+  // Headless secondary: staging tests restores, not promotion speed.
+  secondaryReaders: 0,
+  backupRetention: Duration.days(7),
+  vaultLock: { mode: 'none', minRetention: Duration.days(1), maxRetention: Duration.days(365) },
+};
 
 const COMMON = {
   serviceName: 'async-toolformer-orchestrator',
@@ -56,6 +89,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
       flowLogRetention: RetentionDays.ONE_YEAR,
       interfaceEndpoints: DEFAULT_INTERFACE_ENDPOINTS,
     },
+    data: PROD_DATA,
     terminationProtection: true,
   },
   staging: {
@@ -71,6 +105,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
       flowLogRetention: RetentionDays.ONE_MONTH,
       interfaceEndpoints: DEFAULT_INTERFACE_ENDPOINTS,
     },
+    data: STAGING_DATA,
     terminationProtection: false,
   },
 };

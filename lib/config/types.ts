@@ -102,6 +102,53 @@ export interface ContactSubscription {
 /** SNS subscriptions per alert severity. */
 export type EscalationContacts = Readonly<Record<Severity, readonly ContactSubscription[]>>;
 
+/**
+ * Vault lock of the AWS Backup vaults. `governance` can be lifted by a privileged principal;
+ * `compliance` becomes irreversible once `changeableFor` has passed.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+ */
+export interface VaultLockConfig {
+  readonly mode: 'none' | 'governance' | 'compliance';
+  /** Shortest retention a recovery point in the vault may have. */
+  readonly minRetention: Duration;
+  /** Longest retention a recovery point in the vault may have. */
+  readonly maxRetention: Duration;
+  /**
+   * Cooling-off period before a compliance lock becomes immutable; at least 3 days.
+   * @default - none (governance mode)
+   */
+  readonly changeableFor?: Duration;
+}
+
+/** Aurora PostgreSQL Global Database and its backups (the Core API's data tier). */
+export interface DataConfig {
+  /** Instance class of every cluster instance, for example `r7g.large`. */
+  readonly instanceType: string;
+  /** Reader instances of the primary cluster, besides its writer. At least 1 in prod. */
+  readonly primaryReaders: number;
+  /**
+   * Reader instances of the secondary cluster. At least 1 in prod so that promotion does not wait
+   * for an instance to be created; 0 (headless) only in staging.
+   */
+  readonly secondaryReaders: number;
+  /** Automated backup retention of both clusters: 7 to 35 days. */
+  readonly backupRetention: Duration;
+  /** Daily automated backup window, `hh:mm-hh:mm` UTC; must end by the 02:00 AWS Backup run. */
+  readonly preferredBackupWindow: string;
+  /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC. */
+  readonly preferredMaintenanceWindow: string;
+  /** Alarm on `AuroraGlobalDBRPOLag` above this; must be well under the Core API RPO. */
+  readonly globalLagAlarmThreshold: Duration;
+  /** How long AWS Backup keeps the `daily` rule's recovery points (and their copies). */
+  readonly dailyBackupRetention: Duration;
+  /** How long AWS Backup keeps the `weekly-full` rule's recovery points; at least 90 days. */
+  readonly weeklyBackupRetention: Duration;
+  /** Lock of the AWS Backup vault in each region. */
+  readonly vaultLock: VaultLockConfig;
+  /** How often Secrets Manager rotates the master password. */
+  readonly secretRotation: Duration;
+}
+
 /** The whole configuration of one stage. */
 export interface DrConfig {
   /** Service name as the plan writes it. */
@@ -119,6 +166,8 @@ export interface DrConfig {
   /** The plan's backup and validation schedules. */
   readonly schedules: readonly ScheduleConfig[];
   readonly contacts: EscalationContacts;
+  /** The Core API data tier. */
+  readonly data: DataConfig;
   /**
    * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
    * On in prod for every stack: losing the network or alerting of prod is a disaster too.

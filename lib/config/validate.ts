@@ -242,6 +242,157 @@ function checkContacts(config: DrConfig, problems: ConfigProblem[]): void {
   }
 }
 
+const WINDOW_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+const MAINTENANCE_PATTERN =
+  /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+const MINUTES_PER_DAY = 24 * 60;
+/** How long before the daily AWS Backup run the automated backup window may end. */
+const BACKUP_WINDOW_LEAD_MINUTES = 6 * 60;
+
+/** Minute of the day a daily cron fires at, when its minutes and hours are plain numbers. */
+function dailyStartMinute(cron: string | undefined): number | undefined {
+  const fields = /^cron\((\d+) (\d+) /.exec(cron ?? '');
+  return fields ? Number(fields[2]) * 60 + Number(fields[1]) : undefined;
+}
+
+function days(duration: { toDays(opts?: { integral: boolean }): number }): number {
+  return duration.toDays({ integral: false });
+}
+
+function checkBackupWindow(config: DrConfig, problems: ConfigProblem[]): void {
+  const window = config.data.preferredBackupWindow;
+  const match = WINDOW_PATTERN.exec(window);
+  if (!match) {
+    problems.push({
+      field: 'data.preferredBackupWindow',
+      value: window,
+      fix: 'use hh:mm-hh:mm in UTC, for example 00:00-01:00',
+    });
+    return;
+  }
+  const [start, end] = [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])];
+  if ((end - start + MINUTES_PER_DAY) % MINUTES_PER_DAY < 30) {
+    problems.push({
+      field: 'data.preferredBackupWindow',
+      value: window,
+      fix: 'RDS needs a backup window of at least 30 minutes',
+    });
+  }
+  const daily = dailyStartMinute(config.schedules.find((schedule) => schedule.id === 'daily-backup')?.cron);
+  if (daily !== undefined && (daily - end + MINUTES_PER_DAY) % MINUTES_PER_DAY > BACKUP_WINDOW_LEAD_MINUTES) {
+    problems.push({
+      field: 'data.preferredBackupWindow',
+      value: window,
+      fix: `must end at most 6 hours before the daily backup (${String(Math.floor(daily / 60)).padStart(2, '0')}:${String(daily % 60).padStart(2, '0')} UTC) so that the two never overlap`,
+    });
+  }
+}
+
+function checkData(config: DrConfig, problems: ConfigProblem[]): void {
+  const data = config.data;
+  const retention = days(data.backupRetention);
+  if (retention < 7 || retention > 35) {
+    problems.push({
+      field: 'data.backupRetention',
+      value: data.backupRetention.toHumanString(),
+      fix: 'Aurora keeps 1 to 35 days and this project requires at least 7; use Duration.days(7) to Duration.days(35)',
+    });
+  }
+  for (const key of ['primaryReaders', 'secondaryReaders'] as const) {
+    const count = data[key];
+    if (!Number.isInteger(count) || count < 0 || count > 15) {
+      problems.push({ field: `data.${key}`, value: count, fix: 'must be an integer from 0 to 15' });
+    } else if (config.stage === 'prod' && count < 1) {
+      problems.push({
+        field: `data.${key}`,
+        value: count,
+        fix:
+          key === 'secondaryReaders'
+            ? 'prod needs at least 1 reader in the secondary cluster, so a promotion does not wait for an instance to be created'
+            : 'prod needs at least 1 reader in another AZ, so an AZ failure does not take the writer away for long',
+      });
+    }
+  }
+  const coreApi = config.objectives.find((objective) => objective.component === 'core-api');
+  const threshold = data.globalLagAlarmThreshold.toSeconds();
+  if (threshold <= 0) {
+    problems.push({
+      field: 'data.globalLagAlarmThreshold',
+      value: data.globalLagAlarmThreshold.toHumanString(),
+      fix: 'must be positive',
+    });
+  } else if (coreApi?.rpo && threshold >= coreApi.rpo.toSeconds()) {
+    problems.push({
+      field: 'data.globalLagAlarmThreshold',
+      value: data.globalLagAlarmThreshold.toHumanString(),
+      fix: `must be well under the Core API RPO (${coreApi.rpo.toHumanString()}); an alarm at the RPO fires only once the objective is already lost`,
+    });
+  }
+  checkBackupWindow(config, problems);
+  if (!MAINTENANCE_PATTERN.test(data.preferredMaintenanceWindow)) {
+    problems.push({
+      field: 'data.preferredMaintenanceWindow',
+      value: data.preferredMaintenanceWindow,
+      fix: 'use ddd:hh:mm-ddd:hh:mm in UTC, for example tue:03:00-tue:03:30',
+    });
+  }
+  const daily = days(data.dailyBackupRetention);
+  if (daily < 1 || daily > 35) {
+    problems.push({
+      field: 'data.dailyBackupRetention',
+      value: data.dailyBackupRetention.toHumanString(),
+      fix: 'the daily rule keeps continuous backups, which AWS Backup keeps 1 to 35 days',
+    });
+  }
+  const weekly = days(data.weeklyBackupRetention);
+  if (weekly < 90) {
+    problems.push({
+      field: 'data.weeklyBackupRetention',
+      value: data.weeklyBackupRetention.toHumanString(),
+      fix: 'weekly full backups are kept at least 90 days; use Duration.days(90) or more',
+    });
+  }
+  const lock = data.vaultLock;
+  if (lock.mode !== 'none') {
+    if (days(lock.minRetention) > Math.min(daily, weekly)) {
+      problems.push({
+        field: 'data.vaultLock.minRetention',
+        value: lock.minRetention.toHumanString(),
+        fix: `must not exceed the shortest rule retention (${Math.min(daily, weekly)} days), or the vault rejects those recovery points`,
+      });
+    }
+    if (days(lock.maxRetention) < Math.max(daily, weekly)) {
+      problems.push({
+        field: 'data.vaultLock.maxRetention',
+        value: lock.maxRetention.toHumanString(),
+        fix: `must be at least the longest rule retention (${Math.max(daily, weekly)} days), or the vault rejects those recovery points`,
+      });
+    }
+  }
+  if (lock.mode === 'compliance' && (!lock.changeableFor || days(lock.changeableFor) < 3)) {
+    problems.push({
+      field: 'data.vaultLock.changeableFor',
+      value: lock.changeableFor?.toHumanString(),
+      fix: 'compliance mode needs a cooling-off of at least 3 days (Duration.days(3)); after it the lock can never be removed',
+    });
+  }
+  if (lock.mode !== 'compliance' && lock.changeableFor) {
+    problems.push({
+      field: 'data.vaultLock.changeableFor',
+      value: lock.changeableFor.toHumanString(),
+      fix: 'only compliance mode has a cooling-off period; remove it or set mode "compliance"',
+    });
+  }
+  const rotation = days(data.secretRotation);
+  if (rotation < 1 || rotation > 365) {
+    problems.push({
+      field: 'data.secretRotation',
+      value: data.secretRotation.toHumanString(),
+      fix: 'Secrets Manager rotates every 1 to 365 days',
+    });
+  }
+}
+
 /** Every problem of `config`; empty when it is valid. */
 export function configProblems(config: DrConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -251,6 +402,7 @@ export function configProblems(config: DrConfig): ConfigProblem[] {
   checkObjectives(config, problems);
   checkSchedules(config, problems);
   checkContacts(config, problems);
+  checkData(config, problems);
   return problems;
 }
 

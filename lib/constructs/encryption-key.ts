@@ -1,5 +1,6 @@
 // A customer-managed KMS key with the defaults every DR key shares: rotation on, never deleted with its stack.
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -8,10 +9,16 @@ export interface EncryptionKeyProps {
   /** What the key protects, written into its description. */
   readonly purpose: string;
   /**
-   * Alias of the key, without the `alias/` prefix.
+   * Alias of the key, without the `alias/` prefix. A fixed alias lets another region name the key
+   * without a cross-region reference.
    * @default - no alias
    */
   readonly alias?: string;
+  /**
+   * Let CloudWatch Logs of this region encrypt log groups of this account with the key.
+   * @default false
+   */
+  readonly allowCloudWatchLogs?: boolean;
 }
 
 /**
@@ -29,5 +36,22 @@ export class EncryptionKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.alias ? { alias: `alias/${props.alias}` } : {}),
     });
+    if (props.allowCloudWatchLogs) {
+      const stack = Stack.of(this);
+      // CloudWatch Logs encrypts a group with the key only if the regional logs service may use it,
+      // and only for log groups of this account and region.
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          conditions: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+            },
+          },
+        }),
+      );
+    }
   }
 }

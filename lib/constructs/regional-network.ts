@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeConfiguredAvailabilityZone } from '../acknowledgements';
 import type { InterfaceEndpointName } from '../config';
 import { EncryptionKey } from './encryption-key';
 
@@ -83,20 +84,10 @@ export class RegionalNetwork extends Construct {
       ],
     });
 
-    const flowLogKey = new EncryptionKey(this, 'FlowLogKey', { purpose: `VPC flow logs in ${stack.region}` });
-    // CloudWatch Logs encrypts the group with the key only if the regional logs service may use it.
-    flowLogKey.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    const flowLogKey = new EncryptionKey(this, 'FlowLogKey', {
+      purpose: `VPC flow logs in ${stack.region}`,
+      allowCloudWatchLogs: true,
+    });
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: props.flowLogRetention,
       encryptionKey: flowLogKey.key,
@@ -125,12 +116,7 @@ export class RegionalNetwork extends Construct {
     });
 
     for (const subnet of [...this.vpc.publicSubnets, ...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets]) {
-      Validations.of(subnet).acknowledge({
-        id: 'CloudFormation-Validate::W3010',
-        reason:
-          'AZ names come from config on purpose: synth must run offline, and a lookup would need credentials. ' +
-          'Config validation checks that every AZ belongs to its region.',
-      });
+      acknowledgeConfiguredAvailabilityZone(subnet);
     }
     for (const subnet of this.vpc.publicSubnets) {
       Validations.of(subnet).acknowledge({

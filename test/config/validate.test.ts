@@ -209,6 +209,97 @@ describe('validation rules', () => {
   });
 });
 
+describe('data tier rules', () => {
+  const staging = loadConfig({ stage: 'staging' });
+  const withData = (data: Partial<DrConfig['data']>, config: DrConfig = base): DrConfig => ({
+    ...config,
+    data: { ...config.data, ...data },
+  });
+
+  test('staging may run a headless secondary', () => {
+    expect(configProblems(withData({ secondaryReaders: 0 }, staging))).toEqual([]);
+  });
+
+  test.each([Duration.days(6), Duration.days(36)])(
+    'fails when backup retention is outside 7..35 days (%s)',
+    (backupRetention) => {
+      expectProblem(withData({ backupRetention }), 'data.backupRetention');
+    },
+  );
+
+  test('fails when prod has a headless secondary', () => {
+    expectProblem(withData({ secondaryReaders: 0 }), 'data.secondaryReaders');
+  });
+
+  test('fails when prod has no reader beside the writer', () => {
+    expectProblem(withData({ primaryReaders: 0 }), 'data.primaryReaders');
+  });
+
+  test('fails when a reader count is not a whole number', () => {
+    expectProblem(withData({ secondaryReaders: 1.5 }, staging), 'data.secondaryReaders');
+  });
+
+  test.each([Duration.minutes(5), Duration.minutes(10)])(
+    'fails when the global lag alarm threshold is at or above the Core API RPO (%s)',
+    (globalLagAlarmThreshold) => {
+      expectProblem(withData({ globalLagAlarmThreshold }), 'data.globalLagAlarmThreshold');
+    },
+  );
+
+  test('fails when the lag alarm threshold is not positive', () => {
+    expectProblem(withData({ globalLagAlarmThreshold: Duration.seconds(0) }), 'data.globalLagAlarmThreshold');
+  });
+
+  test.each(['1:00-2:00', '00:00-00:20', '01:30-02:30', '12:00-13:00'])(
+    'fails when the backup window is malformed, too short or not before the daily backup (%s)',
+    (preferredBackupWindow) => {
+      expectProblem(withData({ preferredBackupWindow }), 'data.preferredBackupWindow');
+    },
+  );
+
+  test('accepts a backup window that ends exactly at the daily backup', () => {
+    expect(configProblems(withData({ preferredBackupWindow: '01:00-02:00' }))).toEqual([]);
+  });
+
+  test('fails when the maintenance window is malformed', () => {
+    expectProblem(withData({ preferredMaintenanceWindow: 'tuesday 03:00' }), 'data.preferredMaintenanceWindow');
+  });
+
+  test('fails when weekly backups are kept under 90 days', () => {
+    expectProblem(withData({ weeklyBackupRetention: Duration.days(60) }), 'data.weeklyBackupRetention');
+  });
+
+  test('fails when daily continuous backups are kept over 35 days', () => {
+    expectProblem(withData({ dailyBackupRetention: Duration.days(40) }), 'data.dailyBackupRetention');
+  });
+
+  test('fails when a compliance lock has a cooling-off under 3 days', () => {
+    const vaultLock = { ...base.data.vaultLock, mode: 'compliance' as const, changeableFor: Duration.days(2) };
+    expectProblem(withData({ vaultLock }), 'data.vaultLock.changeableFor');
+  });
+
+  test('fails when a governance lock is given a cooling-off', () => {
+    const vaultLock = { ...base.data.vaultLock, changeableFor: Duration.days(3) };
+    expectProblem(withData({ vaultLock }), 'data.vaultLock.changeableFor');
+  });
+
+  test('fails when the vault lock would reject the backup rules', () => {
+    const vaultLock = { ...base.data.vaultLock, minRetention: Duration.days(40), maxRetention: Duration.days(60) };
+    expectProblem(withData({ vaultLock }), 'data.vaultLock.minRetention');
+    expectProblem(withData({ vaultLock }), 'data.vaultLock.maxRetention');
+  });
+
+  test('fails when secret rotation is outside 1..365 days', () => {
+    expectProblem(withData({ secretRotation: Duration.days(400) }), 'data.secretRotation');
+  });
+
+  test('the lag message names the RPO it must stay under', () => {
+    expect(() => validateConfig(withData({ globalLagAlarmThreshold: Duration.minutes(6) }))).toThrow(
+      /data\.globalLagAlarmThreshold = "6 minutes": must be well under the Core API RPO \(5 minutes\)/,
+    );
+  });
+});
+
 describe('cron grammar', () => {
   test.each([
     'cron(0 2 * * ? *)',

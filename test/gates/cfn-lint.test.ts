@@ -61,9 +61,10 @@ describe.each(STAGES)('%s', (stage) => {
   test('the CLI synthesizes both regions offline, with stage and region in every stack name', () => {
     const names = templates.map((file) => file.slice(outdir.length + 1, -'.template.json'.length)).sort();
     expect(names).toEqual(
-      ['use1-Alerting', 'use1-Network', 'usw2-Alerting', 'usw2-Network'].map(
-        (suffix) => `AsyncToolformer-${stage}-${suffix}`,
-      ),
+      ['Alerting', 'Data', 'Network', 'Protection']
+        .flatMap((purpose) => [`use1-${purpose}`, `usw2-${purpose}`])
+        .sort()
+        .map((suffix) => `AsyncToolformer-${stage}-${suffix}`),
     );
     expect(existsSync(join(root, 'cdk.context.json'))).toBe(false);
   });

@@ -1,4 +1,6 @@
 // Synthesizes a stage once per test file and hands out its templates, so tests never re-synthesize.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -17,9 +19,19 @@ export interface SynthesizedStage {
 
 const cache = new Map<string, SynthesizedStage>();
 
+/** The feature flags of cdk.json, so tests assert on the templates a deploy would use. */
+const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
+
+/** A new App with the project's feature flags. */
+export function newApp(): App {
+  return new App({ context: CDK_JSON_CONTEXT });
+}
+
 /** Builds `config` into a fresh app and synthesizes it once. */
 export function synthConfig(config: DrConfig): SynthesizedStage {
-  const app = new App();
+  const app = newApp();
   const stacks = buildDrApp(app, config);
   const assembly = app.synth();
   const templates = new Map<string, Template>();

@@ -1,9 +1,8 @@
 // Alerting: one encrypted topic per severity in each region, subscriptions from config.
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SEVERITIES, STAGES, loadConfig } from '../../lib/config';
 import { AlertingStack } from '../../lib/stacks/alerting-stack';
-import { synthStage } from '../helpers/synth';
+import { newApp, synthStage } from '../helpers/synth';
 
 describe.each(STAGES)('%s alerting', (stage) => {
   test.each(['primary', 'secondary'] as const)('%s region has an encrypted, TLS-only topic per severity', (role) => {
@@ -64,7 +63,7 @@ test('subscriptions come from the escalation contacts in config', () => {
       medium: [],
     },
   } as const;
-  const template = Template.fromStack(new AlertingStack(new App(), { config, regionConfig: config.regions[0] }));
+  const template = Template.fromStack(new AlertingStack(newApp(), { config, regionConfig: config.regions[0] }));
   template.resourceCountIs('AWS::SNS::Subscription', 3);
   template.hasResourceProperties('AWS::SNS::Subscription', {
     Protocol: 'https',

@@ -1,9 +1,8 @@
 // Network tier: VPC over the configured AZs, NAT per AZ in prod, flow logs, endpoints, no lookups.
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { STAGES, loadConfig, type RegionRole, type Stage } from '../../lib/config';
 import { NetworkStack } from '../../lib/stacks/network-stack';
-import { synthStage } from '../helpers/synth';
+import { newApp, synthStage } from '../helpers/synth';
 
 const cases: [Stage, RegionRole][] = STAGES.flatMap((stage) =>
   (['primary', 'secondary'] as const).map((role): [Stage, RegionRole] => [stage, role]),
@@ -150,7 +149,7 @@ describe.each(STAGES)('%s synth', (stage) => {
 test('interface endpoints can be switched off in config', () => {
   const base = loadConfig({ stage: 'staging' });
   const config = { ...base, network: { ...base.network, interfaceEndpoints: [] } };
-  const stack = new NetworkStack(new App(), { config, regionConfig: config.regions[0]! });
+  const stack = new NetworkStack(newApp(), { config, regionConfig: config.regions[0]! });
   const template = Template.fromStack(stack);
   template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
   template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 1);

@@ -1,0 +1,67 @@
+// Keys and the AWS Backup vault of one region: long-lived state that the data tier of both regions uses.
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { BackupFailureAlerts } from '../constructs/backup-failure-alerts';
+import { EncryptionKey } from '../constructs/encryption-key';
+import { RecoveryVault } from '../constructs/recovery-vault';
+import { dataKeyAlias, parameterName, vaultName } from '../naming';
+import type { AlertingStack } from './alerting-stack';
+import { DrStack, type DrStackProps } from './dr-stack';
+
+/** Props of {@link ProtectionStack}. */
+export interface ProtectionStackProps extends Omit<DrStackProps, 'purpose' | 'priority'> {
+  /** Alerting of the same region; backup failures page its critical topic. */
+  readonly alerting: AlertingStack;
+}
+
+/**
+ * Keys (database, secrets, backup) and the backup vault of one region. They live apart from the
+ * database so that the other region can depend on them (secret replica key, copy target) before
+ * either database exists, and so that nothing that holds data is replaced with the database.
+ */
+export class ProtectionStack extends DrStack {
+  public readonly databaseKey: EncryptionKey;
+  public readonly secretsKey: EncryptionKey;
+  public readonly backupKey: EncryptionKey;
+  public readonly vault: RecoveryVault;
+
+  constructor(scope: Construct, props: ProtectionStackProps) {
+    super(scope, {
+      ...props,
+      purpose: 'Protection',
+      priority: 'critical',
+      description: `async-toolformer DR keys and backup vault (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+    });
+    const { config } = this;
+    this.databaseKey = new EncryptionKey(this, 'DatabaseKey', {
+      purpose: 'Aurora storage, Performance Insights and database logs',
+      alias: dataKeyAlias(config, 'database'),
+      allowCloudWatchLogs: true,
+    });
+    this.secretsKey = new EncryptionKey(this, 'SecretsKey', {
+      purpose: 'database credentials in Secrets Manager',
+      alias: dataKeyAlias(config, 'secrets'),
+    });
+    this.backupKey = new EncryptionKey(this, 'BackupKey', {
+      purpose: 'AWS Backup vault and cross-region copies',
+      alias: dataKeyAlias(config, 'backup'),
+    });
+    this.vault = new RecoveryVault(this, 'Vault', {
+      vaultName: vaultName(config, this.regionConfig),
+      encryptionKey: this.backupKey.key,
+      lock: config.data.vaultLock,
+    });
+    new BackupFailureAlerts(this, 'BackupFailureAlerts', { topic: props.alerting.alerts.topic('critical') });
+
+    new ssm.StringParameter(this, 'VaultArnParameter', {
+      parameterName: parameterName(config, 'data', 'vault-arn'),
+      stringValue: this.vault.vault.backupVaultArn,
+      description: 'ARN of the AWS Backup vault of this region',
+    });
+    new ssm.StringParameter(this, 'VaultNameParameter', {
+      parameterName: parameterName(config, 'data', 'vault-name'),
+      stringValue: this.vault.vault.backupVaultName,
+      description: 'Name of the AWS Backup vault of this region',
+    });
+  }
+}
