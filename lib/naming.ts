@@ -59,3 +59,8 @@ export function clusterIdentifier(config: DrConfig, region: RegionConfig): strin
 export function globalClusterIdentifier(config: DrConfig): string {
   return `async-toolformer-${config.stage}-global`;
 }
+
+/** Fixed name of the Aurora master secret, the same in the primary and its replica. */
+export function masterSecretName(config: DrConfig): string {
+  return `async-toolformer/${config.stage}/aurora/master`;
+}

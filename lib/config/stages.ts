@@ -42,6 +42,7 @@ const PROD_DATA: DataConfig = {
   primaryReaders: 1,
   secondaryReaders: 1,
   backupRetention: Duration.days(35),
+  logRetention: RetentionDays.ONE_YEAR,
   // Governance, not compliance: a compliance lock is irreversible after its cooling-off period,
   // so it waits until retention periods have settled in production; see README, Data tier.
   vaultLock: { mode: 'governance', minRetention: Duration.days(7), maxRetention: Duration.days(365) },
@@ -53,6 +54,7 @@ const STAGING_DATA: DataConfig = {
   // Headless secondary: staging tests restores, not promotion speed.
   secondaryReaders: 0,
   backupRetention: Duration.days(7),
+  logRetention: RetentionDays.ONE_MONTH,
   vaultLock: { mode: 'none', minRetention: Duration.days(1), maxRetention: Duration.days(365) },
 };
 

@@ -147,6 +147,8 @@ export interface DataConfig {
   readonly vaultLock: VaultLockConfig;
   /** How often Secrets Manager rotates the master password. */
   readonly secretRotation: Duration;
+  /** Retention of the exported PostgreSQL log. */
+  readonly logRetention: RetentionDays;
 }
 
 /** The whole configuration of one stage. */

@@ -3,7 +3,6 @@ import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -14,7 +13,14 @@ import { AuroraGlobalCluster } from '../constructs/aurora-global-cluster';
 import { AuroraRegionalCluster } from '../constructs/aurora-regional-cluster';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { SUBNET_GROUPS } from '../constructs/regional-network';
-import { clusterIdentifier, dataKeyAlias, globalClusterIdentifier, parameterName, vaultName } from '../naming';
+import {
+  clusterIdentifier,
+  dataKeyAlias,
+  globalClusterIdentifier,
+  masterSecretName,
+  parameterName,
+  vaultName,
+} from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 import type { NetworkStack } from './network-stack';
@@ -68,7 +74,7 @@ export class DataStack extends DrStack {
       });
       this.masterSecret = new rds.DatabaseSecret(this, 'MasterSecret', {
         username: MASTER_USERNAME,
-        secretName: masterSecretName(config.stage),
+        secretName: masterSecretName(config),
         encryptionKey: props.protection.secretsKey.key,
         // The peer's key is named by its fixed alias: a key ARN would be a cross-region reference.
         replicaRegions: [
@@ -111,7 +117,7 @@ export class DataStack extends DrStack {
       backupRetention: data.backupRetention,
       preferredBackupWindow: data.preferredBackupWindow,
       preferredMaintenanceWindow: data.preferredMaintenanceWindow,
-      logRetention: config.stage === 'prod' ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
+      logRetention: data.logRetention,
       backupSelectionTag: selectionTag,
     });
     if (this.globalCluster) this.database.cluster.node.addDependency(this.globalCluster);
@@ -190,7 +196,7 @@ export class DataStack extends DrStack {
           Stack.of(this).formatArn({
             service: 'secretsmanager',
             resource: 'secret',
-            resourceName: masterSecretName(config.stage),
+            resourceName: masterSecretName(config),
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
         'ARN of the Aurora master secret (its replica outside the primary region)',
@@ -204,9 +210,4 @@ export class DataStack extends DrStack {
       });
     }
   }
-}
-
-/** Fixed name of the master secret, the same in the primary and its replica. */
-export function masterSecretName(stage: string): string {
-  return `async-toolformer/${stage}/aurora/master`;
 }
