@@ -96,10 +96,9 @@ export class DataStack extends DrStack {
           },
         ],
       });
+      // Deleting the stack must not delete the only copy of the master password.
+      this.masterSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
-
-    // Deleting the stack must not delete the only copy of the master password.
-    this.masterSecret?.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     this.database = new AuroraRegionalCluster(this, 'Aurora', {
       clusterIdentifier: clusterIdentifier(config, regionConfig),
