@@ -33,5 +33,29 @@ export function cacheParameterNames(config: DrConfig) {
     globalReplicationGroupId: parameterName(config, 'cache', 'global-replication-group-id'),
     /** Name of the region's backup bucket, for the backup Lambdas. */
     backupBucket: parameterName(config, 'cache', 'backup-bucket'),
+    /** JSON of everything a group restored from a backup needs (scripts/redis/restore-from-backup.sh). */
+    restoreSettings: parameterName(config, 'cache', 'restore-settings'),
   } as const;
+}
+
+/**
+ * What the Cache stack publishes at `/async-toolformer/<stage>/cache/restore-settings`: everything
+ * a restored group needs to look like the stack's own, so a restore needs no console lookups.
+ */
+export interface RestoreSettings {
+  readonly replicationGroupId: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly cacheNodeType: string;
+  readonly numCacheClusters: number;
+  readonly port: number;
+  readonly cacheSubnetGroupName: string;
+  readonly securityGroupIds: string[];
+  readonly cacheParameterGroupName: string;
+  readonly kmsKeyId: string;
+  readonly authTokenSecretName: string;
+  readonly snapshotRetentionLimit: number;
+  readonly snapshotWindow: string;
+  readonly preferredMaintenanceWindow: string;
+  readonly notificationTopicArn: string;
 }

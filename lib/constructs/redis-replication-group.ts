@@ -72,6 +72,12 @@ export interface RedisReplicationGroupProps {
 export class RedisReplicationGroup extends Construct {
   public readonly resource: elasticache.CfnReplicationGroup;
   public readonly securityGroup: ec2.SecurityGroup;
+  public readonly subnetGroup: elasticache.CfnSubnetGroup;
+  /**
+   * The group's parameters. A Global Datastore secondary takes its primary's instead, but the group
+   * exists there too, for a group restored in that region from a backup.
+   */
+  public readonly parameterGroup: elasticache.CfnParameterGroup;
   public readonly replicationGroupId: string;
   /** Ids of the node clusters (`<id>-001` ...), which carry the per-node CloudWatch metrics. */
   public readonly nodeClusterIds: readonly string[];
@@ -98,18 +104,16 @@ export class RedisReplicationGroup extends Construct {
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(props.port), 'Valkey over TLS from a workload group');
     }
 
-    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+    const subnetGroup = (this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `${props.replicationGroupId} nodes`,
       subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
+    }));
+    this.parameterGroup = new elasticache.CfnParameterGroup(this, 'ParameterGroup', {
+      cacheParameterGroupFamily: props.parameterGroupFamily,
+      description: `${props.replicationGroupId}: rate-limiter counters`,
+      // Rate-limit counters carry TTLs: evict the ones closest to expiry first, never reject writes.
+      properties: { 'maxmemory-policy': 'volatile-ttl' },
     });
-    const parameterGroup = isSecondary
-      ? undefined
-      : new elasticache.CfnParameterGroup(this, 'ParameterGroup', {
-          cacheParameterGroupFamily: props.parameterGroupFamily,
-          description: `${props.replicationGroupId}: rate-limiter counters`,
-          // Rate-limit counters carry TTLs: evict the ones closest to expiry first, never reject writes.
-          properties: { 'maxmemory-policy': 'volatile-ttl' },
-        });
 
     this.resource = new elasticache.CfnReplicationGroup(this, 'Resource', {
       replicationGroupId: props.replicationGroupId,
@@ -120,7 +124,7 @@ export class RedisReplicationGroup extends Construct {
             engine: 'valkey',
             engineVersion: props.engineVersion,
             cacheNodeType: props.nodeType,
-            cacheParameterGroupName: parameterGroup?.ref,
+            cacheParameterGroupName: this.parameterGroup.ref,
           }),
       numCacheClusters: props.replicasPerNodeGroup + 1,
       automaticFailoverEnabled: true,

@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
+  type RestoreSettings,
   cacheAuthTokenSecretName,
   cacheGlobalDatastoreSuffix,
   cacheParameterNames,
@@ -135,6 +136,31 @@ export class CacheStack extends DrStack {
       parameterName: names.replicationGroupId,
       stringValue: replicationGroupId,
       description: `Replication group of the cache tier in ${regionConfig.region}, for the backup Lambdas and runbooks`,
+    });
+
+    // Read by scripts/redis/restore-from-backup.sh, so a restore in an incident needs no console lookups.
+    const group = this.replicationGroup;
+    const restoreSettings: Record<keyof RestoreSettings, unknown> = {
+      replicationGroupId,
+      engine: 'valkey',
+      engineVersion: cache.engineVersion,
+      cacheNodeType: cache.nodeType,
+      numCacheClusters: cache.replicasPerNodeGroup + 1,
+      port: cache.port,
+      cacheSubnetGroupName: group.subnetGroup.ref,
+      securityGroupIds: [group.securityGroup.securityGroupId],
+      cacheParameterGroupName: group.parameterGroup.ref,
+      kmsKeyId: key.keyArn,
+      authTokenSecretName: cacheAuthTokenSecretName(config),
+      snapshotRetentionLimit: cache.snapshotRetention.toDays(),
+      snapshotWindow: cache.snapshotWindow,
+      preferredMaintenanceWindow: cache.maintenanceWindow,
+      notificationTopicArn: this.degradedMode.eventsTopic.topicArn,
+    };
+    new ssm.StringParameter(this, 'RestoreSettingsParameter', {
+      parameterName: names.restoreSettings,
+      stringValue: this.toJsonString(restoreSettings),
+      description: `Settings of a cache group restored from an S3 backup in ${regionConfig.region}`,
     });
 
     this.alarms = new CacheAlarms(this, 'Alarms', {

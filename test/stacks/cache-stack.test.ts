@@ -223,6 +223,32 @@ describe.each(cases)('%s %s cache', (stage, role) => {
     });
   });
 
+  test('the restore settings name the group, its network, key, secret and topic for the restore script', () => {
+    const { template, config, stack } = setup(stage, role);
+    const parameters = template.findResources('AWS::SSM::Parameter', {
+      Properties: { Name: `/async-toolformer/${stage}/cache/restore-settings` },
+    });
+    expect(Object.keys(parameters)).toHaveLength(1);
+    const value = JSON.stringify(Object.values(parameters)[0]!.Properties.Value);
+    for (const expected of [
+      `\\"replicationGroupId\\":\\"${stack.replicationGroup.replicationGroupId}\\"`,
+      `\\"authTokenSecretName\\":\\"async-toolformer/${stage}/cache/auth-token\\"`,
+      `\\"port\\":${config.cache.port}`,
+      `\\"numCacheClusters\\":${config.cache.replicasPerNodeGroup + 1}`,
+    ]) {
+      expect(value).toContain(expected);
+    }
+    for (const reference of [
+      'ReplicationGroupSubnetGroup',
+      'ReplicationGroupSecurityGroup',
+      'ReplicationGroupParameterGroup',
+      'DegradedModeEventsTopic',
+      'Key',
+    ]) {
+      expect(value).toMatch(new RegExp(`"${reference}[0-9A-F]{8}"`));
+    }
+  });
+
   test('the key rotates and outlives the stack', () => {
     const { template } = setup(stage, role);
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
