@@ -21,7 +21,7 @@ export interface RestoreInput {
   readonly backup: string;
   /**
    * Id of the new group.
-   * @default - `<stack's group id>-r<yyyyMMddHHmm>`, which is at most 40 characters
+   * @default - `atf-<stage>-<region code>-r<yyyyMMddHHmm>`
    */
   readonly replicationGroupId?: string;
 }
@@ -70,10 +70,13 @@ export async function newestBackup(s3: S3Client, bucket: string): Promise<string
   return newest.key;
 }
 
+/** `atf-<stage>-<region code>-r<yyyyMMddHHmm>`: the short prefix keeps every stage within 40 characters. */
 function defaultGroupId(base: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
-  return `${base}-r${stamp}`.slice(0, 40);
+  return `${base.replace(/^async-toolformer-/, 'atf-')}-r${stamp}`;
 }
+
+const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
 
 /**
  * Starts a restore: picks the backup, checks it can be restored (non-empty, SSE-S3, not KMS), and
@@ -98,6 +101,11 @@ export async function run(deps: RestoreDeps, input: RestoreInput): Promise<Resto
   if (!secret.SecretString) throw new RestoreError(`secret ${settings.authTokenSecretName} has no string value`);
 
   const replicationGroupId = input.replicationGroupId ?? defaultGroupId(settings.replicationGroupId, deps.now());
+  if (!GROUP_ID.test(replicationGroupId)) {
+    throw new RestoreError(
+      `replication group id must be 2-40 lower-case letters, digits and single hyphens, got: ${replicationGroupId}`,
+    );
+  }
   const snapshotArn = `arn:aws:s3:::${bucket}/${key}`;
   const created = await deps.elasticache.send(
     new CreateReplicationGroupCommand({

@@ -70,7 +70,7 @@ async function put(key: string, encryption: 'AES256' | 'aws:kms', body = 'REDIS0
 test('latest restores the newest .rdb into a new group with the stack settings', async () => {
   const result = await run(deps, { stage: 'prod', backup: 'latest' });
   expect(result).toMatchObject({
-    replicationGroupId: 'async-toolformer-prod-usw2-r202611261305',
+    replicationGroupId: 'atf-prod-usw2-r202611261305',
     bucket: BUCKET,
     key: 'daily/2026-11-26-0001.rdb',
     snapshotArn: `arn:aws:s3:::${BUCKET}/daily/2026-11-26-0001.rdb`,
@@ -99,6 +99,12 @@ test.each([
 ])('fails on %s', async (_label, backup, message) => {
   await expect(run(deps, { stage: 'prod', backup })).rejects.toThrow(RestoreError);
   await expect(run(deps, { stage: 'prod', backup })).rejects.toThrow(message);
+});
+
+test('fails when the new group id is not a valid ElastiCache id', async () => {
+  await expect(
+    run(deps, { stage: 'prod', backup: 'latest', replicationGroupId: 'Async_Toolformer_Restored' }),
+  ).rejects.toThrow(/replication group id must be 2-40 lower-case letters/);
 });
 
 test('fails when the backup key does not exist', async () => {
