@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PLAN_OBJECTIVES, PLAN_SCHEDULES } from './plan';
-import type { DataConfig, DrConfig, EscalationContacts, InterfaceEndpointName, Stage } from './types';
+import type { CacheConfig, DataConfig, DrConfig, EscalationContacts, InterfaceEndpointName, Stage } from './types';
 
 /**
  * Account used when none is given, so that synth works offline. It is AWS's documentation example
@@ -58,6 +58,59 @@ const STAGING_DATA: DataConfig = {
   vaultLock: { mode: 'none', minRetention: Duration.days(1), maxRetention: Duration.days(365) },
 };
 
+/** The plan's rate-limiting RPO (1 minute); the cache alarm thresholds are derived from it. */
+const RATE_LIMITING_RPO = PLAN_OBJECTIVES.find((objective) => objective.component === 'rate-limiting')!.rpo;
+
+/**
+ * Cache settings shared by the stages. The Global Datastore lag alarm fires at a quarter of the RPO
+ * (15 s of a 1 minute RPO): lag is normally under 1 s, and a quarter leaves three quarters of the
+ * objective to fail over in.
+ */
+const CACHE_COMMON = {
+  engineVersion: '8.0',
+  parameterGroupFamily: 'valkey8',
+  port: 6380,
+  // 00:30-01:30 UTC: the snapshot is done before the plan's 02:00 daily backup exports it.
+  snapshotWindow: '00:30-01:30',
+  maintenanceWindow: 'sun:05:00-sun:06:00',
+  alarms: {
+    globalReplicationLag: Duration.seconds(RATE_LIMITING_RPO.toSeconds() / 4),
+    replicationLag: Duration.seconds(RATE_LIMITING_RPO.toSeconds() / 4),
+    engineCpuPercent: 80,
+    memoryPercent: 80,
+    // Replication Time Control's bound is 15 minutes; alert at 12, while there is still slack.
+    s3ReplicationLatency: Duration.minutes(12),
+  },
+} as const;
+
+const PROD_CACHE: CacheConfig = {
+  ...CACHE_COMMON,
+  nodeType: 'cache.r7g.large',
+  replicasPerNodeGroup: 2,
+  globalDatastore: true,
+  snapshotRetention: Duration.days(35),
+  backupBucket: {
+    transitionAfter: Duration.days(30),
+    retention: Duration.days(365),
+    noncurrentVersionExpiry: Duration.days(30),
+  },
+};
+
+/** Staging runs without the Global Datastore: its rate-limiting RPO is then the daily backup interval. */
+const STAGING_CACHE: CacheConfig = {
+  ...CACHE_COMMON,
+  nodeType: 'cache.t4g.medium',
+  replicasPerNodeGroup: 1,
+  globalDatastore: false,
+  // 15 days, not the 7 prod needs at least: NIST 800-53 asks 15 and the snapshots cost little.
+  snapshotRetention: Duration.days(15),
+  backupBucket: {
+    transitionAfter: Duration.days(30),
+    retention: Duration.days(90),
+    noncurrentVersionExpiry: Duration.days(7),
+  },
+};
+
 const COMMON = {
   serviceName: 'async-toolformer-orchestrator',
   stackPrefix: 'AsyncToolformer',
@@ -92,6 +145,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
       interfaceEndpoints: DEFAULT_INTERFACE_ENDPOINTS,
     },
     data: PROD_DATA,
+    cache: PROD_CACHE,
     terminationProtection: true,
   },
   staging: {
@@ -108,6 +162,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
       interfaceEndpoints: DEFAULT_INTERFACE_ENDPOINTS,
     },
     data: STAGING_DATA,
+    cache: STAGING_CACHE,
     terminationProtection: false,
   },
 };

@@ -170,9 +170,77 @@ export interface DrConfig {
   readonly contacts: EscalationContacts;
   /** The Core API data tier. */
   readonly data: DataConfig;
+  /** The cache tier (rate limiting). */
+  readonly cache: CacheConfig;
   /**
    * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
    * On in prod for every stack: losing the network or alerting of prod is a disaster too.
    */
   readonly terminationProtection: boolean;
+}
+
+/**
+ * Alarm thresholds of the cache tier. Thresholds are data, so a stage can tighten them without a
+ * code change; `validateConfig` keeps them inside what the plan's objectives allow.
+ */
+export interface CacheAlarmThresholds {
+  /**
+   * `GlobalDatastoreReplicationLag` above this pages critical. Must be well under the rate-limiting
+   * RPO: the alarm has to fire while there is still time to act before the objective is missed.
+   */
+  readonly globalReplicationLag: Duration;
+  /** `ReplicationLag` of a replica within the region above this pages critical. */
+  readonly replicationLag: Duration;
+  /** `EngineCPUUtilization` of any node above this percentage raises a high alert. */
+  readonly engineCpuPercent: number;
+  /** `DatabaseMemoryUsagePercentage` of any node above this percentage raises a high alert. */
+  readonly memoryPercent: number;
+  /**
+   * S3 `ReplicationLatency` of the backup bucket above this raises a high alert. Replication Time
+   * Control promises 15 minutes, so this sits just under that bound.
+   */
+  readonly s3ReplicationLatency: Duration;
+}
+
+/** Lifecycle of the S3 buckets that hold exported Redis/Valkey backups (.rdb files). */
+export interface CacheBackupBucketConfig {
+  /** Age after which a backup moves to S3 Standard-IA (at least 30 days, S3's minimum for it). */
+  readonly transitionAfter: Duration;
+  /** Age after which a backup expires. Longer than `transitionAfter`. */
+  readonly retention: Duration;
+  /** How long an overwritten or deleted backup version is kept before S3 removes it. */
+  readonly noncurrentVersionExpiry: Duration;
+}
+
+/** Cache tier (ElastiCache for Valkey, rate limiting) settings of one stage. */
+export interface CacheConfig {
+  /**
+   * Valkey engine version, for example `8.0`.
+   * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/supported-engine-versions.html
+   */
+  readonly engineVersion: string;
+  /** Parameter group family matching `engineVersion`, for example `valkey8`. */
+  readonly parameterGroupFamily: string;
+  /** Node type, for example `cache.r7g.large`. A Global Datastore does not take T-family nodes. */
+  readonly nodeType: string;
+  /** Replicas per shard, 1 to 5. At least one, so Multi-AZ has a node to fail over to. */
+  readonly replicasPerNodeGroup: number;
+  /** TCP port of the cluster. Not 6379, so scanners probing the default port find nothing. */
+  readonly port: number;
+  /**
+   * Whether the two regions form an ElastiCache Global Datastore (lag under 1 s). Prod must; staging
+   * may go without, and its RPO is then the backup interval.
+   */
+  readonly globalDatastore: boolean;
+  /** How long automatic snapshots are kept: whole days, 1 to 35; prod keeps at least 7. */
+  readonly snapshotRetention: Duration;
+  /**
+   * Daily automatic snapshot window, `HH:MM-HH:MM` in UTC, at least 60 minutes long. It must end by
+   * 02:00 so the plan's 02:00 daily backup exports a fresh snapshot.
+   */
+  readonly snapshotWindow: string;
+  /** Weekly maintenance window, `ddd:HH:MM-ddd:HH:MM` in UTC. */
+  readonly maintenanceWindow: string;
+  readonly alarms: CacheAlarmThresholds;
+  readonly backupBucket: CacheBackupBucketConfig;
 }

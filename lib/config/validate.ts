@@ -214,6 +214,209 @@ function checkSchedules(config: DrConfig, problems: ConfigProblem[]): void {
   });
 }
 
+/** `HH:MM` to minutes after midnight, or `undefined` when malformed. */
+function minutesOfDay(time: string): number | undefined {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
+}
+
+/** The plan's daily backup runs at 02:00 UTC; the automatic snapshot must be done by then. */
+const SNAPSHOT_DEADLINE_MINUTES = 2 * 60;
+const MAX_SNAPSHOT_RETENTION_DAYS = 35;
+const MIN_PROD_SNAPSHOT_RETENTION_DAYS = 7;
+/** Replication Time Control replicates 99.99% of objects within this many minutes. */
+const RTC_BOUND_MINUTES = 15;
+/** S3 charges Standard-IA for at least 30 days and refuses an earlier transition. */
+const MIN_IA_TRANSITION_DAYS = 30;
+
+function checkCacheWindows(config: DrConfig, problems: ConfigProblem[]): void {
+  const { snapshotWindow, maintenanceWindow } = config.cache;
+  const [start, end, ...rest] = snapshotWindow.split('-').map(minutesOfDay);
+  if (start === undefined || end === undefined || rest.length > 0) {
+    problems.push({
+      field: 'cache.snapshotWindow',
+      value: snapshotWindow,
+      fix: 'must be HH:MM-HH:MM in UTC, for example 00:30-01:30',
+    });
+  } else {
+    if ((end - start + 24 * 60) % (24 * 60) < 60) {
+      problems.push({
+        field: 'cache.snapshotWindow',
+        value: snapshotWindow,
+        fix: 'must be at least 60 minutes long (ElastiCache minimum)',
+      });
+    }
+    if (end > SNAPSHOT_DEADLINE_MINUTES) {
+      problems.push({
+        field: 'cache.snapshotWindow',
+        value: snapshotWindow,
+        fix: 'must end by 02:00 UTC, so the daily 02:00 backup exports a fresh snapshot; for example 00:30-01:30',
+      });
+    }
+  }
+  if (
+    !/^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):[0-5]\d-(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):[0-5]\d$/.test(
+      maintenanceWindow,
+    )
+  ) {
+    problems.push({
+      field: 'cache.maintenanceWindow',
+      value: maintenanceWindow,
+      fix: 'must be ddd:HH:MM-ddd:HH:MM in UTC with lower-case days, for example sun:05:00-sun:06:00',
+    });
+  }
+}
+
+function checkCacheCluster(config: DrConfig, problems: ConfigProblem[]): void {
+  const cache = config.cache;
+  if (config.stage === 'prod' && !cache.globalDatastore) {
+    problems.push({
+      field: 'cache.globalDatastore',
+      value: cache.globalDatastore,
+      fix: 'prod must run the Global Datastore: only it meets the 1 minute rate-limiting RPO; set it to true',
+    });
+  }
+  if (cache.globalDatastore && /^cache\.t\d/.test(cache.nodeType)) {
+    problems.push({
+      field: 'cache.nodeType',
+      value: cache.nodeType,
+      fix: 'a Global Datastore does not support T-family nodes; use an M or R type such as cache.r7g.large',
+    });
+  }
+  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cache.nodeType)) {
+    problems.push({
+      field: 'cache.nodeType',
+      value: cache.nodeType,
+      fix: 'must be a node type such as cache.r7g.large',
+    });
+  }
+  const major = /^(\d+)\.\d+$/.exec(cache.engineVersion)?.[1];
+  if (!major) {
+    problems.push({
+      field: 'cache.engineVersion',
+      value: cache.engineVersion,
+      fix: 'must be MAJOR.MINOR, such as 8.0',
+    });
+  } else if (cache.parameterGroupFamily !== `valkey${major}`) {
+    problems.push({
+      field: 'cache.parameterGroupFamily',
+      value: cache.parameterGroupFamily,
+      fix: `must match engine version ${cache.engineVersion}: use valkey${major}`,
+    });
+  }
+  if (
+    !Number.isInteger(cache.replicasPerNodeGroup) ||
+    cache.replicasPerNodeGroup < 1 ||
+    cache.replicasPerNodeGroup > 5
+  ) {
+    problems.push({
+      field: 'cache.replicasPerNodeGroup',
+      value: cache.replicasPerNodeGroup,
+      fix: 'must be an integer from 1 to 5: Multi-AZ failover needs at least one replica',
+    });
+  }
+  if (!Number.isInteger(cache.port) || cache.port < 1024 || cache.port > 65535 || cache.port === 6379) {
+    problems.push({
+      field: 'cache.port',
+      value: cache.port,
+      fix: 'must be an unprivileged port (1024-65535) other than the default 6379, for example 6380',
+    });
+  }
+  if (!Token.isUnresolved(cache.snapshotRetention)) {
+    const days = cache.snapshotRetention.toHours() / 24;
+    const minimum = config.stage === 'prod' ? MIN_PROD_SNAPSHOT_RETENTION_DAYS : 1;
+    if (!Number.isInteger(days) || days < minimum || days > MAX_SNAPSHOT_RETENTION_DAYS) {
+      problems.push({
+        field: 'cache.snapshotRetention',
+        value: cache.snapshotRetention.toHumanString(),
+        fix: `must be whole days from ${minimum} to ${MAX_SNAPSHOT_RETENTION_DAYS}${config.stage === 'prod' ? ' (prod keeps at least a week)' : ''}`,
+      });
+    }
+  }
+}
+
+function checkCacheAlarms(config: DrConfig, problems: ConfigProblem[]): void {
+  const { alarms } = config.cache;
+  const rpo = config.objectives.find((objective) => objective.component === 'rate-limiting')?.rpo;
+  if (!rpo) {
+    problems.push({
+      field: 'objectives',
+      value: config.objectives.map((objective) => objective.component),
+      fix: 'needs a rate-limiting row: the cache alarm thresholds are checked against its RPO',
+    });
+  }
+  for (const key of ['globalReplicationLag', 'replicationLag'] as const) {
+    const threshold = alarms[key];
+    if (threshold.toSeconds() <= 0) {
+      problems.push({ field: `cache.alarms.${key}`, value: threshold.toHumanString(), fix: 'must be positive' });
+    } else if (rpo && threshold.toSeconds() >= rpo.toSeconds()) {
+      problems.push({
+        field: `cache.alarms.${key}`,
+        value: threshold.toHumanString(),
+        fix: `must be well under the rate-limiting RPO (${rpo.toHumanString()}), or the alarm fires only after the objective is missed; a quarter of it is the default`,
+      });
+    }
+  }
+  for (const key of ['engineCpuPercent', 'memoryPercent'] as const) {
+    const percent = alarms[key];
+    if (!(percent > 0 && percent < 100)) {
+      problems.push({ field: `cache.alarms.${key}`, value: percent, fix: 'must be a percentage between 0 and 100' });
+    }
+  }
+  const latency = alarms.s3ReplicationLatency.toSeconds();
+  if (latency <= 0 || latency >= RTC_BOUND_MINUTES * 60) {
+    problems.push({
+      field: 'cache.alarms.s3ReplicationLatency',
+      value: alarms.s3ReplicationLatency.toHumanString(),
+      fix: `must be positive and under the ${RTC_BOUND_MINUTES} minute Replication Time Control bound, for example 12 minutes`,
+    });
+  }
+}
+
+function checkCacheBackupBucket(config: DrConfig, problems: ConfigProblem[]): void {
+  const { transitionAfter, retention, noncurrentVersionExpiry } = config.cache.backupBucket;
+  const days = (duration: typeof retention) => duration.toHours() / 24;
+  const entries = { transitionAfter, retention, noncurrentVersionExpiry };
+  for (const [key, duration] of Object.entries(entries)) {
+    if (!Number.isInteger(days(duration)) || days(duration) < 1) {
+      problems.push({
+        field: `cache.backupBucket.${key}`,
+        value: duration.toHumanString(),
+        fix: 'must be whole days, at least 1 (S3 lifecycle rules count in days)',
+      });
+    }
+  }
+  if (days(transitionAfter) < MIN_IA_TRANSITION_DAYS) {
+    problems.push({
+      field: 'cache.backupBucket.transitionAfter',
+      value: transitionAfter.toHumanString(),
+      fix: `S3 moves objects to Standard-IA after ${MIN_IA_TRANSITION_DAYS} days at the earliest`,
+    });
+  }
+  if (days(retention) <= days(transitionAfter)) {
+    problems.push({
+      field: 'cache.backupBucket.retention',
+      value: retention.toHumanString(),
+      fix: `must be longer than transitionAfter (${transitionAfter.toHumanString()}), or the transition never happens`,
+    });
+  }
+}
+
+function checkCache(config: DrConfig, problems: ConfigProblem[]): void {
+  if (!config.cache) {
+    problems.push({
+      field: 'cache',
+      value: config.cache,
+      fix: 'give the cache tier settings (see lib/config/stages.ts)',
+    });
+    return;
+  }
+  checkCacheCluster(config, problems);
+  checkCacheWindows(config, problems);
+  checkCacheAlarms(config, problems);
+  checkCacheBackupBucket(config, problems);
+}
+
 function checkContacts(config: DrConfig, problems: ConfigProblem[]): void {
   for (const severity of SEVERITIES) {
     const subscriptions = config.contacts[severity];
@@ -403,6 +606,7 @@ export function configProblems(config: DrConfig): ConfigProblem[] {
   checkSchedules(config, problems);
   checkContacts(config, problems);
   checkData(config, problems);
+  checkCache(config, problems);
   return problems;
 }
 

@@ -316,3 +316,116 @@ describe('cron grammar', () => {
     expect(cronError(cron)).toBeUndefined();
   });
 });
+
+describe('cache rules', () => {
+  const staging = loadConfig({ stage: 'staging' });
+  const withCache = (config: DrConfig, cache: Partial<DrConfig['cache']>): DrConfig => ({
+    ...config,
+    cache: { ...config.cache, ...cache },
+  });
+  const withAlarms = (alarms: Partial<DrConfig['cache']['alarms']>): DrConfig =>
+    withCache(base, { alarms: { ...base.cache.alarms, ...alarms } });
+  const withBucket = (backupBucket: Partial<DrConfig['cache']['backupBucket']>): DrConfig =>
+    withCache(base, { backupBucket: { ...base.cache.backupBucket, ...backupBucket } });
+
+  test('prod runs the Global Datastore and staging may go without it', () => {
+    expect(base.cache.globalDatastore).toBe(true);
+    expect(configProblems(withCache(staging, { globalDatastore: false }))).toEqual([]);
+  });
+
+  test('the Global Datastore lag threshold is derived from the rate-limiting RPO, a quarter of it', () => {
+    expect(base.cache.alarms.globalReplicationLag.toSeconds()).toBe(15);
+  });
+
+  test('fails when prod runs without the Global Datastore', () => {
+    expectProblem(withCache(base, { globalDatastore: false }), 'cache.globalDatastore');
+  });
+
+  test.each([Duration.days(6), Duration.days(0)])('fails when prod keeps snapshots less than 7 days (%s)', (d) => {
+    expectProblem(withCache(base, { snapshotRetention: d }), 'cache.snapshotRetention');
+  });
+
+  test.each([Duration.days(36), Duration.hours(36)])(
+    'fails when snapshot retention is not 1-35 whole days (%s)',
+    (d) => {
+      expectProblem(withCache(staging, { snapshotRetention: d }), 'cache.snapshotRetention');
+    },
+  );
+
+  test.each(['01:30-02:30', '00:00-00:30', '1:00-2:00', '00:30'])(
+    'fails when the snapshot window is malformed, too short or ends after 02:00 UTC (%s)',
+    (snapshotWindow) => {
+      expectProblem(withCache(base, { snapshotWindow }), 'cache.snapshotWindow');
+    },
+  );
+
+  test('accepts a snapshot window that wraps midnight and ends by 02:00', () => {
+    expect(configProblems(withCache(base, { snapshotWindow: '23:30-01:00' }))).toEqual([]);
+  });
+
+  test.each(['sunday:05:00-sunday:06:00', 'sun:25:00-sun:26:00'])(
+    'fails when the maintenance window is malformed (%s)',
+    (maintenanceWindow) => {
+      expectProblem(withCache(base, { maintenanceWindow }), 'cache.maintenanceWindow');
+    },
+  );
+
+  test.each([Duration.minutes(1), Duration.seconds(90), Duration.seconds(0)])(
+    'fails when the Global Datastore lag threshold is not under the RPO (%s)',
+    (globalReplicationLag) => {
+      expectProblem(withAlarms({ globalReplicationLag }), 'cache.alarms.globalReplicationLag');
+    },
+  );
+
+  test('fails when the in-region replication lag threshold is at or above the RPO', () => {
+    expectProblem(withAlarms({ replicationLag: Duration.minutes(1) }), 'cache.alarms.replicationLag');
+  });
+
+  test('fails when the rate-limiting objective the thresholds derive from is missing', () => {
+    const objectives = base.objectives.filter((o) => o.component !== 'rate-limiting');
+    expectProblem({ ...base, objectives }, 'objectives');
+  });
+
+  test.each([Duration.minutes(15), Duration.minutes(20), Duration.seconds(0)])(
+    'fails when the S3 replication latency threshold is not under the 15 minute RTC bound (%s)',
+    (s3ReplicationLatency) => {
+      expectProblem(withAlarms({ s3ReplicationLatency }), 'cache.alarms.s3ReplicationLatency');
+    },
+  );
+
+  test.each([0, 100, 120])('fails when a CPU or memory percentage is out of range (%p)', (percent) => {
+    expectProblem(withAlarms({ engineCpuPercent: percent }), 'cache.alarms.engineCpuPercent');
+    expectProblem(withAlarms({ memoryPercent: percent }), 'cache.alarms.memoryPercent');
+  });
+
+  test.each([0, 6, 1.5])('fails when replicas per shard are not 1-5 (%p)', (replicasPerNodeGroup) => {
+    expectProblem(withCache(base, { replicasPerNodeGroup }), 'cache.replicasPerNodeGroup');
+  });
+
+  test.each([6379, 80, 70000])('fails when the port is the default, privileged or invalid (%p)', (port) => {
+    expectProblem(withCache(base, { port }), 'cache.port');
+  });
+
+  test('fails when a Global Datastore gets T-family nodes', () => {
+    expectProblem(withCache(base, { nodeType: 'cache.t4g.medium' }), 'cache.nodeType');
+  });
+
+  test('fails when the parameter group family does not match the engine version', () => {
+    expectProblem(withCache(base, { parameterGroupFamily: 'valkey7' }), 'cache.parameterGroupFamily');
+  });
+
+  test('fails when backups move to Standard-IA before 30 days', () => {
+    expectProblem(withBucket({ transitionAfter: Duration.days(7) }), 'cache.backupBucket.transitionAfter');
+  });
+
+  test('fails when backups expire before they would transition', () => {
+    expectProblem(withBucket({ retention: Duration.days(30) }), 'cache.backupBucket.retention');
+  });
+
+  test('fails when a lifecycle age is not whole days', () => {
+    expectProblem(
+      withBucket({ noncurrentVersionExpiry: Duration.hours(12) }),
+      'cache.backupBucket.noncurrentVersionExpiry',
+    );
+  });
+});

@@ -61,7 +61,7 @@ describe.each(STAGES)('%s', (stage) => {
   test('the CLI synthesizes both regions offline, with stage and region in every stack name', () => {
     const names = templates.map((file) => file.slice(outdir.length + 1, -'.template.json'.length)).sort();
     expect(names).toEqual(
-      ['Alerting', 'Data', 'Network', 'Protection']
+      ['Alerting', 'Cache', 'CacheBackup', 'Data', 'Network', 'Protection']
         .flatMap((purpose) => [`use1-${purpose}`, `usw2-${purpose}`])
         .sort()
         .map((suffix) => `AsyncToolformer-${stage}-${suffix}`),
