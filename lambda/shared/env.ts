@@ -14,3 +14,13 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   if (value === undefined || value.trim() === '') throw new MissingEnvironmentError(name);
   return value;
 }
+
+/** A positive whole number of seconds from `name`; throws naming the variable otherwise. */
+export function requireSeconds(name: string, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = requireEnv(name, env);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number of seconds, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
