@@ -5,6 +5,7 @@ import { RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import type * as HandlerModule from './handler';
 
 const COMPLETE = {
   AWS_REGION: 'us-east-1',
@@ -34,9 +35,9 @@ afterEach(() => {
 
 /** A fresh copy of the handler, so each cold start reads the environment anew. */
 const load = () => {
-  let module: typeof import('./handler') | undefined;
+  let module: typeof HandlerModule | undefined;
   jest.isolateModules(() => {
-    module = jest.requireActual<typeof import('./handler')>('./handler');
+    module = jest.requireActual<typeof HandlerModule>('./handler');
   });
   return module!;
 };
@@ -64,10 +65,10 @@ describe('with AWS denying every read', () => {
   ];
 
   // Loaded once, in the registry of the mocked SDK classes above.
-  let handler: typeof import('./handler').handler;
+  let handler: typeof HandlerModule.handler;
   beforeAll(() => {
     Object.assign(process.env, COMPLETE, QUIET);
-    ({ handler } = jest.requireActual<typeof import('./handler')>('./handler'));
+    ({ handler } = jest.requireActual<typeof HandlerModule>('./handler'));
   });
   beforeEach(() => {
     ssm.reset();
