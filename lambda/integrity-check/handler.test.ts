@@ -50,7 +50,7 @@ test.each(Object.keys(COMPLETE))('fails at cold start when %s is missing', (vari
 
 test('fails at cold start when an age limit is not a number', () => {
   Object.assign(process.env, COMPLETE, QUIET, { DAILY_MAX_AGE_SECONDS: '26h' });
-  expect(load).toThrow('DAILY_MAX_AGE_SECONDS must be a positive whole number of seconds');
+  expect(load).toThrow('DAILY_MAX_AGE_SECONDS must be a positive whole number');
 });
 
 describe('with AWS denying every read', () => {

@@ -6,7 +6,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { publishReport, type CheckReport } from '../shared/check-report';
-import { requireEnv, requireSeconds } from '../shared/env';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { parseScheduledInvocation } from '../shared/scheduled-event';
 import { run, type IntegrityDeps, type IntegrityInput, type RegionClients } from './check-integrity';
@@ -43,9 +43,9 @@ const input: IntegrityInput = {
     prefix: requireEnv('REDIS_PREFIX'),
   },
   limits: {
-    daily: requireSeconds('DAILY_MAX_AGE_SECONDS'),
-    weekly: requireSeconds('WEEKLY_MAX_AGE_SECONDS'),
-    pointInTime: requireSeconds('POINT_IN_TIME_MAX_LAG_SECONDS'),
+    daily: requirePositiveInteger('DAILY_MAX_AGE_SECONDS'),
+    weekly: requirePositiveInteger('WEEKLY_MAX_AGE_SECONDS'),
+    pointInTime: requirePositiveInteger('POINT_IN_TIME_MAX_LAG_SECONDS'),
   },
 };
 const ssm = new SSMClient({});

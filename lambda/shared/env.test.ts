@@ -1,5 +1,5 @@
 // Settings and scheduled payloads: what a function refuses before it touches AWS.
-import { MissingEnvironmentError, requireEnv, requireSeconds } from './env';
+import { MissingEnvironmentError, requireEnv, requirePositiveInteger } from './env';
 import { MalformedEventError, parseScheduledInvocation } from './scheduled-event';
 
 test('reads a present variable and refuses a missing or blank one', () => {
@@ -8,14 +8,14 @@ test('reads a present variable and refuses a missing or blank one', () => {
   expect(() => requireEnv('A', { A: '  ' })).toThrow('environment variable A is not set');
 });
 
-test.each(['abc', '-5', '0', '1.5'])('refuses %p as a number of seconds', (value) => {
-  expect(() => requireSeconds('MAX_AGE', { MAX_AGE: value })).toThrow(
-    /MAX_AGE must be a positive whole number of seconds/,
+test.each(['abc', '-5', '0', '1.5'])('refuses %p as a positive whole number', (value) => {
+  expect(() => requirePositiveInteger('MAX_AGE', { MAX_AGE: value })).toThrow(
+    /MAX_AGE must be a positive whole number/,
   );
 });
 
-test('reads a number of seconds', () => {
-  expect(requireSeconds('MAX_AGE', { MAX_AGE: '93600' })).toBe(93_600);
+test('reads a positive whole number', () => {
+  expect(requirePositiveInteger('MAX_AGE', { MAX_AGE: '93600' })).toBe(93_600);
 });
 
 test.each([null, 'daily', [], {}, { schedule: 42 }, { schedule: 'weekly-full-backup' }])(

@@ -15,12 +15,12 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   return value;
 }
 
-/** A positive whole number of seconds from `name`; throws naming the variable otherwise. */
-export function requireSeconds(name: string, env: NodeJS.ProcessEnv = process.env): number {
+/** A positive whole number from `name` (its unit is in the name, like `_SECONDS`); throws naming the variable otherwise. */
+export function requirePositiveInteger(name: string, env: NodeJS.ProcessEnv = process.env): number {
   const raw = requireEnv(name, env);
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number of seconds, got ${JSON.stringify(raw)}`);
+    throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
