@@ -63,25 +63,49 @@ export interface CheckSubject {
   readonly retry?: RetryPolicy | undefined;
 }
 
+/** An error that outlasted the retries, with how many runs it took. */
+export class AttemptsExhaustedError extends Error {
+  constructor(
+    public override readonly cause: Error,
+    public readonly attempts: number,
+  ) {
+    super(cause.message);
+    this.name = cause.name;
+  }
+}
+
+/** Runs `operation`, again after a pause while AWS throttles it; any other error is thrown at once. */
+export async function retrying<T>(operation: () => Promise<T>, retry: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (!THROTTLING_ERRORS.has(failure.name)) throw failure;
+      if (attempt >= retry.attempts) throw new AttemptsExhaustedError(failure, attempt);
+      await retry.sleep(retry.baseDelayMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** The verdict of a check whose evaluation threw: it could not run, so it failed. */
+export function couldNotRun(error: unknown): Verdict {
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  const tries = error instanceof AttemptsExhaustedError ? ` (after ${error.attempts} attempts)` : '';
+  return fail(`could not run: ${name}: ${message}${tries}`);
+}
+
 /**
  * Runs one check, again after a pause while AWS throttles it. Any error that remains (access
  * denied, a missing resource, throttling that outlasts the retries) fails the check with the
  * error's name and message: it never counts as a pass.
  */
 export async function runCheck(subject: CheckSubject, evaluate: () => Promise<Verdict>): Promise<CheckResult> {
-  const { check, resource, retry = DEFAULT_RETRY } = subject;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return { check, resource, ...(await evaluate()) };
-    } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      if (THROTTLING_ERRORS.has(name) && attempt < retry.attempts) {
-        await retry.sleep(retry.baseDelayMs * 2 ** (attempt - 1));
-        continue;
-      }
-      const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-      return { check, resource, passed: false, detail: `could not run: ${name}: ${message}${tries}` };
-    }
+  const { check, resource, retry } = subject;
+  try {
+    return { check, resource, ...(await retrying(evaluate, retry)) };
+  } catch (error) {
+    return { check, resource, ...couldNotRun(error) };
   }
 }
 
