@@ -61,9 +61,16 @@ describe.each(STAGES)('%s', (stage) => {
   test('the CLI synthesizes both regions offline, with stage and region in every stack name', () => {
     const names = templates.map((file) => file.slice(outdir.length + 1, -'.template.json'.length)).sort();
     expect(names).toEqual(
-      ['use1-Alerting', 'use1-Network', 'usw2-Alerting', 'usw2-Network'].map(
-        (suffix) => `AsyncToolformer-${stage}-${suffix}`,
-      ),
+      [
+        'use1-Alerting',
+        'use1-Cache',
+        'use1-CacheBackup',
+        'use1-Network',
+        'usw2-Alerting',
+        'usw2-Cache',
+        'usw2-CacheBackup',
+        'usw2-Network',
+      ].map((suffix) => `AsyncToolformer-${stage}-${suffix}`),
     );
     expect(existsSync(join(root, 'cdk.context.json'))).toBe(false);
   });

@@ -19,7 +19,9 @@ const cache = new Map<string, SynthesizedStage>();
 
 /** Builds `config` into a fresh app and synthesizes it once. */
 export function synthConfig(config: DrConfig): SynthesizedStage {
-  const app = new App();
+  // No Lambda bundling here: templates do not depend on the bundle, and every test file would run
+  // esbuild again. The cfn-lint gate's CLI synth still bundles every function for real.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildDrApp(app, config);
   const assembly = app.synth();
   const templates = new Map<string, Template>();

@@ -1,0 +1,224 @@
+// The S3 bucket that holds exported Valkey backups (.rdb) of one region, with lifecycle and optional cross-region replication.
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/**
+ * Exactly what ElastiCache's export (`CopySnapshot` with `TargetBucket`) needs on a bucket with ACLs
+ * disabled, split by the resource each action applies to.
+ * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html
+ */
+export const ELASTICACHE_EXPORT_BUCKET_ACTIONS = ['s3:ListBucket', 's3:GetBucketAcl', 's3:ListBucketMultipartUploads'];
+export const ELASTICACHE_EXPORT_OBJECT_ACTIONS = ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts'];
+
+/** Where a backup bucket replicates to. */
+export interface BackupReplicationTarget {
+  /** The bucket in the other region. It must exist and be versioned before the source is deployed. */
+  readonly bucket: s3.IBucket;
+}
+
+/** Props of {@link CacheBackupBucket}. */
+export interface CacheBackupBucketProps {
+  /** Bucket name, fixed so the other region and the backup Lambdas can name it without a lookup. */
+  readonly bucketName: string;
+  /** Age after which backups move to Standard-IA. */
+  readonly transitionAfter: Duration;
+  /** Age after which backups expire. */
+  readonly retention: Duration;
+  /** How long overwritten or deleted versions are kept. */
+  readonly noncurrentVersionExpiry: Duration;
+  /**
+   * Replicate every new backup there, with Replication Time Control (15 minutes) and metrics.
+   * @default - no replication (the bucket is itself a replication destination)
+   */
+  readonly replicateTo?: BackupReplicationTarget;
+}
+
+const ACCESS_LOG_PREFIX = 'backups/';
+
+/** Replication rule id, the `RuleId` dimension of the S3 replication metrics. */
+export const BACKUP_REPLICATION_RULE_ID = 'backups-to-secondary-region';
+
+/**
+ * Versioned, SSE-S3 encrypted (ElastiCache cannot restore from a KMS-encrypted .rdb), private,
+ * TLS-only bucket with server access logging into a sibling bucket. Both are retained when the
+ * stack goes: they hold the second line of defence.
+ */
+export class CacheBackupBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly accessLogBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: CacheBackupBucketProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging can only deliver to an SSE-S3 bucket.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: props.retention, noncurrentVersionExpiration: Duration.days(1) },
+      ],
+    });
+    Validations.of(this.accessLogBucket).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This is the access log bucket of the backup bucket; logging it into itself would loop and another log bucket would only move the question.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
+        reason:
+          'This is the access log bucket of the backup bucket; logging it into itself would loop and another log bucket would only move the question.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason:
+          'Access logs are evidence for this region only; the backups they describe are the objects that replicate across regions.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        reason: 'S3 server access logging delivers only to buckets with SSE-S3 default encryption, not SSE-KMS.',
+      },
+    );
+
+    const replicationRole = props.replicateTo ? this.createReplicationRole(props) : undefined;
+
+    this.bucket = new s3.Bucket(this, 'Resource', {
+      bucketName: props.bucketName,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'tier-then-expire-backups',
+          transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: props.transitionAfter }],
+          expiration: props.retention,
+          noncurrentVersionExpiration: props.noncurrentVersionExpiry,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      ...(props.replicateTo && replicationRole
+        ? {
+            replicationRole: replicationRole.withoutPolicyUpdates(),
+            replicationRules: [
+              {
+                id: BACKUP_REPLICATION_RULE_ID,
+                destination: props.replicateTo.bucket,
+                replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+                metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+                // A delete in the primary region must not reach the copy: that copy is what survives a mistake.
+                deleteMarkerReplication: false,
+              },
+            ],
+          }
+        : {}),
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason:
+        'ElastiCache restores only from .rdb objects encrypted with SSE-S3; a KMS-encrypted backup could not be restored.',
+    });
+    if (!props.replicateTo) {
+      Validations.of(this.bucket).acknowledge({
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason:
+          "This is the secondary region's bucket: it is the destination of the primary's replication, and its own exports stay in-region.",
+      });
+    }
+
+    // Access logging through a bucket policy, set here rather than through serverAccessLogsBucket,
+    // whose ACL-or-policy choice depends on a feature flag that differs between the CLI and tests.
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.accessLogBucket.bucketName,
+      logFilePrefix: ACCESS_LOG_PREFIX,
+    };
+    this.accessLogBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'S3ServerAccessLogs',
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.accessLogBucket.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+
+    const exporter = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
+    const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ElastiCacheExportBucket',
+        principals: [exporter],
+        actions: ELASTICACHE_EXPORT_BUCKET_ACTIONS,
+        resources: [this.bucket.bucketArn],
+        conditions: sameAccount,
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ElastiCacheExportObjects',
+        principals: [exporter],
+        actions: ELASTICACHE_EXPORT_OBJECT_ACTIONS,
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: sameAccount,
+      }),
+    );
+  }
+
+  /**
+   * The role S3 replicates with. Its permissions are written out in a managed policy with the
+   * fixed bucket names, instead of the inline policy the Bucket construct would generate.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+   */
+  private createReplicationRole(props: CacheBackupBucketProps): iam.Role {
+    const stack = Stack.of(this);
+    const bucketArn = (name: string) => `arn:${stack.partition}:s3:::${name}`;
+    // Nag names the partition as written: a literal with @aws-cdk/core:enablePartitionLiterals, else the pseudo parameter.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const source = bucketArn(props.bucketName);
+    const destination = bucketArn(props.replicateTo!.bucket.bucketName);
+    const role = new iam.Role(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: `Replicates ${props.bucketName} to ${props.replicateTo!.bucket.bucketName}`,
+    });
+    const policy = new iam.ManagedPolicy(this, 'ReplicationPolicy', {
+      description: 'Read new backup versions from the source bucket and write them to the other region',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [source] }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+          resources: [`${source}/*`],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:ReplicateObject', 's3:ReplicateTags'],
+          resources: [`${destination}/*`],
+        }),
+      ],
+    });
+    const reason =
+      'Replication reads and writes every object version of exactly these two backup buckets; object-level S3 ' +
+      'actions need an object ARN, and the buckets hold nothing but backups.';
+    Validations.of(policy).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${props.bucketName}/*]`, reason },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${props.replicateTo!.bucket.bucketName}/*]`,
+        reason,
+      },
+    );
+    return role;
+  }
+}

@@ -1,0 +1,72 @@
+// Backup buckets of the cache tier in one region; the primary's replicates to the secondary's.
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { cacheBackupBucketName, cacheParameterNames } from '../cache-naming';
+import { BackupReplicationAlarms } from '../constructs/cache-alarms';
+import { BACKUP_REPLICATION_RULE_ID, CacheBackupBucket } from '../constructs/cache-backup-bucket';
+import { regionCode } from '../naming';
+import { DrStack, type DrStackProps } from './dr-stack';
+
+/** Props of {@link CacheBackupStack}. */
+export interface CacheBackupStackProps extends Omit<DrStackProps, 'purpose' | 'priority'> {
+  /** Topic of the replication alarms (primary region only). */
+  readonly highTopic: sns.ITopic;
+}
+
+/**
+ * The region's bucket for exported .rdb backups, the second line behind the Global Datastore. A
+ * stack of its own because the order is the reverse of the cache stacks': the secondary's bucket
+ * must exist before the primary's bucket can replicate into it, while the secondary's replication
+ * group must come after the primary's.
+ */
+export class CacheBackupStack extends DrStack {
+  public readonly backup: CacheBackupBucket;
+
+  constructor(scope: Construct, props: CacheBackupStackProps) {
+    super(scope, {
+      ...props,
+      purpose: 'CacheBackup',
+      priority: 'critical',
+      description: `async-toolformer DR cache backups in S3 (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+    });
+    const { config, regionConfig } = this;
+    const { transitionAfter, retention, noncurrentVersionExpiry } = config.cache.backupBucket;
+    const bucketName = cacheBackupBucketName(config, regionConfig);
+    const secondary = config.regions.find((region) => region.role === 'secondary');
+    const destination =
+      regionConfig.role === 'primary' && secondary
+        ? s3.Bucket.fromBucketAttributes(this, 'SecondaryBackupBucket', {
+            bucketName: cacheBackupBucketName(config, secondary),
+            region: secondary.region,
+            account: config.account,
+          })
+        : undefined;
+
+    this.backup = new CacheBackupBucket(this, 'Backups', {
+      bucketName,
+      transitionAfter,
+      retention,
+      noncurrentVersionExpiry,
+      ...(destination ? { replicateTo: { bucket: destination } } : {}),
+    });
+
+    new ssm.StringParameter(this, 'BucketNameParameter', {
+      parameterName: cacheParameterNames(config).backupBucket,
+      stringValue: bucketName,
+      description: `Bucket for exported cache backups in ${regionConfig.region}, for the backup Lambdas`,
+    });
+
+    if (destination) {
+      new BackupReplicationAlarms(this, 'ReplicationAlarms', {
+        alarmNamePrefix: `async-toolformer-${config.stage}-${regionCode(regionConfig.region)}-cache-backups`,
+        sourceBucketName: bucketName,
+        destinationBucketName: destination.bucketName,
+        ruleId: BACKUP_REPLICATION_RULE_ID,
+        latencyThreshold: config.cache.alarms.s3ReplicationLatency,
+        topic: props.highTopic,
+      });
+    }
+  }
+}

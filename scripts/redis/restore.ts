@@ -1,0 +1,135 @@
+// Restore logic of the plan's "Restore Redis from S3 backup": a new replication group seeded from an exported .rdb.
+import { CreateReplicationGroupCommand, type ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { RestoreSettings } from '../../lib/cache-naming';
+
+/** Clients and clock; tests hand in moto-backed clients. */
+export interface RestoreDeps {
+  readonly s3: S3Client;
+  readonly ssm: SSMClient;
+  readonly secrets: SecretsManagerClient;
+  readonly elasticache: ElastiCacheClient;
+  readonly now: () => Date;
+}
+
+/** Which backup to restore, and where. */
+export interface RestoreInput {
+  readonly stage: string;
+  /** `latest` for the newest .rdb in the region's backup bucket, or an object key. */
+  readonly backup: string;
+  /**
+   * Id of the new group.
+   * @default - `<stack's group id>-r<yyyyMMddHHmm>`, which is at most 40 characters
+   */
+  readonly replicationGroupId?: string;
+}
+
+/** The restore that was started. */
+export interface RestoreResult {
+  readonly replicationGroupId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly snapshotArn: string;
+  readonly status: string;
+}
+
+/** Thrown when no backup can be restored; the message says what to do. */
+export class RestoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreError';
+  }
+}
+
+async function parameter(ssm: SSMClient, name: string): Promise<string> {
+  const result = await ssm.send(new GetParameterCommand({ Name: name }));
+  const value = result.Parameter?.Value;
+  if (!value) throw new RestoreError(`SSM parameter ${name} is empty; deploy the cache stacks of this region first`);
+  return value;
+}
+
+/** The newest `.rdb` object of `bucket`, over every page of the listing. */
+export async function newestBackup(s3: S3Client, bucket: string): Promise<string> {
+  let newest: { key: string; modified: number } | undefined;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      if (!object.Key?.endsWith('.rdb') || !object.LastModified) continue;
+      const modified = object.LastModified.getTime();
+      if (!newest || modified > newest.modified || (modified === newest.modified && object.Key > newest.key)) {
+        newest = { key: object.Key, modified };
+      }
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  if (!newest)
+    throw new RestoreError(`no .rdb backup in s3://${bucket}; export one first (CopySnapshot with TargetBucket)`);
+  return newest.key;
+}
+
+function defaultGroupId(base: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+  return `${base}-r${stamp}`.slice(0, 40);
+}
+
+/**
+ * Starts a restore: picks the backup, checks it can be restored (non-empty, SSE-S3, not KMS), and
+ * creates a new replication group from it with the stack's own settings and AUTH token. It does
+ * not wait for the group: `aws elasticache wait replication-group-available` does that.
+ */
+export async function run(deps: RestoreDeps, input: RestoreInput): Promise<RestoreResult> {
+  const prefix = `/async-toolformer/${input.stage}/cache`;
+  const bucket = await parameter(deps.ssm, `${prefix}/backup-bucket`);
+  const settings = JSON.parse(await parameter(deps.ssm, `${prefix}/restore-settings`)) as RestoreSettings;
+  const key = input.backup === 'latest' ? await newestBackup(deps.s3, bucket) : input.backup;
+
+  const head = await deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  if (!head.ContentLength) throw new RestoreError(`s3://${bucket}/${key} is empty; pick another backup`);
+  if (head.ServerSideEncryption !== 'AES256') {
+    throw new RestoreError(
+      `s3://${bucket}/${key} is encrypted with ${head.ServerSideEncryption ?? 'nothing'}; ElastiCache restores only SSE-S3 (AES256) objects`,
+    );
+  }
+
+  const secret = await deps.secrets.send(new GetSecretValueCommand({ SecretId: settings.authTokenSecretName }));
+  if (!secret.SecretString) throw new RestoreError(`secret ${settings.authTokenSecretName} has no string value`);
+
+  const replicationGroupId = input.replicationGroupId ?? defaultGroupId(settings.replicationGroupId, deps.now());
+  const snapshotArn = `arn:aws:s3:::${bucket}/${key}`;
+  const created = await deps.elasticache.send(
+    new CreateReplicationGroupCommand({
+      ReplicationGroupId: replicationGroupId,
+      ReplicationGroupDescription: `restored from s3://${bucket}/${key}`,
+      SnapshotArns: [snapshotArn],
+      Engine: settings.engine,
+      EngineVersion: settings.engineVersion,
+      CacheNodeType: settings.cacheNodeType,
+      NumCacheClusters: settings.numCacheClusters,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      Port: settings.port,
+      CacheSubnetGroupName: settings.cacheSubnetGroupName,
+      SecurityGroupIds: settings.securityGroupIds,
+      CacheParameterGroupName: settings.cacheParameterGroupName,
+      AtRestEncryptionEnabled: true,
+      KmsKeyId: settings.kmsKeyId,
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+      AuthToken: secret.SecretString,
+      SnapshotRetentionLimit: settings.snapshotRetentionLimit,
+      SnapshotWindow: settings.snapshotWindow,
+      PreferredMaintenanceWindow: settings.preferredMaintenanceWindow,
+      NotificationTopicArn: settings.notificationTopicArn,
+    }),
+  );
+  return {
+    replicationGroupId,
+    bucket,
+    key,
+    snapshotArn,
+    status: created.ReplicationGroup?.Status ?? 'unknown',
+  };
+}
