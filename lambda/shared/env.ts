@@ -14,3 +14,13 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   if (value === undefined || value.trim() === '') throw new MissingEnvironmentError(name);
   return value;
 }
+
+/** A positive whole number from `name` (its unit is in the name, like `_SECONDS`); throws naming the variable otherwise. */
+export function requirePositiveInteger(name: string, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = requireEnv(name, env);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

@@ -1,0 +1,48 @@
+// Lambda entry of the monthly cross-region verification, in the secondary region: report and backup_success_rate.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { publishReport, type CheckReport } from '../shared/check-report';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { parseScheduledInvocation } from '../shared/scheduled-event';
+import { run, type VerificationDeps, type VerificationInput } from './verify-cross-region';
+
+/** The schedule that invokes this function. */
+export const SCHEDULE_ID = 'monthly-cross-region-verification';
+
+const { logger, metrics } = createObservability('cross-region-verification');
+const deps: VerificationDeps = {
+  backup: new BackupClient({}),
+  s3: new S3Client({}),
+  kms: new KMSClient({}),
+  now: () => new Date(),
+};
+const input: VerificationInput = {
+  days: requirePositiveInteger('VERIFY_DAYS'),
+  vaultName: requireEnv('VAULT_NAME'),
+  sourceVaultName: requireEnv('SOURCE_VAULT_NAME'),
+  clusterArn: requireEnv('SOURCE_CLUSTER_ARN'),
+  copyKeyAlias: requireEnv('COPY_KEY_ALIAS'),
+  bucket: requireEnv('REPLICA_BUCKET'),
+  prefix: requireEnv('EXPORT_PREFIX'),
+};
+const ssm = new SSMClient({});
+const reportParameter = requireEnv('REPORT_PARAMETER_NAME');
+
+export async function handler(event: unknown): Promise<CheckReport> {
+  try {
+    parseScheduledInvocation(event, [SCHEDULE_ID]);
+    const report = await run(deps, input);
+    await publishReport(ssm, reportParameter, report);
+    for (const result of report.results.filter((r) => !r.passed)) logger.error('verification failed', { ...result });
+    metrics.addMetric('backup_success_rate', MetricUnit.Percent, report.successRate);
+    metrics.addMetric('recovery_test_results', MetricUnit.Count, report.passed ? 1 : 0);
+    logger.info('cross-region verification published', { parameter: reportParameter, successRate: report.successRate });
+    return report;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,33 @@
+// Lambda entry of the daily IaC backup: validates the scheduled event, exports, logs the result.
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { requireEnv } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { parseScheduledInvocation } from '../shared/scheduled-event';
+import { run, type IacBackupDeps, type IacBackupResult, type IacBackupSettings } from './export-iac';
+
+/** The schedule that invokes this function. */
+export const SCHEDULE_ID = 'iac-backup';
+
+const { logger } = createObservability('iac-backup');
+const deps: IacBackupDeps = {
+  cloudformation: new CloudFormationClient({}),
+  ssm: new SSMClient({}),
+  s3: new S3Client({}),
+  now: () => new Date(),
+};
+const settings: IacBackupSettings = {
+  stackPrefix: requireEnv('STACK_PREFIX'),
+  parameterPath: requireEnv('PARAMETER_PATH'),
+  bucket: requireEnv('BACKUP_BUCKET'),
+  region: requireEnv('AWS_REGION'),
+  resultParameter: requireEnv('RESULT_PARAMETER_NAME'),
+};
+
+export async function handler(event: unknown): Promise<IacBackupResult> {
+  parseScheduledInvocation(event, [SCHEDULE_ID]);
+  const result = await run(deps, settings);
+  logger.info('iac backup exported', { ...result });
+  return result;
+}

@@ -1,0 +1,267 @@
+// Daily backup integrity check: every protected resource has a fresh, complete, encrypted backup in both regions.
+import {
+  paginateListRecoveryPointsByBackupVault,
+  type BackupClient,
+  type RecoveryPointByBackupVault,
+} from '@aws-sdk/client-backup';
+import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, paginateDescribeDBClusterSnapshots, type RDSClient } from '@aws-sdk/client-rds';
+import { HeadObjectCommand, paginateListObjectsV2, type S3Client, type _Object } from '@aws-sdk/client-s3';
+import {
+  buildReport,
+  fail,
+  pass,
+  runCheck,
+  type CheckReport,
+  type CheckResult,
+  type RetryPolicy,
+  type Verdict,
+} from '../shared/check-report';
+
+/** The clients of one region. */
+export interface RegionClients {
+  readonly backup: BackupClient;
+  readonly rds: RDSClient;
+  readonly s3: S3Client;
+  readonly kms: KMSClient;
+}
+
+/** Everything the check talks to, and its clock. */
+export interface IntegrityDeps {
+  readonly primary: RegionClients;
+  readonly secondary: RegionClients;
+  readonly now: () => Date;
+  /** @default DEFAULT_RETRY */
+  readonly retry?: RetryPolicy;
+}
+
+/** How old each kind of backup may be, in seconds: the schedule's interval plus slack. */
+export interface AgeLimits {
+  /** Daily recovery points and exports, and their copies. */
+  readonly daily: number;
+  /** Weekly full snapshots. */
+  readonly weekly: number;
+  /** How far behind now the latest point-in-time restore may be. */
+  readonly pointInTime: number;
+}
+
+/** What to check. Aliases name the keys, which resolve to the ARNs that recovery points record. */
+export interface IntegrityInput {
+  readonly aurora: {
+    readonly clusterIdentifier: string;
+    readonly clusterArn: string;
+    readonly vaultName: string;
+    readonly peerVaultName: string;
+    /** Key of the cluster, which its snapshots and continuous backups use. */
+    readonly databaseKeyAlias: string;
+    /** Key of the secondary's vault, which cross-region copies use. */
+    readonly copyKeyAlias: string;
+  };
+  readonly redis: {
+    readonly bucket: string;
+    readonly peerBucket: string;
+    /** Key prefix of the exported .rdb files. */
+    readonly prefix: string;
+  };
+  readonly limits: AgeLimits;
+}
+
+const ageSeconds = (now: Date, then: Date) => Math.round((now.getTime() - then.getTime()) / 1000);
+const hours = (seconds: number) => `${(seconds / 3600).toFixed(1)} h`;
+
+async function keyArn(kms: KMSClient, alias: string): Promise<string> {
+  const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
+  if (!KeyMetadata?.Arn) throw new Error(`KMS returned no ARN for ${alias}`);
+  return KeyMetadata.Arn;
+}
+
+async function recoveryPoints(
+  backup: BackupClient,
+  vault: string,
+  resourceArn: string,
+): Promise<RecoveryPointByBackupVault[]> {
+  const points: RecoveryPointByBackupVault[] = [];
+  for await (const page of paginateListRecoveryPointsByBackupVault(
+    { client: backup },
+    { BackupVaultName: vault, ByResourceArn: resourceArn },
+  )) {
+    points.push(...(page.RecoveryPoints ?? []));
+  }
+  return points;
+}
+
+const newestFirst = <T>(items: T[], date: (item: T) => Date | undefined) =>
+  [...items].sort((a, b) => (date(b)?.getTime() ?? 0) - (date(a)?.getTime() ?? 0));
+
+/** Judges the newest recovery point of a list: present, complete, encrypted with `key`, young enough. */
+export function judgeRecoveryPoint(
+  points: RecoveryPointByBackupVault[],
+  key: string,
+  maxAge: number | undefined,
+  now: Date,
+): Verdict {
+  const [newest] = newestFirst(points, (point) => point.CompletionDate ?? point.CreationDate);
+  if (!newest) return fail('no recovery point found');
+  const id = newest.RecoveryPointArn ?? 'recovery point';
+  if (newest.Status !== 'COMPLETED' && newest.Status !== 'AVAILABLE')
+    return fail(`${id} is ${newest.Status ?? 'in no state'}`);
+  if (newest.EncryptionKeyArn !== key)
+    return fail(`${id} is encrypted with ${newest.EncryptionKeyArn ?? 'no key'}, expected ${key}`);
+  const when = newest.CompletionDate ?? newest.CreationDate;
+  if (maxAge !== undefined) {
+    if (!when) return fail(`${id} has no creation date`);
+    const age = ageSeconds(now, when);
+    if (age > maxAge) return fail(`${id} is ${hours(age)} old, allowed ${hours(maxAge)}`);
+  }
+  return pass(`${id} is ${newest.Status.toLowerCase()} and encrypted with the expected key`);
+}
+
+function checkContinuousBackup(deps: IntegrityDeps, input: IntegrityInput, now: Date): Promise<CheckResult> {
+  const { aurora } = input;
+  return runCheck({ check: 'aurora-continuous-backup', resource: aurora.clusterArn, retry: deps.retry }, async () => {
+    const [points, key] = await Promise.all([
+      recoveryPoints(deps.primary.backup, aurora.vaultName, aurora.clusterArn),
+      keyArn(deps.primary.kms, aurora.databaseKeyAlias),
+    ]);
+    // A continuous recovery point is created once and extended; its age says nothing about freshness.
+    const continuous = points.filter((point) => point.RecoveryPointArn?.includes(':continuous:'));
+    return judgeRecoveryPoint(continuous, key, undefined, now);
+  });
+}
+
+function checkPointInTime(deps: IntegrityDeps, input: IntegrityInput, now: Date): Promise<CheckResult> {
+  const { aurora, limits } = input;
+  return runCheck(
+    { check: 'aurora-point-in-time', resource: aurora.clusterIdentifier, retry: deps.retry },
+    async () => {
+      const { DBClusters } = await deps.primary.rds.send(
+        new DescribeDBClustersCommand({ DBClusterIdentifier: aurora.clusterIdentifier }),
+      );
+      const latest = DBClusters?.[0]?.LatestRestorableTime;
+      if (!latest) return fail('the cluster reports no latest restorable time');
+      const lag = ageSeconds(now, latest);
+      return lag <= limits.pointInTime
+        ? pass(`restorable to ${latest.toISOString()}, ${lag} s ago`)
+        : fail(`latest restorable time is ${lag} s old, allowed ${limits.pointInTime} s`);
+    },
+  );
+}
+
+function checkCrossRegionCopy(deps: IntegrityDeps, input: IntegrityInput, now: Date): Promise<CheckResult> {
+  const { aurora, limits } = input;
+  return runCheck(
+    { check: 'aurora-cross-region-copy', resource: `${aurora.peerVaultName}/${aurora.clusterArn}`, retry: deps.retry },
+    async () => {
+      const [points, key] = await Promise.all([
+        recoveryPoints(deps.secondary.backup, aurora.peerVaultName, aurora.clusterArn),
+        keyArn(deps.secondary.kms, aurora.copyKeyAlias),
+      ]);
+      const copies = points.filter((point) =>
+        point.SourceBackupVaultArn?.endsWith(`:backup-vault:${aurora.vaultName}`),
+      );
+      return judgeRecoveryPoint(copies, key, limits.daily, now);
+    },
+  );
+}
+
+/**
+ * The newest weekly full snapshot in one region: in the primary the snapshot itself, under the
+ * database key; in the secondary its copy, under that region's backup key.
+ */
+function checkWeeklySnapshot(
+  deps: IntegrityDeps,
+  input: IntegrityInput,
+  now: Date,
+  side: 'primary' | 'secondary',
+): Promise<CheckResult> {
+  const clients = deps[side];
+  const check = side === 'primary' ? 'aurora-weekly-snapshot' : 'aurora-weekly-snapshot-copy';
+  const keyAlias = side === 'primary' ? input.aurora.databaseKeyAlias : input.aurora.copyKeyAlias;
+  const retry = deps.retry;
+  const { aurora, limits } = input;
+  return runCheck({ check, resource: `${side} region: ${aurora.clusterIdentifier}`, retry }, async () => {
+    const snapshots = [];
+    for await (const page of paginateDescribeDBClusterSnapshots(
+      { client: clients.rds },
+      { DBClusterIdentifier: aurora.clusterIdentifier },
+    )) {
+      snapshots.push(...(page.DBClusterSnapshots ?? []));
+    }
+    const available = snapshots.filter((snapshot) => snapshot.Status === 'available');
+    const [newest] = newestFirst(available, (snapshot) => snapshot.SnapshotCreateTime);
+    if (!newest?.SnapshotCreateTime) return fail(`no available snapshot of ${aurora.clusterIdentifier}`);
+    const id = newest.DBClusterSnapshotIdentifier ?? 'snapshot';
+    const key = await keyArn(clients.kms, keyAlias);
+    if (!newest.StorageEncrypted || newest.KmsKeyId !== key) {
+      return fail(`${id} is encrypted with ${newest.KmsKeyId ?? 'no key'}, expected ${key}`);
+    }
+    const age = ageSeconds(now, newest.SnapshotCreateTime);
+    return age <= limits.weekly
+      ? pass(`${id} is ${hours(age)} old and encrypted with the expected key`)
+      : fail(`${id} is ${hours(age)} old, allowed ${hours(limits.weekly)}`);
+  });
+}
+
+async function newestExport(s3: S3Client, bucket: string, prefix: string): Promise<_Object | undefined> {
+  const objects: _Object[] = [];
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+    objects.push(...(page.Contents ?? []).filter((object) => object.Key?.endsWith('.rdb')));
+  }
+  // LastModified has whole seconds; export keys carry their timestamp, so the key breaks ties.
+  return objects.sort(
+    (a, b) =>
+      (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (b.Key ?? '').localeCompare(a.Key ?? ''),
+  )[0];
+}
+
+async function checkRedis(deps: IntegrityDeps, input: IntegrityInput, now: Date): Promise<CheckResult[]> {
+  const { redis, limits } = input;
+  let exported: { key: string; size: number; etag: string | undefined } | undefined;
+  const source = await runCheck(
+    { check: 'redis-export', resource: `s3://${redis.bucket}/${redis.prefix}`, retry: deps.retry },
+    async () => {
+      const newest = await newestExport(deps.primary.s3, redis.bucket, redis.prefix);
+      if (!newest?.Key || !newest.LastModified) return fail('no .rdb export found');
+      const head = await deps.primary.s3.send(new HeadObjectCommand({ Bucket: redis.bucket, Key: newest.Key }));
+      const size = head.ContentLength ?? 0;
+      exported = { key: newest.Key, size, etag: head.ETag };
+      const age = ageSeconds(now, newest.LastModified);
+      if (size <= 0) return fail(`${newest.Key} is empty`);
+      // ElastiCache restores only SSE-S3 objects; a KMS-encrypted .rdb is no backup at all.
+      if (head.ServerSideEncryption !== 'AES256')
+        return fail(`${newest.Key} is encrypted with ${head.ServerSideEncryption ?? 'nothing'}, not SSE-S3`);
+      if (head.ReplicationStatus === 'FAILED') return fail(`${newest.Key} failed to replicate`);
+      if (age > limits.daily) return fail(`${newest.Key} is ${hours(age)} old, allowed ${hours(limits.daily)}`);
+      return pass(`${newest.Key}: ${size} bytes, SSE-S3, ${hours(age)} old`);
+    },
+  );
+  const replica = await runCheck(
+    { check: 'redis-replica', resource: `s3://${redis.peerBucket}/${redis.prefix}`, retry: deps.retry },
+    async () => {
+      if (!exported) return fail('no export to look for: the source check found none');
+      const head = await deps.secondary.s3.send(new HeadObjectCommand({ Bucket: redis.peerBucket, Key: exported.key }));
+      if ((head.ContentLength ?? 0) !== exported.size) {
+        return fail(
+          `${exported.key} has ${head.ContentLength ?? 0} bytes in ${redis.peerBucket}, ${exported.size} at the source`,
+        );
+      }
+      if (exported.etag && head.ETag !== exported.etag) return fail(`${exported.key} differs from the source (ETag)`);
+      return pass(`${exported.key} replicated to ${redis.peerBucket}`);
+    },
+  );
+  return [source, replica];
+}
+
+/** Runs every check; one failing check never stops the others. */
+export async function run(deps: IntegrityDeps, input: IntegrityInput): Promise<CheckReport> {
+  const now = deps.now();
+  const results = await Promise.all([
+    checkContinuousBackup(deps, input, now),
+    checkPointInTime(deps, input, now),
+    checkCrossRegionCopy(deps, input, now),
+    checkWeeklySnapshot(deps, input, now, 'primary'),
+    checkWeeklySnapshot(deps, input, now, 'secondary'),
+    checkRedis(deps, input, now),
+  ]);
+  return buildReport(results.flat(), now);
+}

@@ -1,0 +1,75 @@
+// Lambda entry of the daily integrity check: runs every check, publishes the report and backup_success_rate.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { publishReport, type CheckReport } from '../shared/check-report';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { parseScheduledInvocation } from '../shared/scheduled-event';
+import { run, type IntegrityDeps, type IntegrityInput, type RegionClients } from './check-integrity';
+
+/** The schedule that invokes this function. */
+export const SCHEDULE_ID = 'daily-integrity-check';
+
+const regionClients = (region: string): RegionClients => ({
+  backup: new BackupClient({ region }),
+  rds: new RDSClient({ region }),
+  s3: new S3Client({ region }),
+  kms: new KMSClient({ region }),
+});
+
+// Cold start: settings and clients once per container; a missing setting fails here, before any event.
+const { logger, metrics } = createObservability('integrity-check');
+const deps: IntegrityDeps = {
+  primary: regionClients(requireEnv('AWS_REGION')),
+  secondary: regionClients(requireEnv('PEER_REGION')),
+  now: () => new Date(),
+};
+const input: IntegrityInput = {
+  aurora: {
+    clusterIdentifier: requireEnv('CLUSTER_IDENTIFIER'),
+    clusterArn: requireEnv('CLUSTER_ARN'),
+    vaultName: requireEnv('VAULT_NAME'),
+    peerVaultName: requireEnv('PEER_VAULT_NAME'),
+    databaseKeyAlias: requireEnv('DATABASE_KEY_ALIAS'),
+    copyKeyAlias: requireEnv('COPY_KEY_ALIAS'),
+  },
+  redis: {
+    bucket: requireEnv('REDIS_BUCKET'),
+    peerBucket: requireEnv('PEER_REDIS_BUCKET'),
+    prefix: requireEnv('REDIS_PREFIX'),
+  },
+  limits: {
+    daily: requirePositiveInteger('DAILY_MAX_AGE_SECONDS'),
+    weekly: requirePositiveInteger('WEEKLY_MAX_AGE_SECONDS'),
+    pointInTime: requirePositiveInteger('POINT_IN_TIME_MAX_LAG_SECONDS'),
+  },
+};
+const ssm = new SSMClient({});
+const reportParameter = requireEnv('REPORT_PARAMETER_NAME');
+
+export async function handler(event: unknown): Promise<CheckReport> {
+  try {
+    parseScheduledInvocation(event, [SCHEDULE_ID]);
+    const report = await run(deps, input);
+    const version = await publishReport(ssm, reportParameter, report);
+    for (const result of report.results) {
+      (result.passed ? logger.info : logger.error).call(logger, 'check', { ...result });
+      const single = metrics.singleMetric();
+      single.addDimension('check', result.check);
+      single.addMetric('backup_check_passed', MetricUnit.Count, result.passed ? 1 : 0);
+    }
+    metrics.addMetric('backup_success_rate', MetricUnit.Percent, report.successRate);
+    logger.info('integrity report published', { parameter: reportParameter, version, successRate: report.successRate });
+    return report;
+  } catch (error) {
+    // No report means no backup_success_rate datapoint, which the alarm treats as breaching.
+    logger.error('integrity check failed to run', error as Error);
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

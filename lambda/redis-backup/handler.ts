@@ -1,0 +1,46 @@
+// Lambda entry of the Redis backup steps: Step Functions passes the last state in and waits between calls.
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { MalformedEventError } from '../shared/scheduled-event';
+import { advance, type BackupState, type RedisBackupDeps, type RedisBackupSettings } from './redis-backup';
+
+const { logger } = createObservability('redis-backup');
+const deps: RedisBackupDeps = {
+  elasticache: new ElastiCacheClient({}),
+  s3: new S3Client({}),
+  ssm: new SSMClient({}),
+  now: () => new Date(),
+};
+const settings: RedisBackupSettings = {
+  replicationGroupId: requireEnv('REPLICATION_GROUP_ID'),
+  bucket: requireEnv('BACKUP_BUCKET'),
+  resultParameter: requireEnv('RESULT_PARAMETER_NAME'),
+  automaticSnapshotMaxAge: requirePositiveInteger('AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS'),
+};
+
+const PHASES = new Set(['start', 'snapshotting', 'exporting', 'done']);
+
+/** Validates the state Step Functions hands in; anything else is refused before AWS is called. */
+export function parseState(event: unknown): BackupState {
+  const state = event as Partial<Record<string, unknown>> | null;
+  if (typeof state !== 'object' || state === null || !PHASES.has(String(state.phase))) {
+    throw new MalformedEventError(`expected a backup state with a phase, got ${JSON.stringify(event)}`);
+  }
+  if (state.kind !== 'daily' && state.kind !== 'weekly') {
+    throw new MalformedEventError(`kind must be daily or weekly, got ${JSON.stringify(state.kind)}`);
+  }
+  if (state.phase !== 'start' && (typeof state.snapshotName !== 'string' || typeof state.exportName !== 'string')) {
+    throw new MalformedEventError(`phase ${String(state.phase)} needs snapshotName and exportName`);
+  }
+  return state as unknown as BackupState;
+}
+
+export async function handler(event: unknown): Promise<BackupState> {
+  const state = parseState(event);
+  const next = await advance(deps, settings, state);
+  logger.info('redis backup step', { from: state.phase, to: next.phase, state: next });
+  return next;
+}

@@ -1,0 +1,96 @@
+// Integration: a weekly Redis backup run against moto, from snapshot to a verified .rdb and its SSM record.
+import { CopySnapshotCommand, CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterHistoryCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { startMoto, type MotoServer } from '../../test/helpers/moto';
+import { advance, type BackupState, type RedisBackupDeps } from './redis-backup';
+
+const GROUP = 'async-toolformer-staging-use1';
+const BUCKET = 'async-toolformer-staging-cache-backups-123456789012-use1';
+const PARAMETER = '/async-toolformer/staging/backups/redis/latest';
+
+let moto: MotoServer;
+let deps: RedisBackupDeps;
+let s3: S3Client;
+
+/**
+ * moto implements snapshots but not their export (CopySnapshot with TargetBucket). This does what
+ * ElastiCache does on export: it writes `<name>-0001.rdb` into the bucket, SSE-S3 encrypted.
+ */
+function exportLikeElastiCache(elasticache: ElastiCacheClient): void {
+  const realSend = elasticache.send.bind(elasticache);
+  const send = (command: unknown): Promise<unknown> => {
+    if (!(command instanceof CopySnapshotCommand)) return realSend(command as never);
+    const { TargetSnapshotName, TargetBucket } = command.input;
+    return s3
+      .send(
+        new PutObjectCommand({
+          Bucket: TargetBucket,
+          Key: `${TargetSnapshotName}-0001.rdb`,
+          Body: 'REDIS0011 rate limits',
+          ServerSideEncryption: 'AES256',
+        }),
+      )
+      .then(() => ({ $metadata: {} }));
+  };
+  // send's last overload (with a callback) returns void; this stands in for the promise overload.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  jest.spyOn(elasticache, 'send').mockImplementation(send as typeof elasticache.send);
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  s3 = new S3Client({ ...moto.clientConfig(), forcePathStyle: true });
+  const elasticache = new ElastiCacheClient(moto.clientConfig());
+  exportLikeElastiCache(elasticache);
+  await elasticache.send(
+    new CreateReplicationGroupCommand({
+      ReplicationGroupId: GROUP,
+      ReplicationGroupDescription: 'rate limiting',
+      Engine: 'valkey',
+      CacheNodeType: 'cache.r7g.large',
+      NumCacheClusters: 2,
+    }),
+  );
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  deps = { elasticache, s3, ssm: new SSMClient(moto.clientConfig()), now: () => new Date('2026-11-29T01:00:00Z') };
+}, 60_000);
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+test('a weekly run snapshots, exports, verifies and records, one step per invocation', async () => {
+  const settings = {
+    replicationGroupId: GROUP,
+    bucket: BUCKET,
+    resultParameter: PARAMETER,
+    automaticSnapshotMaxAge: 6 * 3600,
+  };
+  let state: BackupState = { phase: 'start', kind: 'weekly' };
+  const phases: string[] = [];
+  for (let step = 0; step < 10 && state.phase !== 'done'; step += 1) {
+    state = await advance(deps, settings, state);
+    phases.push(state.phase);
+  }
+  expect(phases).toEqual(['snapshotting', 'exporting', 'done']);
+  expect(state).toMatchObject({
+    phase: 'done',
+    snapshotName: `${GROUP}-weekly-20261129-0100-snap`,
+    objects: [{ key: `${GROUP}-weekly-20261129-0100-0001.rdb`, size: 21 }],
+    resultVersion: 1,
+  });
+
+  // A second run adds a version: the parameter's history is the log of exports.
+  await advance(deps, settings, {
+    phase: 'exporting',
+    kind: 'weekly',
+    snapshotName: 'again',
+    exportName: `${GROUP}-weekly-20261129-0100`,
+  });
+  const history = await deps.ssm.send(new GetParameterHistoryCommand({ Name: PARAMETER }));
+  expect(history.Parameters?.map((version) => JSON.parse(version.Value!).snapshotName)).toEqual([
+    `${GROUP}-weekly-20261129-0100-snap`,
+    'again',
+  ]);
+});

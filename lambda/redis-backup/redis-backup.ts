@@ -1,0 +1,191 @@
+// Redis/Valkey backup to S3 as a small state machine: pick or take a snapshot, export it, verify the .rdb landed.
+import {
+  CopySnapshotCommand,
+  CreateSnapshotCommand,
+  DescribeSnapshotsCommand,
+  paginateDescribeSnapshots,
+  type ElastiCacheClient,
+  type Snapshot,
+} from '@aws-sdk/client-elasticache';
+import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+
+/** The clients and clock of one region. */
+export interface RedisBackupDeps {
+  readonly elasticache: ElastiCacheClient;
+  readonly s3: S3Client;
+  readonly ssm: SSMClient;
+  readonly now: () => Date;
+}
+
+/** Which run this is: the daily one may reuse the automatic snapshot, the weekly one takes its own. */
+export type BackupKind = 'daily' | 'weekly';
+
+/** Settings of one replication group's backup. */
+export interface RedisBackupSettings {
+  readonly replicationGroupId: string;
+  /** Same-region bucket that ElastiCache exports into. */
+  readonly bucket: string;
+  /** SSM parameter whose versions log every verified export. */
+  readonly resultParameter: string;
+  /** Newest automatic snapshot the daily run may reuse, in seconds. */
+  readonly automaticSnapshotMaxAge: number;
+}
+
+/**
+ * Where a backup run stands. Each Lambda invocation advances it by at most one step and returns
+ * it; Step Functions waits and invokes again, so no invocation waits out a snapshot or an export.
+ */
+export type BackupState =
+  | { readonly phase: 'start'; readonly kind: BackupKind }
+  | (InFlight & { readonly phase: 'snapshotting' })
+  | (InFlight & { readonly phase: 'exporting' })
+  | (InFlight & {
+      readonly phase: 'done';
+      readonly objects: readonly { readonly key: string; readonly size: number }[];
+      readonly resultVersion: number;
+    });
+
+/** What every step after the start knows. */
+interface InFlight {
+  readonly kind: BackupKind;
+  /** The snapshot being exported: the automatic one, or one this run took. */
+  readonly snapshotName: string;
+  /** Name of the export; ElastiCache writes `<exportName>-0001.rdb` and so on, one per shard. */
+  readonly exportName: string;
+}
+
+/** Thrown when the backup cannot complete; the state machine fails and the alarm fires. */
+export class BackupFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupFailedError';
+  }
+}
+
+const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').slice(0, 13).replace('T', '-');
+
+async function snapshots(elasticache: ElastiCacheClient, replicationGroupId: string): Promise<Snapshot[]> {
+  const all: Snapshot[] = [];
+  for await (const page of paginateDescribeSnapshots(
+    { client: elasticache },
+    { ReplicationGroupId: replicationGroupId },
+  )) {
+    all.push(...(page.Snapshots ?? []));
+  }
+  return all;
+}
+
+const createdAt = (snapshot: Snapshot) => snapshot.NodeSnapshots?.[0]?.SnapshotCreateTime;
+
+async function snapshotStatus(elasticache: ElastiCacheClient, snapshotName: string): Promise<string> {
+  const { Snapshots } = await elasticache.send(new DescribeSnapshotsCommand({ SnapshotName: snapshotName }));
+  const status = Snapshots?.[0]?.SnapshotStatus;
+  if (!status) throw new BackupFailedError(`snapshot ${snapshotName} no longer exists`);
+  return status;
+}
+
+async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind: BackupKind): Promise<BackupState> {
+  const now = deps.now();
+  const exportName = `${settings.replicationGroupId}-${kind}-${stamp(now)}`;
+  if (kind === 'daily') {
+    const automatic = (await snapshots(deps.elasticache, settings.replicationGroupId))
+      .filter((snapshot) => snapshot.SnapshotSource === 'automated' && snapshot.SnapshotStatus === 'available')
+      .sort((a, b) => (createdAt(b)?.getTime() ?? 0) - (createdAt(a)?.getTime() ?? 0))[0];
+    const created = automatic && createdAt(automatic);
+    if (
+      automatic?.SnapshotName &&
+      created &&
+      now.getTime() - created.getTime() <= settings.automaticSnapshotMaxAge * 1000
+    ) {
+      return { phase: 'snapshotting', kind, snapshotName: automatic.SnapshotName, exportName };
+    }
+  }
+  // No fresh automatic snapshot (or a weekly run): take one. A node allows 20 manual snapshots a day.
+  const snapshotName = `${exportName}-snap`;
+  await deps.elasticache.send(
+    new CreateSnapshotCommand({ ReplicationGroupId: settings.replicationGroupId, SnapshotName: snapshotName }),
+  );
+  return { phase: 'snapshotting', kind, snapshotName, exportName };
+}
+
+async function exportWhenAvailable(
+  deps: RedisBackupDeps,
+  settings: RedisBackupSettings,
+  state: Extract<BackupState, { phase: 'snapshotting' }>,
+): Promise<BackupState> {
+  const status = await snapshotStatus(deps.elasticache, state.snapshotName);
+  if (status === 'creating') return state;
+  if (status !== 'available') throw new BackupFailedError(`snapshot ${state.snapshotName} is ${status}`);
+  await deps.elasticache.send(
+    new CopySnapshotCommand({
+      SourceSnapshotName: state.snapshotName,
+      TargetSnapshotName: state.exportName,
+      TargetBucket: settings.bucket,
+    }),
+  );
+  return { ...state, phase: 'exporting' };
+}
+
+async function verify(
+  deps: RedisBackupDeps,
+  settings: RedisBackupSettings,
+  state: Extract<BackupState, { phase: 'exporting' }>,
+): Promise<BackupState> {
+  const keys: string[] = [];
+  for await (const page of paginateListObjectsV2(
+    { client: deps.s3 },
+    { Bucket: settings.bucket, Prefix: state.exportName },
+  )) {
+    keys.push(...(page.Contents ?? []).map((object) => object.Key ?? '').filter((key) => key.endsWith('.rdb')));
+  }
+  // ElastiCache writes one .rdb per shard once the export completes; none yet means still exporting.
+  if (keys.length === 0) return state;
+  const objects = [];
+  for (const key of keys.sort()) {
+    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: settings.bucket, Key: key }));
+    const size = head.ContentLength ?? 0;
+    if (size <= 0) throw new BackupFailedError(`s3://${settings.bucket}/${key} is empty`);
+    if (head.ServerSideEncryption !== 'AES256') {
+      throw new BackupFailedError(
+        `s3://${settings.bucket}/${key} is not SSE-S3 (${head.ServerSideEncryption ?? 'none'}); ElastiCache cannot restore it`,
+      );
+    }
+    objects.push({ key, size });
+  }
+  const record = {
+    replicationGroupId: settings.replicationGroupId,
+    kind: state.kind,
+    snapshotName: state.snapshotName,
+    bucket: settings.bucket,
+    objects,
+    verifiedAt: deps.now().toISOString(),
+  };
+  const { Version } = await deps.ssm.send(
+    new PutParameterCommand({
+      Name: settings.resultParameter,
+      Value: JSON.stringify(record),
+      Type: 'String',
+      Overwrite: true,
+    }),
+  );
+  return { ...state, phase: 'done', objects, resultVersion: Version ?? 0 };
+}
+
+/** Advances `state` by one step. */
+export async function advance(
+  deps: RedisBackupDeps,
+  settings: RedisBackupSettings,
+  state: BackupState,
+): Promise<BackupState> {
+  switch (state.phase) {
+    case 'start':
+      return start(deps, settings, state.kind);
+    case 'snapshotting':
+      return exportWhenAvailable(deps, settings, state);
+    case 'exporting':
+      return verify(deps, settings, state);
+    case 'done':
+      return state;
+  }
+}

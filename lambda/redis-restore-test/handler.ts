@@ -1,0 +1,56 @@
+// Lambda entry of the Redis restore test steps; emits recovery_test_results when a run is done.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { S3Client } from '@aws-sdk/client-s3';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { MalformedEventError } from '../shared/scheduled-event';
+import { advance, type RestoreTestDeps, type RestoreTestSettings, type RestoreTestState } from './restore-test';
+
+const { logger, metrics } = createObservability('redis-restore-test');
+const deps: RestoreTestDeps = { elasticache: new ElastiCacheClient({}), s3: new S3Client({}), now: () => new Date() };
+const settings: RestoreTestSettings = {
+  bucket: requireEnv('BACKUP_BUCKET'),
+  prefix: requireEnv('EXPORT_PREFIX'),
+  groupPrefix: requireEnv('GROUP_PREFIX'),
+  engine: requireEnv('ENGINE'),
+  engineVersion: requireEnv('ENGINE_VERSION'),
+  cacheNodeType: requireEnv('CACHE_NODE_TYPE'),
+  subnetGroupName: requireEnv('SUBNET_GROUP_NAME'),
+  securityGroupIds: requireEnv('SECURITY_GROUP_IDS').split(','),
+  tag: { key: requireEnv('RESTORE_TAG_KEY'), value: requireEnv('RESTORE_TAG_VALUE') },
+  maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS'),
+};
+
+/** Validates the state Step Functions hands in; anything else is refused before AWS is called. */
+export function parseState(event: unknown): RestoreTestState {
+  const state = event as Partial<Record<string, unknown>> | null;
+  if (typeof state !== 'object' || state === null)
+    throw new MalformedEventError(`expected a restore test state, got ${JSON.stringify(event)}`);
+  if (state.phase === 'start') return { phase: 'start' };
+  if (
+    (state.phase === 'restoring' || state.phase === 'cleaning') &&
+    typeof state.groupId === 'string' &&
+    typeof state.startedAt === 'string'
+  ) {
+    return state as unknown as RestoreTestState;
+  }
+  throw new MalformedEventError(`not a restore test state: ${JSON.stringify(event)}`);
+}
+
+export async function handler(event: unknown): Promise<RestoreTestState> {
+  try {
+    const state = parseState(event);
+    const next = await advance(deps, settings, state);
+    logger.info('redis restore test step', { from: state.phase, to: next.phase, state: next });
+    if (next.phase === 'done') {
+      metrics.addDimension('component', 'redis');
+      metrics.addMetric('recovery_test_results', MetricUnit.Count, next.verdict.passed ? 1 : 0);
+      if (next.verdict.restoreSeconds !== undefined)
+        metrics.addMetric('restore_duration_seconds', MetricUnit.Seconds, next.verdict.restoreSeconds);
+    }
+    return next;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

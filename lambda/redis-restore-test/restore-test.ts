@@ -1,0 +1,175 @@
+// Weekly Redis restore test as resumable steps: restore the newest .rdb into a tagged temporary group, check it, delete it.
+import {
+  CreateReplicationGroupCommand,
+  DeleteReplicationGroupCommand,
+  DescribeReplicationGroupsCommand,
+  ReplicationGroupNotFoundFault,
+  type ElastiCacheClient,
+  type ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
+import { paginateListObjectsV2, type S3Client, type _Object } from '@aws-sdk/client-s3';
+
+export interface RestoreTestDeps {
+  readonly elasticache: ElastiCacheClient;
+  readonly s3: S3Client;
+  readonly now: () => Date;
+}
+
+export interface RestoreTestSettings {
+  /** Bucket holding the exports; the newest `.rdb` under `prefix` is restored. */
+  readonly bucket: string;
+  readonly prefix: string;
+  /** Temporary groups are named `<groupPrefix><timestamp>`. */
+  readonly groupPrefix: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly cacheNodeType: string;
+  readonly subnetGroupName: string;
+  readonly securityGroupIds: readonly string[];
+  /** Every temporary group carries this tag; IAM lets the function delete only tagged groups. */
+  readonly tag: { readonly key: string; readonly value: string };
+  /** A restore slower than this, in seconds, fails the test: the RTO could not be met this way. */
+  readonly maxRestoreSeconds: number;
+}
+
+/** The verdict a finished test carries into its cleanup. */
+export interface RestoreVerdict {
+  readonly passed: boolean;
+  readonly detail: string;
+  readonly restoreSeconds?: number;
+}
+
+interface Restoring {
+  readonly groupId: string;
+  readonly source: string;
+  readonly startedAt: string;
+}
+
+export type RestoreTestState =
+  | { readonly phase: 'start' }
+  | (Restoring & { readonly phase: 'restoring' })
+  | (Restoring & { readonly phase: 'cleaning'; readonly verdict: RestoreVerdict })
+  | (Partial<Restoring> & { readonly phase: 'done'; readonly verdict: RestoreVerdict });
+
+const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').slice(0, 13).replace('T', '-').toLowerCase();
+
+async function newestExport(s3: S3Client, bucket: string, prefix: string): Promise<_Object | undefined> {
+  const objects: _Object[] = [];
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+    objects.push(...(page.Contents ?? []).filter((object) => object.Key?.endsWith('.rdb')));
+  }
+  return objects.sort(
+    (a, b) =>
+      (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (b.Key ?? '').localeCompare(a.Key ?? ''),
+  )[0];
+}
+
+async function describe(elasticache: ElastiCacheClient, groupId: string): Promise<ReplicationGroup | undefined> {
+  try {
+    const { ReplicationGroups } = await elasticache.send(
+      new DescribeReplicationGroupsCommand({ ReplicationGroupId: groupId }),
+    );
+    return ReplicationGroups?.[0];
+  } catch (error) {
+    if (error instanceof ReplicationGroupNotFoundFault || (error as Error).name === 'ReplicationGroupNotFoundFault')
+      return undefined;
+    throw error;
+  }
+}
+
+async function start(deps: RestoreTestDeps, settings: RestoreTestSettings): Promise<RestoreTestState> {
+  const newest = await newestExport(deps.s3, settings.bucket, settings.prefix);
+  if (!newest?.Key) {
+    return {
+      phase: 'done',
+      verdict: { passed: false, detail: `no .rdb under s3://${settings.bucket}/${settings.prefix} to restore` },
+    };
+  }
+  const now = deps.now();
+  const groupId = `${settings.groupPrefix}${stamp(now)}`;
+  const source = `arn:aws:s3:::${settings.bucket}/${newest.Key}`;
+  await deps.elasticache.send(
+    new CreateReplicationGroupCommand({
+      ReplicationGroupId: groupId,
+      ReplicationGroupDescription: `restore test of ${newest.Key}`,
+      Engine: settings.engine,
+      EngineVersion: settings.engineVersion,
+      CacheNodeType: settings.cacheNodeType,
+      NumCacheClusters: 1,
+      SnapshotArns: [source],
+      CacheSubnetGroupName: settings.subnetGroupName,
+      SecurityGroupIds: [...settings.securityGroupIds],
+      AtRestEncryptionEnabled: true,
+      TransitEncryptionEnabled: true,
+      Tags: [{ Key: settings.tag.key, Value: settings.tag.value }],
+    }),
+  );
+  return { phase: 'restoring', groupId, source, startedAt: now.toISOString() };
+}
+
+async function checkRestore(
+  deps: RestoreTestDeps,
+  settings: RestoreTestSettings,
+  state: Extract<RestoreTestState, { phase: 'restoring' }>,
+): Promise<RestoreTestState> {
+  const group = await describe(deps.elasticache, state.groupId);
+  const elapsed = Math.round((deps.now().getTime() - Date.parse(state.startedAt)) / 1000);
+  const finish = (verdict: RestoreVerdict): RestoreTestState => ({ ...state, phase: 'cleaning', verdict });
+  if (!group) return finish({ passed: false, detail: `temporary group ${state.groupId} disappeared` });
+  if (group.Status === 'creating') {
+    return elapsed > settings.maxRestoreSeconds
+      ? finish({
+          passed: false,
+          detail: `still restoring after ${elapsed} s, allowed ${settings.maxRestoreSeconds} s`,
+          restoreSeconds: elapsed,
+        })
+      : state;
+  }
+  if (group.Status !== 'available')
+    return finish({ passed: false, detail: `restore ended ${group.Status ?? 'in no state'}`, restoreSeconds: elapsed });
+  if (!group.NodeGroups?.length)
+    return finish({ passed: false, detail: 'restored group has no node group', restoreSeconds: elapsed });
+  if (elapsed > settings.maxRestoreSeconds) {
+    return finish({
+      passed: false,
+      detail: `restore took ${elapsed} s, allowed ${settings.maxRestoreSeconds} s`,
+      restoreSeconds: elapsed,
+    });
+  }
+  return finish({ passed: true, detail: `restored ${state.source} in ${elapsed} s`, restoreSeconds: elapsed });
+}
+
+async function cleanUp(
+  deps: RestoreTestDeps,
+  state: Extract<RestoreTestState, { phase: 'cleaning' }>,
+): Promise<RestoreTestState> {
+  const group = await describe(deps.elasticache, state.groupId);
+  if (!group) return { ...state, phase: 'done' };
+  if (group.Status !== 'deleting') {
+    await deps.elasticache.send(
+      new DeleteReplicationGroupCommand({ ReplicationGroupId: state.groupId, RetainPrimaryCluster: false }),
+    );
+  }
+  return state;
+}
+
+/**
+ * Advances `state` by one step. A state with a group id can always be sent back as `cleaning`
+ * (the state machine's catch does so), so a failed run never leaves its group behind.
+ */
+export async function advance(
+  deps: RestoreTestDeps,
+  settings: RestoreTestSettings,
+  state: RestoreTestState,
+): Promise<RestoreTestState> {
+  switch (state.phase) {
+    case 'start':
+      return start(deps, settings);
+    case 'restoring':
+      return checkRestore(deps, settings, state);
+    case 'cleaning':
+      return cleanUp(deps, state);
+    case 'done':
+      return state;
+  }
+}

@@ -1,0 +1,42 @@
+// Lambda entry of the Aurora restore validation: one "Restore Job State Change" event in, a verdict and metrics out.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import {
+  parseRestoreEvent,
+  run,
+  type RestoreValidation,
+  type RestoreValidationDeps,
+  type RestoreValidationSettings,
+} from './validate-restore';
+
+const { logger, metrics } = createObservability('restore-validation');
+const deps: RestoreValidationDeps = { backup: new BackupClient({}), rds: new RDSClient({}), kms: new KMSClient({}) };
+const settings: RestoreValidationSettings = {
+  engineVersion: requireEnv('ENGINE_VERSION'),
+  keyAlias: requireEnv('DATABASE_KEY_ALIAS'),
+  maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS'),
+};
+
+export async function handler(event: unknown): Promise<RestoreValidation> {
+  try {
+    const result = await run(deps, settings, parseRestoreEvent(event));
+    if (result.outcome !== 'skipped') {
+      // The plan's recovery_test_results: 1 for a restore that worked, 0 for one that did not.
+      metrics.addDimension('component', 'aurora');
+      metrics.addMetric('recovery_test_results', MetricUnit.Count, result.outcome === 'passed' ? 1 : 0);
+      if (result.restoreSeconds !== undefined)
+        metrics.addMetric('restore_duration_seconds', MetricUnit.Seconds, result.restoreSeconds);
+    }
+    (result.outcome === 'failed' ? logger.error : logger.info).call(logger, 'restore validation', { ...result });
+    return result;
+  } catch (error) {
+    logger.error('restore validation could not run', error as Error);
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

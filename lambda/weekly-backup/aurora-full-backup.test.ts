@@ -1,0 +1,158 @@
+// Unit tests of the weekly Aurora steps with mocked clients: retention, waiting, naming "-latest", failures.
+import {
+  CopyDBClusterSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  DBClusterSnapshotNotFoundFault,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  RDSClient,
+  RDSServiceException,
+} from '@aws-sdk/client-rds';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { advance, AuroraBackupFailedError, type AuroraBackupDeps, type AuroraBackupState } from './aurora-full-backup';
+
+const NOW = new Date('2026-11-29T01:00:00Z');
+const CLUSTER = 'async-toolformer-prod-use1';
+const OWNER = { key: 'dr-managed-by', value: 'weekly-full-backup' };
+const settings = {
+  clusterIdentifier: CLUSTER,
+  latestSnapshotIdentifier: 'async-toolformer-prod-latest',
+  aliasParameter: '/async-toolformer/prod/backups/aurora/latest',
+  retentionDays: 90,
+  ownerTag: OWNER,
+};
+const rds = mockClient(RDSClient);
+const ssm = mockClient(SSMClient);
+const deps: AuroraBackupDeps = { rds: new RDSClient({}), ssm: new SSMClient({}), now: () => NOW };
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
+const weekly = `${CLUSTER}-weekly-20261129-0100`;
+const notFound = () => new DBClusterSnapshotNotFoundFault({ message: 'not found', $metadata: {} });
+
+beforeEach(() => {
+  rds.reset();
+  ssm.reset();
+});
+
+test('start deletes only our weekly snapshots past retention, then takes a tagged one', async () => {
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+    DBClusterSnapshots: [
+      {
+        DBClusterSnapshotIdentifier: `${CLUSTER}-weekly-20260801-0100`,
+        SnapshotCreateTime: daysAgo(120),
+        TagList: [{ Key: OWNER.key, Value: OWNER.value }],
+      },
+      {
+        DBClusterSnapshotIdentifier: `${CLUSTER}-weekly-20261101-0100`,
+        SnapshotCreateTime: daysAgo(28),
+        TagList: [{ Key: OWNER.key, Value: OWNER.value }],
+      },
+      { DBClusterSnapshotIdentifier: `${CLUSTER}-weekly-by-hand`, SnapshotCreateTime: daysAgo(200), TagList: [] },
+      {
+        DBClusterSnapshotIdentifier: 'someone-else',
+        SnapshotCreateTime: daysAgo(300),
+        TagList: [{ Key: OWNER.key, Value: OWNER.value }],
+      },
+    ],
+  });
+  const next = await advance(deps, settings, { phase: 'start' });
+  expect(next).toEqual({
+    phase: 'snapshotting',
+    snapshotIdentifier: weekly,
+    expired: [`${CLUSTER}-weekly-20260801-0100`],
+  });
+  expect(
+    rds.commandCalls(DeleteDBClusterSnapshotCommand).map((call) => call.args[0].input.DBClusterSnapshotIdentifier),
+  ).toEqual([`${CLUSTER}-weekly-20260801-0100`]);
+  expect(rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input).toEqual({
+    DBClusterIdentifier: CLUSTER,
+    DBClusterSnapshotIdentifier: weekly,
+    Tags: [{ Key: OWNER.key, Value: OWNER.value }],
+  });
+});
+
+test('start fails when the cluster is missing', async () => {
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+  rds.on(CreateDBClusterSnapshotCommand).rejects(
+    new RDSServiceException({
+      name: 'DBClusterNotFoundFault',
+      message: 'no cluster',
+      $fault: 'client',
+      $metadata: {},
+    }),
+  );
+  await expect(advance(deps, settings, { phase: 'start' })).rejects.toThrow('no cluster');
+});
+
+const snapshotting: AuroraBackupState = { phase: 'snapshotting', snapshotIdentifier: weekly, expired: [] };
+
+test('waits while the snapshot is being created', async () => {
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ Status: 'creating' }] });
+  expect(await advance(deps, settings, snapshotting)).toBe(snapshotting);
+});
+
+test('replaces "-latest" with a copy of the new snapshot under the same key', async () => {
+  rds
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: weekly })
+    .resolves({ DBClusterSnapshots: [{ Status: 'available', KmsKeyId: 'arn:aws:kms:us-east-1:1:key/db' }] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: settings.latestSnapshotIdentifier })
+    .resolves({ DBClusterSnapshots: [{ Status: 'available' }] });
+  expect(await advance(deps, settings, snapshotting)).toEqual({ ...snapshotting, phase: 'naming-latest' });
+  expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)[0]!.args[0].input.DBClusterSnapshotIdentifier).toBe(
+    settings.latestSnapshotIdentifier,
+  );
+  expect(rds.commandCalls(CopyDBClusterSnapshotCommand)[0]!.args[0].input).toEqual({
+    SourceDBClusterSnapshotIdentifier: weekly,
+    TargetDBClusterSnapshotIdentifier: settings.latestSnapshotIdentifier,
+    CopyTags: true,
+    KmsKeyId: 'arn:aws:kms:us-east-1:1:key/db',
+  });
+});
+
+test('names "-latest" on the first run, when there is none to replace', async () => {
+  rds
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: weekly })
+    .resolves({ DBClusterSnapshots: [{ Status: 'available' }] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: settings.latestSnapshotIdentifier })
+    .rejects(notFound());
+  await advance(deps, settings, snapshotting);
+  expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  expect(rds.commandCalls(CopyDBClusterSnapshotCommand)).toHaveLength(1);
+});
+
+test.each([
+  ['failed', { DBClusterSnapshots: [{ Status: 'failed' }] }, /is failed$/],
+  ['gone', { DBClusterSnapshots: [] }, /no longer exists$/],
+])('fails when the new snapshot is %s', async (_name, response, message) => {
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves(response);
+  await expect(advance(deps, settings, snapshotting)).rejects.toThrow(AuroraBackupFailedError);
+  await expect(advance(deps, settings, snapshotting)).rejects.toThrow(message);
+});
+
+test('access denied on describe is an error, not a missing snapshot', async () => {
+  rds
+    .on(DescribeDBClusterSnapshotsCommand)
+    .rejects(new RDSServiceException({ name: 'AccessDenied', message: 'denied', $fault: 'client', $metadata: {} }));
+  await expect(advance(deps, settings, snapshotting)).rejects.toThrow('denied');
+});
+
+test('records the newest full backup once the copy is available', async () => {
+  const naming: AuroraBackupState = { ...snapshotting, phase: 'naming-latest' };
+  rds.on(DescribeDBClusterSnapshotsCommand).resolvesOnce({ DBClusterSnapshots: [{ Status: 'copying' }] });
+  expect(await advance(deps, settings, naming)).toBe(naming);
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+    DBClusterSnapshots: [
+      {
+        Status: 'available',
+        DBClusterSnapshotArn: 'arn:aws:rds:us-east-1:1:cluster-snapshot:async-toolformer-prod-latest',
+      },
+    ],
+  });
+  ssm.on(PutParameterCommand).resolves({ Version: 3 });
+  expect(await advance(deps, settings, naming)).toEqual({ ...naming, phase: 'done', aliasVersion: 3 });
+  expect(JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!)).toMatchObject({
+    snapshotIdentifier: weekly,
+    latestSnapshotIdentifier: 'async-toolformer-prod-latest',
+    latestSnapshotArn: 'arn:aws:rds:us-east-1:1:cluster-snapshot:async-toolformer-prod-latest',
+  });
+});

@@ -1,0 +1,46 @@
+// Lambda entry of the weekly Aurora full backup steps: Step Functions passes the last state in and waits between calls.
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { MalformedEventError } from '../shared/scheduled-event';
+import {
+  advance,
+  type AuroraBackupDeps,
+  type AuroraBackupSettings,
+  type AuroraBackupState,
+} from './aurora-full-backup';
+
+const { logger } = createObservability('weekly-full-backup');
+const deps: AuroraBackupDeps = { rds: new RDSClient({}), ssm: new SSMClient({}), now: () => new Date() };
+const settings: AuroraBackupSettings = {
+  clusterIdentifier: requireEnv('CLUSTER_IDENTIFIER'),
+  latestSnapshotIdentifier: requireEnv('LATEST_SNAPSHOT_IDENTIFIER'),
+  aliasParameter: requireEnv('ALIAS_PARAMETER_NAME'),
+  retentionDays: requirePositiveInteger('RETENTION_DAYS'),
+  ownerTag: { key: requireEnv('OWNER_TAG_KEY'), value: requireEnv('OWNER_TAG_VALUE') },
+};
+
+/** Validates the state Step Functions hands in; anything else is refused before AWS is called. */
+export function parseState(event: unknown): AuroraBackupState {
+  const state = event as Partial<Record<string, unknown>> | null;
+  if (typeof state !== 'object' || state === null) {
+    throw new MalformedEventError(`expected a weekly backup state, got ${JSON.stringify(event)}`);
+  }
+  if (state.phase === 'start') return { phase: 'start' };
+  if (
+    (state.phase === 'snapshotting' || state.phase === 'naming-latest' || state.phase === 'done') &&
+    typeof state.snapshotIdentifier === 'string' &&
+    Array.isArray(state.expired)
+  ) {
+    return state as unknown as AuroraBackupState;
+  }
+  throw new MalformedEventError(`not a weekly backup state: ${JSON.stringify(event)}`);
+}
+
+export async function handler(event: unknown): Promise<AuroraBackupState> {
+  const state = parseState(event);
+  const next = await advance(deps, settings, state);
+  logger.info('weekly full backup step', { from: state.phase, to: next.phase, state: next });
+  return next;
+}
