@@ -104,10 +104,10 @@ export class RedisReplicationGroup extends Construct {
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(props.port), 'Valkey over TLS from a workload group');
     }
 
-    const subnetGroup = (this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+    this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `${props.replicationGroupId} nodes`,
       subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
-    }));
+    });
     this.parameterGroup = new elasticache.CfnParameterGroup(this, 'ParameterGroup', {
       cacheParameterGroupFamily: props.parameterGroupFamily,
       description: `${props.replicationGroupId}: rate-limiter counters`,
@@ -135,7 +135,7 @@ export class RedisReplicationGroup extends Construct {
       transitEncryptionMode: 'required',
       authToken: props.authToken.unsafeUnwrap(),
       port: props.port,
-      cacheSubnetGroupName: subnetGroup.ref,
+      cacheSubnetGroupName: this.subnetGroup.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       snapshotRetentionLimit: props.snapshotRetention.toDays(),
       snapshotWindow: props.snapshotWindow,
