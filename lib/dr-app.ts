@@ -2,7 +2,9 @@
 import type { Construct } from 'constructs';
 import type { DrConfig, RegionConfig, RegionRole } from './config';
 import { AlertingStack } from './stacks/alerting-stack';
+import { ComputeStack } from './stacks/compute-stack';
 import { DataStack } from './stacks/data-stack';
+import { DnsStack } from './stacks/dns-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ProtectionStack } from './stacks/protection-stack';
 
@@ -12,10 +14,14 @@ export interface RegionalStacks {
   readonly alerting: AlertingStack;
   readonly protection: ProtectionStack;
   readonly data: DataStack;
+  readonly compute: ComputeStack;
 }
 
-/** Every stack of one stage, by region role. */
-export type DrStacks = Readonly<Record<RegionRole, RegionalStacks>>;
+/** Every stack of one stage: the regional stacks by region role, and the global ones. */
+export type DrStacks = Readonly<Record<RegionRole, RegionalStacks>> & {
+  /** Global DNS failover of the API, in the primary region (us-east-1). */
+  readonly dns: DnsStack;
+};
 
 /** Creates every stack of `config.stage` in both regions under `scope` (an App or Stage). */
 export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
@@ -43,8 +49,24 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   primaryData.addStackDependency(base.secondary.protection, 'secret replica key and backup copy vault');
   secondaryData.addStackDependency(primaryData, 'joins the global cluster created by the primary');
 
+  const compute = (role: RegionRole) => new ComputeStack(scope, { config, regionConfig: regions[role], ...base[role] });
+  const primaryCompute = compute('primary');
+  const secondaryCompute = compute('secondary');
+
+  // Route 53 metrics exist only in us-east-1, the primary region here; the health checks probe the
+  // regional names that the compute stacks create, which no reference can express.
+  const dns = new DnsStack(scope, {
+    config,
+    regionConfig: regions.primary,
+    alerting: base.primary.alerting,
+    regions,
+  });
+  dns.addStackDependency(primaryCompute, 'health checks and failover records target the regional name it creates');
+  dns.addStackDependency(secondaryCompute, 'health checks and failover records target the regional name it creates');
+
   return {
-    primary: { ...base.primary, data: primaryData },
-    secondary: { ...base.secondary, data: secondaryData },
+    primary: { ...base.primary, data: primaryData, compute: primaryCompute },
+    secondary: { ...base.secondary, data: secondaryData, compute: secondaryCompute },
+    dns,
   };
 }
