@@ -49,9 +49,10 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   primaryData.addStackDependency(base.secondary.protection, 'secret replica key and backup copy vault');
   secondaryData.addStackDependency(primaryData, 'joins the global cluster created by the primary');
 
-  const compute = (role: RegionRole) => new ComputeStack(scope, { config, regionConfig: regions[role], ...base[role] });
-  const primaryCompute = compute('primary');
-  const secondaryCompute = compute('secondary');
+  const compute = (role: RegionRole, peer: RegionRole) =>
+    new ComputeStack(scope, { config, regionConfig: regions[role], ...base[role], peerRegion: regions[peer] });
+  const primaryCompute = compute('primary', 'secondary');
+  const secondaryCompute = compute('secondary', 'primary');
 
   // Route 53 metrics exist only in us-east-1, the primary region here; the health checks probe the
   // regional names that the compute stacks create, which no reference can express.

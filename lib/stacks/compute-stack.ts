@@ -4,8 +4,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import type { RegionConfig } from '../config';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { EncryptionKey } from '../constructs/encryption-key';
+import { EndpointProbe } from '../constructs/endpoint-probe';
 import { OrchestratorCluster } from '../constructs/orchestrator-cluster';
 import { HEALTH_PATH, OrchestratorWorkload } from '../constructs/orchestrator-workload';
 import { RegionalEndpoint } from '../constructs/regional-endpoint';
@@ -21,6 +23,8 @@ export interface ComputeStackProps extends Omit<DrStackProps, 'purpose' | 'prior
   readonly network: NetworkStack;
   readonly alerting: AlertingStack;
   readonly protection: ProtectionStack;
+  /** The other region, whose endpoint this region's canary probes. */
+  readonly peerRegion: RegionConfig;
 }
 
 /**
@@ -32,6 +36,8 @@ export class ComputeStack extends DrStack {
   public readonly workload: OrchestratorWorkload;
   public readonly endpoint: RegionalEndpoint;
   public readonly accessLogs: AccessLogBucket;
+  /** Canary in this region that probes the other region's endpoint. */
+  public readonly peerProbe: EndpointProbe;
 
   constructor(scope: Construct, props: ComputeStackProps) {
     super(scope, {
@@ -98,6 +104,18 @@ export class ComputeStack extends DrStack {
       secretNamePrefix: `async-toolformer/${config.stage}/orchestrator/`,
       secretsKey: props.protection.secretsKey.key,
       regionRole: regionConfig.role,
+    });
+
+    const peer = props.peerRegion;
+    this.peerProbe = new EndpointProbe(this, 'PeerProbe', {
+      canaryName: `atf-${isProd ? 'prd' : 'stg'}-probe-${regionCode(peer.region)}`,
+      domainName: regionalApiDomainName(config, peer),
+      path: HEALTH_PATH,
+      interval: traffic.probeInterval,
+      description: `${peer.role} region (${peer.region})`,
+      topic: props.alerting.alerts.topic('critical'),
+      accessLogBucket: this.accessLogs.bucket,
+      artifactRetention: traffic.logRetention,
     });
   }
 }

@@ -233,6 +233,53 @@ describe.each(cases)('%s %s compute', (stage, role) => {
     });
   });
 
+  test('a canary probes the other region on its schedule, over HTTPS, on /health', () => {
+    const { template } = compute(stage, role);
+    const peer = config.regions.find((candidate) => candidate.role !== role)!;
+    const peerName = `api-${regionCode(peer.region)}.${zone.zoneName}`;
+    const minutes = config.traffic.probeInterval.toMinutes();
+    template.resourceCountIs('AWS::Synthetics::Canary', 1);
+    template.hasResourceProperties('AWS::Synthetics::Canary', {
+      Name: `atf-${stage === 'prod' ? 'prd' : 'stg'}-probe-${regionCode(peer.region)}`,
+      RuntimeVersion: 'syn-nodejs-puppeteer-13.0',
+      Schedule: { Expression: `rate(${minutes} minute${minutes === 1 ? '' : 's'})` },
+      StartCanaryAfterCreation: true,
+      Code: {
+        Handler: 'index.handler',
+        Script: Match.stringLikeRegexp(
+          `hostname: '${peerName.replace(/\./g, '\\.')}', method: 'GET', path: '/health', port: 443, protocol: 'https:'`,
+        ),
+      },
+      ArtifactConfig: { S3Encryption: { EncryptionMode: 'SSE_KMS', KmsKeyArn: Match.anyValue() } },
+    });
+  });
+
+  test("the compute stack's one alarm is the canary's, in this region, paging this region's critical topic", () => {
+    const { template } = compute(stage, role);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    const topic = {
+      'Fn::GetStackOutput': Match.objectLike({
+        StackName: synthesized.stacks[role].alerting.stackName,
+        Region: region.region,
+        OutputName: Match.stringLikeRegexp('critical'),
+      }),
+    };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CloudWatchSynthetics',
+      MetricName: 'SuccessPercent',
+      Dimensions: [{ Name: 'CanaryName', Value: { Ref: Match.stringLikeRegexp('^PeerProbe') } }],
+      Period: config.traffic.probeInterval.toSeconds(),
+      Threshold: 100,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'breaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+    expect(synthesized.stacks[role].compute.region).toBe(region.region);
+  });
+
   test('access logs are kept: versioned and retained', () => {
     const { template } = compute(stage, role);
     template.hasResource('AWS::S3::Bucket', {
