@@ -5,6 +5,7 @@ import { AlertingStack } from './stacks/alerting-stack';
 import { ComputeStack } from './stacks/compute-stack';
 import { DataStack } from './stacks/data-stack';
 import { DnsStack } from './stacks/dns-stack';
+import { DocsStack } from './stacks/docs-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ProtectionStack } from './stacks/protection-stack';
 
@@ -15,6 +16,7 @@ export interface RegionalStacks {
   readonly protection: ProtectionStack;
   readonly data: DataStack;
   readonly compute: ComputeStack;
+  readonly docs: DocsStack;
 }
 
 /** Every stack of one stage: the regional stacks by region role, and the global ones. */
@@ -65,9 +67,21 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   dns.addStackDependency(primaryCompute, 'health checks and failover records target the regional name it creates');
   dns.addStackDependency(secondaryCompute, 'health checks and failover records target the regional name it creates');
 
+  const docs = (role: RegionRole, peer: RegionRole) =>
+    new DocsStack(scope, {
+      config,
+      regionConfig: regions[role],
+      alerting: base[role].alerting,
+      peerRegion: regions[peer],
+    });
+  const secondaryDocs = docs('secondary', 'primary');
+  const primaryDocs = docs('primary', 'secondary');
+  // The primary replicates into, and its distribution reads from, the bucket the secondary creates.
+  primaryDocs.addStackDependency(secondaryDocs, 'replicates into and fails over to the secondary docs bucket');
+
   return {
-    primary: { ...base.primary, data: primaryData, compute: primaryCompute },
-    secondary: { ...base.secondary, data: secondaryData, compute: secondaryCompute },
+    primary: { ...base.primary, data: primaryData, compute: primaryCompute, docs: primaryDocs },
+    secondary: { ...base.secondary, data: secondaryData, compute: secondaryCompute, docs: secondaryDocs },
     dns,
   };
 }
