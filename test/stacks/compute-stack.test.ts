@@ -280,6 +280,42 @@ describe.each(cases)('%s %s compute', (stage, role) => {
     expect(synthesized.stacks[role].compute.region).toBe(region.region);
   });
 
+  test('WAF runs the AWS managed rule groups and a per-IP rate limit, logging to a retained group', () => {
+    const { template } = compute(stage, role);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }),
+        Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
+        Match.objectLike({
+          Name: 'rate-limit-per-ip',
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } },
+        }),
+      ],
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: Match.objectLike({ LogGroupName: `aws-waf-logs-async-toolformer-${stage}-${code}-api` }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('canary artifacts are kept: KMS-encrypted, versioned and retained', () => {
+    const { template } = compute(stage, role);
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+          ],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
   test('access logs are kept: versioned and retained', () => {
     const { template } = compute(stage, role);
     template.hasResource('AWS::S3::Bucket', {
