@@ -94,6 +94,10 @@ export class OrchestratorCluster extends Construct {
       kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(this, 'KubectlLayer') },
     });
 
+    // The HPA scales on CPU, which needs the metrics API; Auto Mode does not serve it by itself.
+    // Without it a secondary would stay at its warm floor however much traffic a failover brings.
+    new eks.Addon(this, 'MetricsServer', { cluster: this.cluster, addonName: 'metrics-server' });
+
     this.acknowledgeKubectlProvider();
     Validations.of(this.cluster).acknowledge({
       id: 'CloudFormation-Validate::W9009',

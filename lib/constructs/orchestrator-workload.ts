@@ -55,15 +55,24 @@ export interface OrchestratorWorkloadProps {
   readonly regionRole: string;
 }
 
-/** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
-export function orchestratorManifests(props: {
+/** What {@link orchestratorManifests} needs; the same values as {@link OrchestratorWorkloadProps}, as plain data. */
+export interface OrchestratorManifestProps {
+  /** Container image, pinned by tag or digest. */
   readonly image: string;
+  /** Port the container serves HTTP and `/health` on. */
   readonly containerPort: number;
+  /** Floor of the HPA. */
   readonly minReplicas: number;
+  /** Ceiling of the HPA. */
   readonly maxReplicas: number;
+  /** `primary` or `secondary`, written into the pods' environment. */
   readonly regionRole: string;
+  /** Name of the degraded-mode SSM parameter, written into the pods' environment. */
   readonly degradedModeParameterName: string;
-}): Record<string, unknown>[] {
+}
+
+/** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
+export function orchestratorManifests(props: OrchestratorManifestProps): Record<string, unknown>[] {
   const labels = { 'app.kubernetes.io/name': ORCHESTRATOR_NAME, 'app.kubernetes.io/part-of': 'async-toolformer' };
   const metadata = { name: ORCHESTRATOR_NAME, namespace: ORCHESTRATOR_NAMESPACE, labels };
   const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
@@ -79,8 +88,8 @@ export function orchestratorManifests(props: {
       kind: 'Deployment',
       metadata,
       spec: {
-        // The HPA owns the count from here on; this is only the first rollout's size.
-        replicas: props.minReplicas,
+        // No replicas field: the HPA owns the count. With one, every deploy would reset a busy
+        // region to its floor until the HPA caught up again.
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
         template: {
@@ -113,8 +122,11 @@ export function orchestratorManifests(props: {
                 livenessProbe: probe(30, 6),
                 resources: ORCHESTRATOR_RESOURCES,
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+                // The root filesystem is read-only; scratch space is a memory-backed volume.
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },
             ],
+            volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } }],
           },
         },
       },

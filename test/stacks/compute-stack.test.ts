@@ -112,8 +112,10 @@ describe.each(cases)('%s %s compute', (stage, role) => {
     });
   });
 
-  test('the HPA keeps the warm capacity of this region role', () => {
-    const { objects } = compute(stage, role);
+  test('the HPA keeps the warm capacity of this region role, fed by metrics-server, and owns the replica count', () => {
+    const { template, objects } = compute(stage, role);
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server' });
+    expect(appliedObject(objects, 'Deployment', 'orchestrator').spec).not.toHaveProperty('replicas');
     const hpa = appliedObject(objects, 'HorizontalPodAutoscaler', 'orchestrator');
     expect(hpa.spec).toMatchObject({
       minReplicas: config.traffic.warmCapacity[role].minReplicas,
