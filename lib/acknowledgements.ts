@@ -1,5 +1,6 @@
 // Acknowledgements that several constructs need for the same reason, written once.
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnRole, IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -13,4 +14,37 @@ export function acknowledgeConfiguredAvailabilityZone(resource: IConstruct): voi
       'AZ names come from config on purpose: synth must run offline, and a lookup would need credentials. ' +
       'Config validation checks that every AZ belongs to its region.',
   });
+}
+
+/**
+ * The id cdk-nag gives an AWS-managed policy finding (`AwsSolutions-IAM4[Policy::...]`): the ARN
+ * with the partition written `<AWS::Partition>`, or the JSON of anything it cannot flatten.
+ */
+function managedPolicyFindingId(arn: unknown): string {
+  const join = (arn as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  const parts = join?.[1];
+  if (
+    join?.[0] === '' &&
+    parts?.length === 3 &&
+    parts[0] === 'arn:' &&
+    (parts[1] as { Ref?: string }).Ref === 'AWS::Partition' &&
+    typeof parts[2] === 'string'
+  ) {
+    return `arn:<AWS::Partition>${parts[2]}`;
+  }
+  return typeof arn === 'string' ? arn : JSON.stringify(arn);
+}
+
+/**
+ * Acknowledges `AwsSolutions-IAM4` for every AWS-managed policy attached to `role` when this is
+ * called, each by its own finding id, so a policy added later is still reported.
+ */
+export function acknowledgeManagedPolicies(role: IRole, reason: string): void {
+  const resource = role.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) return;
+  const stack = Stack.of(role);
+  const arns = stack.resolve((resource as CfnRole).managedPolicyArns) as unknown[] | undefined;
+  for (const arn of arns ?? []) {
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM4[Policy::${managedPolicyFindingId(arn)}]`, reason });
+  }
 }

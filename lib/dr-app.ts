@@ -4,7 +4,10 @@ import type { DrConfig, RegionConfig, RegionRole } from './config';
 import { AlertingStack } from './stacks/alerting-stack';
 import { CacheBackupStack } from './stacks/cache-backup-stack';
 import { CacheStack } from './stacks/cache-stack';
+import { ComputeStack } from './stacks/compute-stack';
 import { DataStack } from './stacks/data-stack';
+import { DnsStack } from './stacks/dns-stack';
+import { DocsStack } from './stacks/docs-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ProtectionStack } from './stacks/protection-stack';
 
@@ -20,10 +23,15 @@ export interface RegionalStacks extends Foundation {
   readonly data: DataStack;
   readonly cache: CacheStack;
   readonly cacheBackup: CacheBackupStack;
+  readonly compute: ComputeStack;
+  readonly docs: DocsStack;
 }
 
-/** Every stack of one stage, by region role. */
-export type DrStacks = Readonly<Record<RegionRole, RegionalStacks>>;
+/** Every stack of one stage: the regional stacks by region role, and the global ones. */
+export type DrStacks = Readonly<Record<RegionRole, RegionalStacks>> & {
+  /** Global DNS failover of the API, in the primary region (us-east-1). */
+  readonly dns: DnsStack;
+};
 
 /** Creates every stack of `config.stage` in both regions under `scope` (an App or Stage). */
 export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
@@ -36,21 +44,27 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
     primary: foundation(scope, config, regions.primary),
     secondary: foundation(scope, config, regions.secondary),
   };
-  const data = (role: RegionRole, peer: RegionRole) =>
-    new DataStack(scope, { config, regionConfig: regions[role], ...base[role], peerRegion: regions[peer] });
-  const primary: RegionalStacks = {
-    ...base.primary,
-    data: data('primary', 'secondary'),
-    ...cacheTier(scope, config, regions.primary, base.primary.network, base.primary.alerting),
+  const regional = (role: RegionRole, peer: RegionRole): RegionalStacks => {
+    const regionConfig = regions[role];
+    const { network, alerting } = base[role];
+    return {
+      ...base[role],
+      data: new DataStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] }),
+      ...cacheTier(scope, config, regionConfig, network, alerting),
+      compute: new ComputeStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] }),
+      docs: new DocsStack(scope, { config, regionConfig, alerting, peerRegion: regions[peer] }),
+    };
   };
-  const secondary: RegionalStacks = {
-    ...base.secondary,
-    data: data('secondary', 'primary'),
-    ...cacheTier(scope, config, regions.secondary, base.secondary.network, base.secondary.alerting),
-  };
+  const primary = regional('primary', 'secondary');
+  const secondary = regional('secondary', 'primary');
+
+  // Route 53 metrics exist only in us-east-1, the primary region here.
+  const dns = new DnsStack(scope, { config, regionConfig: regions.primary, alerting: base.primary.alerting, regions });
+
   orderDataTier(primary, secondary);
   orderCacheTier(primary, secondary);
-  return { primary, secondary };
+  orderTrafficTier(primary, secondary, dns);
+  return { primary, secondary, dns };
 }
 
 function foundation(scope: Construct, config: DrConfig, regionConfig: RegionConfig): Foundation {
@@ -69,6 +83,17 @@ function foundation(scope: Construct, config: DrConfig, regionConfig: RegionConf
 function orderDataTier(primary: RegionalStacks, secondary: RegionalStacks): void {
   primary.data.addStackDependency(secondary.protection, 'secret replica key and backup copy vault');
   secondary.data.addStackDependency(primary.data, 'joins the global cluster created by the primary');
+}
+
+/**
+ * The health checks and failover records target the regional names the compute stacks create; the
+ * primary docs bucket replicates into, and its distribution fails over to, the secondary's bucket.
+ */
+function orderTrafficTier(primary: RegionalStacks, secondary: RegionalStacks, dns: DnsStack): void {
+  for (const region of [primary, secondary]) {
+    dns.addStackDependency(region.compute, 'health checks and failover records target the regional name it creates');
+  }
+  primary.docs.addStackDependency(secondary.docs, 'replicates into and fails over to the secondary docs bucket');
 }
 
 function cacheTier(

@@ -64,3 +64,31 @@ export function globalClusterIdentifier(config: DrConfig): string {
 export function masterSecretName(config: DrConfig): string {
   return `async-toolformer/${config.stage}/aurora/master`;
 }
+
+/** Name of the EKS cluster of a region; the runbooks' `aws eks update-kubeconfig --name` uses it. */
+export function eksClusterName(config: DrConfig, region: RegionConfig): string {
+  return `async-toolformer-${config.stage}-${regionCode(region.region)}`;
+}
+
+/** The name clients call: `api.<zone>`, which Route 53 fails over between the regions. */
+export function apiDomainName(config: DrConfig): string {
+  return `api.${config.traffic.hostedZone.zoneName}`;
+}
+
+/**
+ * A region's own endpoint name, `api-<use1|usw2>.<zone>`. Health checks, canaries and the failover
+ * records reach each region through it, so no stack needs another region's load balancer name.
+ */
+export function regionalApiDomainName(config: DrConfig, region: RegionConfig): string {
+  return `api-${regionCode(region.region)}.${config.traffic.hostedZone.zoneName}`;
+}
+
+/** The documentation site's name: `docs.<zone>`. */
+export function docsDomainName(config: DrConfig): string {
+  return `docs.${config.traffic.hostedZone.zoneName}`;
+}
+
+/** Fixed name of a region's documentation bucket, so the primary can replicate into the secondary's. */
+export function docsBucketName(config: DrConfig, region: RegionConfig): string {
+  return `async-toolformer-${config.stage}-docs-${config.account}-${regionCode(region.region)}`;
+}

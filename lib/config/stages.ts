@@ -2,7 +2,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PLAN_OBJECTIVES, PLAN_SCHEDULES } from './plan';
-import type { CacheConfig, DataConfig, DrConfig, EscalationContacts, InterfaceEndpointName, Stage } from './types';
+import type {
+  CacheConfig,
+  DataConfig,
+  DrConfig,
+  EscalationContacts,
+  InterfaceEndpointName,
+  Stage,
+  TrafficConfig,
+} from './types';
 
 /**
  * Account used when none is given, so that synth works offline. It is AWS's documentation example
@@ -111,6 +119,38 @@ const STAGING_CACHE: CacheConfig = {
   },
 };
 
+/** Traffic settings both stages share; each stage sets its zone and sizes. */
+const TRAFFIC_COMMON = {
+  // A pinned build: both regions must run the same one. Replace with the release being deployed.
+  image: 'public.ecr.aws/async-toolformer/orchestrator:1.0.0',
+  containerPort: 8080,
+  // Private API endpoint: kubectl reaches it from the VPC, engineers through the VPN.
+  apiPublicAccessCidrs: [],
+  clusterAdminRoleNames: ['async-toolformer-platform-admin'],
+} as const;
+
+const PROD_TRAFFIC: TrafficConfig = {
+  ...TRAFFIC_COMMON,
+  hostedZone: { hostedZoneId: 'Z0PLACEHOLDERPROD00001', zoneName: 'async-toolformer.example.com' },
+  // The secondary keeps half the primary's floor warm: enough to absorb traffic while the HPA and
+  // Auto Mode add pods and nodes (about 2 minutes), within the Core API's 15-minute RTO.
+  warmCapacity: { primary: { minReplicas: 6, maxReplicas: 30 }, secondary: { minReplicas: 3, maxReplicas: 30 } },
+  // Fast checks: 10 s x 3 detects a dead region in 30 s, a small part of the 15-minute RTO.
+  healthCheck: { interval: Duration.seconds(10), failureThreshold: 3 },
+  probeInterval: Duration.minutes(1),
+  logRetention: Duration.days(365),
+};
+
+const STAGING_TRAFFIC: TrafficConfig = {
+  ...TRAFFIC_COMMON,
+  hostedZone: { hostedZoneId: 'Z0PLACEHOLDERSTAGING01', zoneName: 'staging.async-toolformer.example.com' },
+  warmCapacity: { primary: { minReplicas: 2, maxReplicas: 6 }, secondary: { minReplicas: 1, maxReplicas: 6 } },
+  // Standard checks cost less; staging tests the mechanism, not the seconds.
+  healthCheck: { interval: Duration.seconds(30), failureThreshold: 3 },
+  probeInterval: Duration.minutes(5),
+  logRetention: Duration.days(30),
+};
+
 const COMMON = {
   serviceName: 'async-toolformer-orchestrator',
   stackPrefix: 'AsyncToolformer',
@@ -146,6 +186,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     },
     data: PROD_DATA,
     cache: PROD_CACHE,
+    traffic: PROD_TRAFFIC,
     terminationProtection: true,
   },
   staging: {
@@ -163,6 +204,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     },
     data: STAGING_DATA,
     cache: STAGING_CACHE,
+    traffic: STAGING_TRAFFIC,
     terminationProtection: false,
   },
 };

@@ -151,6 +151,65 @@ export interface DataConfig {
   readonly logRetention: RetentionDays;
 }
 
+/**
+ * Warm capacity of the orchestrator in one region role: the replicas that serve (or stand ready to
+ * serve) traffic before any scaling happens.
+ */
+export interface WarmCapacityConfig {
+  /**
+   * Replicas the HorizontalPodAutoscaler never goes below. Never zero: a secondary at zero would
+   * have to schedule pods and provision nodes after the failover, inside the RTO.
+   */
+  readonly minReplicas: number;
+  /** Replicas the HorizontalPodAutoscaler may scale to; the secondary needs the primary's peak. */
+  readonly maxReplicas: number;
+}
+
+/**
+ * Route 53 health checks of the regional endpoints.
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+ */
+export interface HealthCheckConfig {
+  /** Seconds between two checks of one checker: Route 53 accepts only 10 (fast) or 30. */
+  readonly interval: Duration;
+  /** Consecutive failures before Route 53 marks the endpoint unhealthy: 1 to 10. */
+  readonly failureThreshold: number;
+}
+
+/** The Route 53 public hosted zone of the service, imported by id and name so synth never looks it up. */
+export interface HostedZoneConfig {
+  /** Id of the hosted zone, for example `Z0123456789ABCDEFGHIJ`. */
+  readonly hostedZoneId: string;
+  /** Name of the zone, for example `async-toolformer.example.com`; records are made below it. */
+  readonly zoneName: string;
+}
+
+/** The orchestrator workload, its regional endpoints, DNS failover and the documentation site. */
+export interface TrafficConfig {
+  readonly hostedZone: HostedZoneConfig;
+  /**
+   * Container image of the orchestrator, with a tag or digest (never `latest`): both regions must
+   * run the same build.
+   */
+  readonly image: string;
+  /** Port the orchestrator listens on inside the pod; `/health` is served there. */
+  readonly containerPort: number;
+  /** Warm capacity per region role. The secondary is smaller, never zero. */
+  readonly warmCapacity: Readonly<Record<RegionRole, WarmCapacityConfig>>;
+  readonly healthCheck: HealthCheckConfig;
+  /**
+   * CIDRs that may reach the public Kubernetes API endpoint. Empty makes the endpoint private:
+   * only the VPC (and the kubectl provider inside it) reaches it.
+   */
+  readonly apiPublicAccessCidrs: readonly string[];
+  /** IAM role names in this account that get cluster-admin access entries (the on-call engineers). */
+  readonly clusterAdminRoleNames: readonly string[];
+  /** How often the out-of-region canary probes the other region's endpoint. */
+  readonly probeInterval: Duration;
+  /** How long ALB access logs, canary artifacts and CloudFront logs are kept. */
+  readonly logRetention: Duration;
+}
+
 /** The whole configuration of one stage. */
 export interface DrConfig {
   /** Service name as the plan writes it. */
@@ -172,6 +231,8 @@ export interface DrConfig {
   readonly data: DataConfig;
   /** The cache tier (rate limiting). */
   readonly cache: CacheConfig;
+  /** Compute, regional endpoints, DNS failover and the documentation site. */
+  readonly traffic: TrafficConfig;
   /**
    * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
    * On in prod for every stack: losing the network or alerting of prod is a disaster too.

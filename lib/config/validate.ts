@@ -596,6 +596,148 @@ function checkData(config: DrConfig, problems: ConfigProblem[]): void {
   }
 }
 
+const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{1,32}$/;
+const DOMAIN_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+const IAM_ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+/** Route 53 checks every 10 s (fast) or every 30 s, nothing else. */
+const HEALTH_CHECK_INTERVALS = [10, 30];
+
+function checkTraffic(config: DrConfig, problems: ConfigProblem[]): void {
+  const traffic = config.traffic;
+  const { hostedZoneId, zoneName } = traffic.hostedZone;
+  if (!HOSTED_ZONE_ID_PATTERN.test(hostedZoneId)) {
+    problems.push({
+      field: 'traffic.hostedZone.hostedZoneId',
+      value: hostedZoneId,
+      fix: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (see aws route53 list-hosted-zones)',
+    });
+  }
+  if (!DOMAIN_PATTERN.test(zoneName)) {
+    problems.push({
+      field: 'traffic.hostedZone.zoneName',
+      value: zoneName,
+      fix: 'must be a lower-case domain name without a trailing dot, such as async-toolformer.example.com',
+    });
+  }
+  const image = traffic.image;
+  const tag = /^[^@]+:([\w][\w.-]{0,127})$/.exec(image.split('/').pop() ?? '')?.[1];
+  if (!image.includes('@sha256:') && (!tag || tag === 'latest')) {
+    problems.push({
+      field: 'traffic.image',
+      value: image,
+      fix: 'pin a tag or digest other than latest, such as repo/orchestrator:1.4.2, so both regions run the same build',
+    });
+  }
+  if (!Number.isInteger(traffic.containerPort) || traffic.containerPort < 1024 || traffic.containerPort > 65535) {
+    problems.push({
+      field: 'traffic.containerPort',
+      value: traffic.containerPort,
+      fix: 'must be an integer from 1024 to 65535: the container runs as a non-root user',
+    });
+  }
+  for (const role of ['primary', 'secondary'] as const) {
+    const { minReplicas, maxReplicas } = traffic.warmCapacity[role];
+    if (!Number.isInteger(minReplicas) || minReplicas < 1) {
+      problems.push({
+        field: `traffic.warmCapacity.${role}.minReplicas`,
+        value: minReplicas,
+        fix:
+          role === 'secondary'
+            ? 'the secondary must keep at least 1 warm replica; at zero a failover waits for pods and nodes to start, eating the 15-minute RTO'
+            : 'must be an integer of at least 1',
+      });
+    }
+    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
+      problems.push({
+        field: `traffic.warmCapacity.${role}.maxReplicas`,
+        value: maxReplicas,
+        fix: `must be an integer of at least minReplicas (${minReplicas})`,
+      });
+    }
+  }
+  const { primary, secondary } = traffic.warmCapacity;
+  if (secondary.minReplicas > primary.minReplicas) {
+    problems.push({
+      field: 'traffic.warmCapacity.secondary.minReplicas',
+      value: secondary.minReplicas,
+      fix: `a warm standby keeps no more than the primary (${primary.minReplicas}); lower it or swap the region roles`,
+    });
+  }
+  if (secondary.maxReplicas < primary.minReplicas) {
+    problems.push({
+      field: 'traffic.warmCapacity.secondary.maxReplicas',
+      value: secondary.maxReplicas,
+      fix: `must reach at least the primary's floor (${primary.minReplicas}) so the secondary can take all the traffic after a failover`,
+    });
+  }
+  const { interval, failureThreshold } = traffic.healthCheck;
+  const intervalSeconds = interval.toSeconds();
+  if (!HEALTH_CHECK_INTERVALS.includes(intervalSeconds)) {
+    problems.push({
+      field: 'traffic.healthCheck.interval',
+      value: interval.toHumanString(),
+      fix: 'Route 53 checks every 10 s (fast) or 30 s (standard); use Duration.seconds(10) or Duration.seconds(30)',
+    });
+  }
+  if (!Number.isInteger(failureThreshold) || failureThreshold < 1 || failureThreshold > 10) {
+    problems.push({
+      field: 'traffic.healthCheck.failureThreshold',
+      value: failureThreshold,
+      fix: 'Route 53 accepts 1 to 10 consecutive failures; 3 is its default',
+    });
+  }
+  const coreApi = config.objectives.find((objective) => objective.component === 'core-api');
+  const detection = intervalSeconds * failureThreshold;
+  if (coreApi?.rto && detection >= coreApi.rto.toSeconds() / 2) {
+    problems.push({
+      field: 'traffic.healthCheck',
+      value: `${intervalSeconds} s x ${failureThreshold}`,
+      fix: `detection (${detection} s) must take under half the Core API RTO (${coreApi.rto.toHumanString()}), leaving time for DNS and the failover itself`,
+    });
+  }
+  traffic.apiPublicAccessCidrs.forEach((cidr, index) => {
+    const block = parseCidr(cidr);
+    if (!block || block.prefix === 0) {
+      problems.push({
+        field: `traffic.apiPublicAccessCidrs[${index}]`,
+        value: cidr,
+        fix: 'must be an IPv4 network in CIDR form, never 0.0.0.0/0; leave the list empty for a private endpoint',
+      });
+    }
+  });
+  if (config.stage === 'prod' && traffic.clusterAdminRoleNames.length === 0) {
+    problems.push({
+      field: 'traffic.clusterAdminRoleNames',
+      value: [],
+      fix: 'prod needs at least one admin role, or nobody can run the runbooks kubectl commands during a failover',
+    });
+  }
+  traffic.clusterAdminRoleNames.forEach((name, index) => {
+    if (!IAM_ROLE_NAME_PATTERN.test(name)) {
+      problems.push({
+        field: `traffic.clusterAdminRoleNames[${index}]`,
+        value: name,
+        fix: 'must be an IAM role name (not an ARN): up to 64 letters, digits and +=,.@_-',
+      });
+    }
+  });
+  const probeMinutes = traffic.probeInterval.toSeconds() / 60;
+  if (!Number.isInteger(probeMinutes) || probeMinutes < 1 || probeMinutes > 60) {
+    problems.push({
+      field: 'traffic.probeInterval',
+      value: traffic.probeInterval.toHumanString(),
+      fix: 'canaries run every 1 to 60 whole minutes; use Duration.minutes(1) in prod',
+    });
+  }
+  if (days(traffic.logRetention) < 1) {
+    problems.push({
+      field: 'traffic.logRetention',
+      value: traffic.logRetention.toHumanString(),
+      fix: 'keep logs at least 1 day; use Duration.days(...)',
+    });
+  }
+}
+
 /** Every problem of `config`; empty when it is valid. */
 export function configProblems(config: DrConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -607,6 +749,7 @@ export function configProblems(config: DrConfig): ConfigProblem[] {
   checkContacts(config, problems);
   checkData(config, problems);
   checkCache(config, problems);
+  checkTraffic(config, problems);
   return problems;
 }
 

@@ -300,6 +300,120 @@ describe('data tier rules', () => {
   });
 });
 
+describe('traffic rules', () => {
+  const traffic = base.traffic;
+  function withTraffic(overrides: Partial<DrConfig['traffic']>): DrConfig {
+    return { ...base, traffic: { ...traffic, ...overrides } };
+  }
+  function withCapacity(role: 'primary' | 'secondary', minReplicas: number, maxReplicas: number): DrConfig {
+    return withTraffic({ warmCapacity: { ...traffic.warmCapacity, [role]: { minReplicas, maxReplicas } } });
+  }
+
+  test('fails when the secondary has zero warm capacity, with a message naming the RTO', () => {
+    const config = withCapacity('secondary', 0, 30);
+    expectProblem(config, 'traffic.warmCapacity.secondary.minReplicas');
+    expect(() => validateConfig(config)).toThrow(/must keep at least 1 warm replica.*15-minute RTO/);
+  });
+
+  test('fails when the primary has zero warm capacity', () => {
+    expectProblem(withCapacity('primary', 0, 30), 'traffic.warmCapacity.primary.minReplicas');
+  });
+
+  test('fails when maxReplicas is under minReplicas', () => {
+    expectProblem(withCapacity('primary', 6, 4), 'traffic.warmCapacity.primary.maxReplicas');
+  });
+
+  test('fails when the secondary keeps more warm replicas than the primary', () => {
+    expectProblem(withCapacity('secondary', 8, 30), 'traffic.warmCapacity.secondary.minReplicas');
+  });
+
+  test("fails when the secondary cannot scale to the primary's floor", () => {
+    expectProblem(withCapacity('secondary', 3, 5), 'traffic.warmCapacity.secondary.maxReplicas');
+  });
+
+  test.each([0, 11, 2.5])('fails when the health check threshold is outside 1-10 (%p)', (failureThreshold) => {
+    const config = withTraffic({ healthCheck: { ...traffic.healthCheck, failureThreshold } });
+    expectProblem(config, 'traffic.healthCheck.failureThreshold');
+    expect(() => validateConfig(config)).toThrow(/accepts 1 to 10 consecutive failures/);
+  });
+
+  test.each([5, 20, 60])('fails when the health check interval is %p s (only 10 or 30)', (seconds) => {
+    expectProblem(
+      withTraffic({ healthCheck: { ...traffic.healthCheck, interval: Duration.seconds(seconds) } }),
+      'traffic.healthCheck.interval',
+    );
+  });
+
+  test('fails when detection takes half the Core API RTO or more', () => {
+    // 30 s x 10 = 5 minutes is fine; shrink the RTO so that it is not.
+    const objectives = base.objectives.map((o) =>
+      o.component === 'core-api' ? { ...o, rto: Duration.minutes(8) } : o,
+    );
+    const config = {
+      ...withTraffic({ healthCheck: { interval: Duration.seconds(30), failureThreshold: 10 } }),
+      objectives,
+    };
+    expectProblem(config, 'traffic.healthCheck');
+  });
+
+  test.each(['z123', 'Z-ABC', ''])('fails when the hosted zone id is malformed (%p)', (hostedZoneId) => {
+    expectProblem(
+      withTraffic({ hostedZone: { ...traffic.hostedZone, hostedZoneId } }),
+      'traffic.hostedZone.hostedZoneId',
+    );
+  });
+
+  test.each(['Example.com', 'example.com.', 'localhost', '-a.example.com'])(
+    'fails when the zone name is malformed (%p)',
+    (zoneName) => {
+      expectProblem(withTraffic({ hostedZone: { ...traffic.hostedZone, zoneName } }), 'traffic.hostedZone.zoneName');
+    },
+  );
+
+  test.each(['repo/orchestrator', 'repo/orchestrator:latest', 'registry:5000/orchestrator'])(
+    'fails when the image is not pinned (%p)',
+    (image) => {
+      expectProblem(withTraffic({ image }), 'traffic.image');
+    },
+  );
+
+  test('accepts an image pinned by digest', () => {
+    const image = `repo/orchestrator@sha256:${'a'.repeat(64)}`;
+    expect(configProblems(withTraffic({ image }))).toEqual([]);
+  });
+
+  test.each([80, 70000, 8080.5])('fails when the container port is %p', (containerPort) => {
+    expectProblem(withTraffic({ containerPort }), 'traffic.containerPort');
+  });
+
+  test.each(['0.0.0.0/0', '203.0.113.7'])('fails when a public API CIDR is %p', (cidr) => {
+    expectProblem(withTraffic({ apiPublicAccessCidrs: [cidr] }), 'traffic.apiPublicAccessCidrs[0]');
+  });
+
+  test('fails when prod has no cluster admin role', () => {
+    expectProblem(withTraffic({ clusterAdminRoleNames: [] }), 'traffic.clusterAdminRoleNames');
+  });
+
+  test('fails when a cluster admin is given as an ARN', () => {
+    expectProblem(
+      withTraffic({ clusterAdminRoleNames: ['arn:aws:iam::123456789012:role/admin'] }),
+      'traffic.clusterAdminRoleNames[0]',
+    );
+  });
+
+  test.each([
+    ['30 s', Duration.seconds(30)],
+    ['90 s', Duration.seconds(90)],
+    ['2 h', Duration.hours(2)],
+  ])('fails when the probe interval is %s', (_label, probeInterval) => {
+    expectProblem(withTraffic({ probeInterval }), 'traffic.probeInterval');
+  });
+
+  test('fails when logs are kept under a day', () => {
+    expectProblem(withTraffic({ logRetention: Duration.hours(1) }), 'traffic.logRetention');
+  });
+});
+
 describe('cron grammar', () => {
   test.each([
     'cron(0 2 * * ? *)',

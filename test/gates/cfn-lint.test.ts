@@ -36,6 +36,10 @@ function runCfnLint(files: string[]): { status: number | null; output: string } 
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
+/** Purposes of the stacks in each region, and of the global stacks in us-east-1. */
+const REGIONAL_PURPOSES = ['Alerting', 'Cache', 'CacheBackup', 'Compute', 'Data', 'Docs', 'Network', 'Protection'];
+const GLOBAL_PURPOSES = ['Dns'];
+
 const workdirs: string[] = [];
 afterAll(() => workdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -60,12 +64,10 @@ describe.each(STAGES)('%s', (stage) => {
 
   test('the CLI synthesizes both regions offline, with stage and region in every stack name', () => {
     const names = templates.map((file) => file.slice(outdir.length + 1, -'.template.json'.length)).sort();
-    expect(names).toEqual(
-      ['Alerting', 'Cache', 'CacheBackup', 'Data', 'Network', 'Protection']
-        .flatMap((purpose) => [`use1-${purpose}`, `usw2-${purpose}`])
-        .sort()
-        .map((suffix) => `AsyncToolformer-${stage}-${suffix}`),
-    );
+    // Regional stacks in both regions, global ones (DNS) in us-east-1 only.
+    const regional = REGIONAL_PURPOSES.flatMap((purpose) => [`use1-${purpose}`, `usw2-${purpose}`]);
+    const global = GLOBAL_PURPOSES.map((purpose) => `use1-${purpose}`);
+    expect(names).toEqual([...regional, ...global].sort().map((suffix) => `AsyncToolformer-${stage}-${suffix}`));
     expect(existsSync(join(root, 'cdk.context.json'))).toBe(false);
   });
 

@@ -1,0 +1,153 @@
+// A CloudWatch Synthetics canary that probes another region's endpoint from this region, with its alarm.
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as synthetics from 'aws-cdk-lib/aws-synthetics';
+import { Construct } from 'constructs';
+import { EncryptionKey } from './encryption-key';
+
+/** Runtime of every probe: the newest Node.js Puppeteer runtime of this aws-cdk-lib. */
+export const PROBE_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;
+
+/** Props of {@link EndpointProbe}. */
+export interface EndpointProbeProps {
+  /** Name of the canary: lower case, at most 21 characters. */
+  readonly canaryName: string;
+  /** Host name to probe over HTTPS, for example `api-use1.async-toolformer.example.com`. */
+  readonly domainName: string;
+  /** Path that must answer 200. */
+  readonly path: string;
+  /** How often the canary runs: 1 to 60 whole minutes. */
+  readonly interval: Duration;
+  /** What the alarm says is unreachable, for example `primary region (us-east-1)`. */
+  readonly description: string;
+  /** Topic of this region that the alarm pages. */
+  readonly topic: sns.ITopic;
+  /** Bucket that receives the artifact bucket's server access logs. */
+  readonly accessLogBucket: s3.IBucket;
+  /** How long canary artifacts (screenshots, HAR files, logs) are kept. */
+  readonly artifactRetention: Duration;
+}
+
+/** The canary script: one HTTPS GET that must return 200 within the canary's timeout. */
+function probeScript(domainName: string, path: string): string {
+  return [
+    "const synthetics = require('Synthetics');",
+    'exports.handler = async () => {',
+    `  await synthetics.executeHttpStep('GET ${path}', { hostname: '${domainName}', method: 'GET', path: '${path}', port: 443, protocol: 'https:' });`,
+    '};',
+  ].join('\n');
+}
+
+/**
+ * Route 53 health check metrics exist only in us-east-1, so an outage there would also blind the
+ * alarms on them. A canary in the other region keeps watching: the us-west-2 canary probes the
+ * primary, the us-east-1 canary probes the secondary that a failover would land on.
+ */
+export class EndpointProbe extends Construct {
+  public readonly canary: synthetics.Canary;
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: EndpointProbeProps) {
+    super(scope, id);
+    if (!/^[0-9a-z_-]{1,21}$/.test(props.canaryName)) {
+      throw new Error(`canaryName must be 1 to 21 lower-case letters, digits, - or _, got: ${props.canaryName}`);
+    }
+    const key = new EncryptionKey(this, 'ArtifactsKey', { purpose: `canary artifacts of ${props.canaryName}` }).key;
+    const artifacts = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: props.accessLogBucket,
+      serverAccessLogsPrefix: `canary/${props.canaryName}/`,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: props.artifactRetention, noncurrentVersionExpiration: Duration.days(1) }],
+    });
+    Validations.of(artifacts).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason:
+        'Canary artifacts (screenshots, HAR files) describe probes run from this region and expire after the ' +
+        'configured retention; a copy in the other region would serve no recovery.',
+    });
+
+    const stack = Stack.of(this);
+    // Our own role with one managed policy: the role the canary would generate carries inline
+    // policies, and its grants would add more. This is everything a canary run needs.
+    const logGroups = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws/lambda/cwsyn-${props.canaryName}-*`;
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `What canary ${props.canaryName} may do: write its artifacts, logs and metrics`,
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [artifacts.arnForObjects('*')] }),
+        new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [artifacts.bucketArn] }),
+        new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+        new iam.PolicyStatement({
+          actions: ['cloudwatch:PutMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+        }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroups],
+        }),
+      ],
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs canary ${props.canaryName}`,
+      managedPolicies: [policy],
+    });
+    const wildcards: Record<string, string> = {
+      [`Resource::<${stack.getLogicalId(artifacts.node.defaultChild as s3.CfnBucket)}.Arn>/*`]:
+        'The canary writes one object per run under keys it generates, all inside its own artifact bucket.',
+      'Resource::*':
+        'ListAllMyBuckets has no resource-level form, and PutMetricData is limited to the CloudWatchSynthetics namespace by a condition.',
+      [`Resource::${logGroups}`]:
+        'Lambda names the log group of the canary function cwsyn-<canary>-<random id>; the grant is limited to this canary prefix.',
+    };
+    for (const [finding, reason] of Object.entries(wildcards)) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason: `${reason} Synthetics documents these permissions.`,
+      });
+    }
+
+    this.canary = new synthetics.Canary(this, 'Resource', {
+      role: role.withoutPolicyUpdates(),
+      canaryName: props.canaryName,
+      runtime: PROBE_RUNTIME,
+      test: synthetics.Test.custom({
+        code: synthetics.Code.fromInline(probeScript(props.domainName, props.path)),
+        handler: 'index.handler',
+      }),
+      schedule: synthetics.Schedule.rate(props.interval),
+      timeout: Duration.seconds(30),
+      artifactsBucketLocation: { bucket: artifacts },
+      artifactS3EncryptionMode: synthetics.ArtifactsEncryptionMode.KMS,
+      artifactS3KmsKey: key,
+      successRetentionPeriod: Duration.days(7),
+      failureRetentionPeriod: Duration.days(31),
+      provisionedResourceCleanup: true,
+    });
+
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: `Canary ${props.canaryName} cannot reach https://${props.domainName}${props.path}: the ${props.description} is not serving, seen from outside its region`,
+      metric: this.canary.metricSuccessPercent({ period: props.interval, statistic: 'Average' }),
+      threshold: 100,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      // Two failed runs in a row: one lost probe is noise, two is an outage.
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      // A canary that stopped running watches nothing.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    const action = new actions.SnsAction(props.topic);
+    this.alarm.addAlarmAction(action);
+    this.alarm.addOkAction(action);
+  }
+}

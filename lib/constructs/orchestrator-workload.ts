@@ -1,0 +1,260 @@
+// The orchestrator on one cluster: namespace, Deployment, Service, PDB, HPA, pod identity and its load balancer binding.
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ORCHESTRATOR_NODE_POOL } from './orchestrator-cluster';
+
+/** Namespace and names the plan's runbooks use (`kubectl ... deployment/orchestrator -n async-toolformer`). */
+export const ORCHESTRATOR_NAMESPACE = 'async-toolformer';
+export const ORCHESTRATOR_NAME = 'orchestrator';
+/** Path of the health endpoint that the probes, the target group, Route 53 and the canaries call. */
+export const HEALTH_PATH = '/health';
+/** Port of the Kubernetes Service that the load balancer's target group binding refers to. */
+export const SERVICE_PORT = 80;
+
+/**
+ * Requests and limits of one orchestrator container. The HPA scales on CPU relative to the request,
+ * so the request is what one replica is sized to serve.
+ */
+export const ORCHESTRATOR_RESOURCES = {
+  requests: { cpu: '500m', memory: '1Gi' },
+  limits: { cpu: '2', memory: '2Gi' },
+} as const;
+
+/** CPU utilisation (of the request) the HPA keeps replicas at; headroom for a failover's surge. */
+export const HPA_TARGET_CPU_PERCENT = 60;
+
+/** Props of {@link OrchestratorWorkload}. */
+export interface OrchestratorWorkloadProps {
+  /** Cluster to apply the manifests to. */
+  readonly cluster: eks.Cluster;
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /** Port the container serves HTTP and `/health` on. */
+  readonly containerPort: number;
+  /** Floor of the HPA: the warm capacity of this region. At least 1. */
+  readonly minReplicas: number;
+  /** Ceiling of the HPA. */
+  readonly maxReplicas: number;
+  /** Target group of the regional load balancer, which the pods are bound to. */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+  /** The degraded-mode parameter of the rate limiter, the only parameter the pods may read. */
+  readonly degradedModeParameter: ssm.IStringParameter;
+  /**
+   * Name prefix of the secrets the pods may read, for example `async-toolformer/prod/orchestrator/`.
+   * Secrets Manager appends a random suffix to every ARN, so the grant is by prefix.
+   */
+  readonly secretNamePrefix: string;
+  /** Key the secrets are encrypted with; the pods may decrypt with it only through Secrets Manager. */
+  readonly secretsKey: kms.IKey;
+  /** Written into the pods' environment, so logs and metrics say which side served a request. */
+  readonly regionRole: string;
+}
+
+/** What {@link orchestratorManifests} needs; the same values as {@link OrchestratorWorkloadProps}, as plain data. */
+export interface OrchestratorManifestProps {
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /** Port the container serves HTTP and `/health` on. */
+  readonly containerPort: number;
+  /** Floor of the HPA. */
+  readonly minReplicas: number;
+  /** Ceiling of the HPA. */
+  readonly maxReplicas: number;
+  /** `primary` or `secondary`, written into the pods' environment. */
+  readonly regionRole: string;
+  /** Name of the degraded-mode SSM parameter, written into the pods' environment. */
+  readonly degradedModeParameterName: string;
+}
+
+/** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
+export function orchestratorManifests(props: OrchestratorManifestProps): Record<string, unknown>[] {
+  const labels = { 'app.kubernetes.io/name': ORCHESTRATOR_NAME, 'app.kubernetes.io/part-of': 'async-toolformer' };
+  const metadata = { name: ORCHESTRATOR_NAME, namespace: ORCHESTRATOR_NAMESPACE, labels };
+  const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
+    httpGet: { path: HEALTH_PATH, port: 'http' },
+    initialDelaySeconds,
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    failureThreshold,
+  });
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata,
+      spec: {
+        // No replicas field: the HPA owns the count. With one, every deploy would reset a busy
+        // region to its floor until the HPA caught up again.
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: ORCHESTRATOR_NAME,
+            nodeSelector: { 'async-toolformer/pool': ORCHESTRATOR_NODE_POOL },
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            // An AZ failure must leave replicas in the other AZs; ScheduleAnyway keeps pods running
+            // while an AZ is down instead of leaving them pending.
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: labels },
+              },
+            ],
+            containers: [
+              {
+                name: ORCHESTRATOR_NAME,
+                image: props.image,
+                ports: [{ name: 'http', containerPort: props.containerPort }],
+                env: [
+                  { name: 'DR_REGION_ROLE', value: props.regionRole },
+                  { name: 'DEGRADED_MODE_PARAMETER', value: props.degradedModeParameterName },
+                ],
+                readinessProbe: probe(5, 3),
+                // Slower to kill than to unready: a slow dependency should drain a pod, not restart it.
+                livenessProbe: probe(30, 6),
+                resources: ORCHESTRATOR_RESOURCES,
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+                // The root filesystem is read-only; scratch space is a memory-backed volume.
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        selector: labels,
+        ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http' }],
+      },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata,
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+    },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ORCHESTRATOR_NAME },
+        minReplicas: props.minReplicas,
+        maxReplicas: props.maxReplicas,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: HPA_TARGET_CPU_PERCENT } },
+          },
+        ],
+        // Scale up at once when a failover lands, scale down slowly.
+        behavior: {
+          scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+          scaleDown: { stabilizationWindowSeconds: 300 },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * The orchestrator workload. Pods register with the load balancer's target group through a
+ * `TargetGroupBinding`, which EKS Auto Mode's built-in load balancer controller reconciles: CDK owns
+ * the load balancer, so Route 53 can alias it with no lookup, and Kubernetes owns the targets.
+ */
+export class OrchestratorWorkload extends Construct {
+  public readonly serviceAccount: eks.ServiceAccount;
+  public readonly manifest: eks.KubernetesManifest;
+
+  constructor(scope: Construct, id: string, props: OrchestratorWorkloadProps) {
+    super(scope, id);
+    const { cluster } = props;
+    const stack = Stack.of(this);
+
+    const namespace = cluster.addManifest('Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ORCHESTRATOR_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
+
+    this.serviceAccount = cluster.addServiceAccount('ServiceAccount', {
+      name: ORCHESTRATOR_NAME,
+      namespace: ORCHESTRATOR_NAMESPACE,
+      identityType: eks.IdentityType.POD_IDENTITY,
+    });
+    this.serviceAccount.node.addDependency(namespace);
+    const secretsPattern = `${props.secretNamePrefix}*`;
+    // A managed policy, not the role's inline default policy: this is the pods' whole permission set.
+    const policy = new iam.ManagedPolicy(this, 'PodPolicy', {
+      description: `What the ${ORCHESTRATOR_NAME} pods may do: read the degraded-mode parameter and their secrets`,
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+          resources: [props.degradedModeParameter.parameterArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [
+            stack.formatArn({
+              service: 'secretsmanager',
+              resource: 'secret',
+              resourceName: secretsPattern,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.secretsKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+        }),
+      ],
+    });
+    this.serviceAccount.role.addManagedPolicy(policy);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${secretsPattern}]`,
+      reason:
+        'Secrets Manager appends a random suffix to every secret ARN, so the orchestrator secrets are granted by their ' +
+        'name prefix; the prefix is the orchestrator folder of this stage only.',
+    });
+
+    this.manifest = cluster.addManifest(
+      'Workload',
+      ...orchestratorManifests({
+        image: props.image,
+        containerPort: props.containerPort,
+        minReplicas: props.minReplicas,
+        maxReplicas: props.maxReplicas,
+        regionRole: props.regionRole,
+        degradedModeParameterName: props.degradedModeParameter.parameterName,
+      }),
+    );
+    this.manifest.node.addDependency(this.serviceAccount);
+
+    const binding = cluster.addManifest('TargetGroupBinding', {
+      apiVersion: 'eks.amazonaws.com/v1',
+      kind: 'TargetGroupBinding',
+      metadata: { name: ORCHESTRATOR_NAME, namespace: ORCHESTRATOR_NAMESPACE },
+      spec: {
+        serviceRef: { name: ORCHESTRATOR_NAME, port: SERVICE_PORT },
+        targetGroupARN: props.targetGroup.targetGroupArn,
+        targetType: 'ip',
+      },
+    });
+    binding.node.addDependency(this.manifest);
+  }
+}

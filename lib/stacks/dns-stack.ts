@@ -1,0 +1,100 @@
+// Global DNS of the API, in us-east-1: health checks of both regional endpoints, the failover pair, and their alarms.
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { Construct } from 'constructs';
+import type { RegionConfig, RegionRole } from '../config';
+import { EndpointHealthCheck } from '../constructs/endpoint-health-check';
+import { HEALTH_PATH } from '../constructs/orchestrator-workload';
+import { apiDomainName, regionalApiDomainName } from '../naming';
+import { trafficBudget, type TrafficBudget } from '../traffic-budget';
+import type { AlertingStack } from './alerting-stack';
+import { DrStack, type DrStackProps } from './dr-stack';
+
+/** Props of {@link DnsStack}. */
+export interface DnsStackProps extends Omit<DrStackProps, 'purpose' | 'priority'> {
+  /** Alerting of the stack's own region, which must be us-east-1: Route 53 metrics exist only there. */
+  readonly alerting: AlertingStack;
+  /** Both regions; the primary's endpoint is the PRIMARY record. */
+  readonly regions: Readonly<Record<RegionRole, RegionConfig>>;
+}
+
+/**
+ * An alias to another record of the same zone. The failover records point at each region's own
+ * name, which that region's stack aliases to its load balancer: this stack then needs no
+ * cross-region reference to a load balancer, and evaluating target health follows the alias chain.
+ */
+class ZoneRecordTarget implements route53.IAliasRecordTarget {
+  constructor(
+    private readonly zone: route53.IHostedZone,
+    private readonly recordName: string,
+  ) {}
+
+  public bind(): route53.AliasRecordTargetConfig {
+    return { dnsName: this.recordName, hostedZoneId: this.zone.hostedZoneId, evaluateTargetHealth: true };
+  }
+}
+
+/**
+ * Route 53 answers `api.<zone>` with the primary while its health check passes, and with the
+ * secondary once it fails. Health checks are data plane: failing over needs no record edit, and so
+ * nothing from the Route 53 control plane in us-east-1 during an outage.
+ */
+export class DnsStack extends DrStack {
+  public readonly healthChecks: Readonly<Record<RegionRole, EndpointHealthCheck>>;
+  public readonly records: Readonly<Record<RegionRole, route53.ARecord>>;
+  /** Detection time, DNS TTL and warm capacity, for the readiness model. */
+  public readonly budget: TrafficBudget;
+
+  constructor(scope: Construct, props: DnsStackProps) {
+    super(scope, {
+      ...props,
+      purpose: 'Dns',
+      priority: 'critical',
+      description: `async-toolformer DR global DNS failover of the API (${props.config.stage}, ${props.regionConfig.region})`,
+    });
+    if (this.regionConfig.region !== 'us-east-1') {
+      throw new Error(
+        `the DNS stack must be in us-east-1, where Route 53 metrics are, got: ${this.regionConfig.region}`,
+      );
+    }
+    const { config } = this;
+    const { traffic } = config;
+    this.budget = trafficBudget(config);
+
+    const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
+      hostedZoneId: traffic.hostedZone.hostedZoneId,
+      zoneName: traffic.hostedZone.zoneName,
+    });
+    const topic = props.alerting.alerts.topic('critical');
+    const failover: Record<RegionRole, route53.Failover> = {
+      primary: route53.Failover.PRIMARY,
+      secondary: route53.Failover.SECONDARY,
+    };
+
+    const healthChecks = {} as Record<RegionRole, EndpointHealthCheck>;
+    const records = {} as Record<RegionRole, route53.ARecord>;
+    for (const role of ['primary', 'secondary'] as const) {
+      const region = props.regions[role];
+      const regionalName = regionalApiDomainName(config, region);
+      const id = role === 'primary' ? 'Primary' : 'Secondary';
+      healthChecks[role] = new EndpointHealthCheck(this, `${id}HealthCheck`, {
+        domainName: regionalName,
+        path: HEALTH_PATH,
+        interval: traffic.healthCheck.interval,
+        failureThreshold: traffic.healthCheck.failureThreshold,
+        description: `the ${role} region (${region.region})`,
+        topic,
+      });
+      records[role] = new route53.ARecord(this, `${id}Record`, {
+        zone,
+        recordName: apiDomainName(config),
+        target: route53.RecordTarget.fromAlias(new ZoneRecordTarget(zone, regionalName)),
+        failover: failover[role],
+        setIdentifier: `${role}-${region.region}`,
+        healthCheck: healthChecks[role].healthCheck,
+        comment: `Orchestrator API: ${role} (${region.region})`,
+      });
+    }
+    this.healthChecks = healthChecks;
+    this.records = records;
+  }
+}

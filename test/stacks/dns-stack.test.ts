@@ -1,0 +1,123 @@
+// Global DNS: HTTPS health checks per region from config, the PRIMARY/SECONDARY failover pair, and alarms in us-east-1.
+import { Match } from 'aws-cdk-lib/assertions';
+import { STAGES, type RegionRole } from '../../lib/config';
+import { regionCode } from '../../lib/naming';
+import { trafficBudget } from '../../lib/traffic-budget';
+import { synthStage } from '../helpers/synth';
+
+const ROLES: RegionRole[] = ['primary', 'secondary'];
+
+describe.each(STAGES)('%s DNS', (stage) => {
+  const synthesized = synthStage(stage);
+  const { config, stacks } = synthesized;
+  const template = synthesized.template(stacks.dns.stackName);
+  const zone = config.traffic.hostedZone;
+  const regionOf = (role: RegionRole) => config.regions.find((region) => region.role === role)!;
+
+  test('lives in us-east-1, where Route 53 publishes its metrics', () => {
+    expect(stacks.dns.region).toBe('us-east-1');
+    expect(stacks.dns.stackName).toBe(`AsyncToolformer-${stage}-use1-Dns`);
+  });
+
+  test.each(ROLES)(
+    'the %s endpoint has an HTTPS health check on /health with interval and threshold from config',
+    (role) => {
+      template.hasResourceProperties('AWS::Route53::HealthCheck', {
+        HealthCheckConfig: {
+          Type: 'HTTPS',
+          FullyQualifiedDomainName: `api-${regionCode(regionOf(role).region)}.${zone.zoneName}`,
+          Port: 443,
+          ResourcePath: '/health',
+          EnableSNI: true,
+          RequestInterval: config.traffic.healthCheck.interval.toSeconds(),
+          FailureThreshold: config.traffic.healthCheck.failureThreshold,
+          MeasureLatency: true,
+        },
+      });
+    },
+  );
+
+  test('prod checks every 10 s with a threshold of 3', () => {
+    if (stage !== 'prod') return;
+    template.allResourcesProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ RequestInterval: 10, FailureThreshold: 3 }),
+    });
+  });
+
+  test.each([
+    ['primary', 'PRIMARY'],
+    ['secondary', 'SECONDARY'],
+  ] as const)('api.<zone> %s record is a %s failover alias with its health check', (role, failover) => {
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: `api.${zone.zoneName}.`,
+      Type: 'A',
+      HostedZoneId: zone.hostedZoneId,
+      Failover: failover,
+      SetIdentifier: `${role}-${regionOf(role).region}`,
+      HealthCheckId: { Ref: Match.stringLikeRegexp(`^${role === 'primary' ? 'Primary' : 'Secondary'}HealthCheck`) },
+      AliasTarget: {
+        DNSName: `api-${regionCode(regionOf(role).region)}.${zone.zoneName}`,
+        HostedZoneId: zone.hostedZoneId,
+        EvaluateTargetHealth: true,
+      },
+    });
+  });
+
+  test('exactly one PRIMARY and one SECONDARY record, nothing else', () => {
+    template.resourceCountIs('AWS::Route53::RecordSet', 2);
+    template.resourceCountIs('AWS::Route53::HealthCheck', 2);
+  });
+
+  test('one alarm per health check, on its HealthCheckStatus, paging the us-east-1 critical topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // The us-east-1 critical topic, read from the Alerting stack of the same region.
+    const topicRef = {
+      'Fn::GetStackOutput': Match.objectLike({
+        StackName: stacks.primary.alerting.stackName,
+        Region: 'us-east-1',
+        OutputName: Match.stringLikeRegexp('critical'),
+      }),
+    };
+    for (const role of ROLES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Route53',
+        MetricName: 'HealthCheckStatus',
+        Dimensions: [
+          {
+            Name: 'HealthCheckId',
+            Value: { Ref: Match.stringLikeRegexp(`^${role === 'primary' ? 'Primary' : 'Secondary'}HealthCheck`) },
+          },
+        ],
+        Statistic: 'Minimum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+    }
+  });
+
+  test('the budget gives detection time, DNS TTL and warm capacity from config', () => {
+    const budget = stacks.dns.budget;
+    const { interval, failureThreshold } = config.traffic.healthCheck;
+    expect(budget.detectionTime.toSeconds()).toBe(interval.toSeconds() * failureThreshold);
+    expect(budget.dnsTtl.toSeconds()).toBe(60);
+    expect(budget.warmCapacity).toEqual(config.traffic.warmCapacity);
+    expect(budget).toEqual(trafficBudget(config));
+  });
+
+  test('deploys after both compute stacks, whose regional names it targets', () => {
+    const dependencies = stacks.dns.dependencies.map((stack) => stack.stackName);
+    expect(dependencies).toEqual(
+      expect.arrayContaining([stacks.primary.compute.stackName, stacks.secondary.compute.stackName]),
+    );
+  });
+});
+
+test('prod detects a dead region in 30 s and has traffic on the secondary within 2.5 minutes', () => {
+  const budget = synthStage('prod').stacks.dns.budget;
+  expect(budget.detectionTime.toSeconds()).toBe(30);
+  expect(budget.dnsFailoverTime.toSeconds()).toBe(150);
+});
