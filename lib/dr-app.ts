@@ -2,6 +2,7 @@
 import type { Construct } from 'constructs';
 import type { DrConfig, RegionConfig, RegionRole } from './config';
 import { AlertingStack } from './stacks/alerting-stack';
+import { AutomationStack } from './stacks/automation-stack';
 import { CacheBackupStack } from './stacks/cache-backup-stack';
 import { CacheStack } from './stacks/cache-stack';
 import { ComputeStack } from './stacks/compute-stack';
@@ -25,6 +26,7 @@ export interface RegionalStacks extends Foundation {
   readonly cacheBackup: CacheBackupStack;
   readonly compute: ComputeStack;
   readonly docs: DocsStack;
+  readonly automation: AutomationStack;
 }
 
 /** Every stack of one stage: the regional stacks by region role, and the global ones. */
@@ -47,12 +49,22 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   const regional = (role: RegionRole, peer: RegionRole): RegionalStacks => {
     const regionConfig = regions[role];
     const { network, alerting } = base[role];
+    const data = new DataStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] });
+    const cache = cacheTier(scope, config, regionConfig, network, alerting);
     return {
       ...base[role],
-      data: new DataStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] }),
-      ...cacheTier(scope, config, regionConfig, network, alerting),
+      data,
+      ...cache,
       compute: new ComputeStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] }),
       docs: new DocsStack(scope, { config, regionConfig, alerting, peerRegion: regions[peer] }),
+      automation: new AutomationStack(scope, {
+        config,
+        regionConfig,
+        ...base[role],
+        data,
+        cache: cache.cache,
+        peerRegion: regions[peer],
+      }),
     };
   };
   const primary = regional('primary', 'secondary');

@@ -92,3 +92,20 @@ export function docsDomainName(config: DrConfig): string {
 export function docsBucketName(config: DrConfig, region: RegionConfig): string {
   return `async-toolformer-${config.stage}-docs-${config.account}-${regionCode(region.region)}`;
 }
+
+/** Bucket that receives the other region's daily IaC backups, so each region's copy outlives it. */
+export function iacBackupBucketName(config: DrConfig, region: RegionConfig): string {
+  return `async-toolformer-${config.stage}-iac-backups-${config.account}-${regionCode(region.region)}`;
+}
+
+/** SSM parameters whose versions log the automation's runs, by job. */
+export function automationParameterNames(config: DrConfig) {
+  return {
+    integrityReport: parameterName(config, 'backups', 'integrity', 'latest'),
+    redisBackup: parameterName(config, 'backups', 'redis', 'latest'),
+    /** Names the newest full Aurora backup: what the plan's `async-toolformer-<stage>-latest` means. */
+    auroraLatest: parameterName(config, 'backups', 'aurora', 'latest'),
+    iacBackup: parameterName(config, 'backups', 'iac', 'latest'),
+    crossRegionReport: parameterName(config, 'backups', 'cross-region', 'latest'),
+  } as const;
+}

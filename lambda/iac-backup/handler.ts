@@ -14,7 +14,8 @@ const { logger } = createObservability('iac-backup');
 const deps: IacBackupDeps = {
   cloudformation: new CloudFormationClient({}),
   ssm: new SSMClient({}),
-  s3: new S3Client({}),
+  // The bucket is in the other region, so that this region's templates outlive it.
+  s3: new S3Client({ region: requireEnv('BACKUP_BUCKET_REGION') }),
   now: () => new Date(),
 };
 const settings: IacBackupSettings = {

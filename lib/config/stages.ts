@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PLAN_OBJECTIVES, PLAN_SCHEDULES } from './plan';
 import type {
+  AutomationConfig,
   CacheConfig,
   DataConfig,
   DrConfig,
@@ -150,6 +151,21 @@ const STAGING_TRAFFIC: TrafficConfig = {
   probeInterval: Duration.minutes(5),
   logRetention: Duration.days(30),
 };
+const AUTOMATION_COMMON = {
+  scheduleRetryAttempts: 3,
+  scheduleMaxEventAge: Duration.hours(1),
+  // A daily job may start late and take a while: two hours past its interval before it counts as stale.
+  backupAgeSlack: Duration.hours(2),
+  pointInTimeMaxLag: Duration.minutes(15),
+  maxAuroraRestore: Duration.hours(1),
+  maxRedisRestore: Duration.minutes(30),
+  crossRegionVerifyDays: 7,
+  iacBackupRetention: Duration.days(90),
+} as const;
+
+/** Prod backs up and verifies; the plan's weekly full restore test runs in staging. */
+const PROD_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: false };
+const STAGING_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: true };
 
 const COMMON = {
   serviceName: 'async-toolformer-orchestrator',
@@ -187,6 +203,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     data: PROD_DATA,
     cache: PROD_CACHE,
     traffic: PROD_TRAFFIC,
+    automation: PROD_AUTOMATION,
     terminationProtection: true,
   },
   staging: {
@@ -205,6 +222,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     data: STAGING_DATA,
     cache: STAGING_CACHE,
     traffic: STAGING_TRAFFIC,
+    automation: STAGING_AUTOMATION,
     terminationProtection: false,
   },
 };

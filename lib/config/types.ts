@@ -210,6 +210,30 @@ export interface TrafficConfig {
   readonly logRetention: Duration;
 }
 
+/** The scheduled backup and validation automation. */
+export interface AutomationConfig {
+  /**
+   * Retries of a schedule's target before the event goes to the schedule DLQ (EventBridge
+   * Scheduler allows 0 to 185).
+   */
+  readonly scheduleRetryAttempts: number;
+  /** How long Scheduler keeps retrying one event (1 minute to 24 hours). */
+  readonly scheduleMaxEventAge: Duration;
+  /** Slack on top of a schedule's interval before a backup counts as stale. */
+  readonly backupAgeSlack: Duration;
+  /** How far behind now the Aurora latest restorable time may be. */
+  readonly pointInTimeMaxLag: Duration;
+  /** Whether this stage runs the weekly restore tests (the plan runs them in staging). */
+  readonly restoreTests: boolean;
+  /** A restore test slower than this fails: restoring is the fallback when replication is lost. */
+  readonly maxAuroraRestore: Duration;
+  readonly maxRedisRestore: Duration;
+  /** Days the monthly cross-region verification checks, one by one (1 to 35). */
+  readonly crossRegionVerifyDays: number;
+  /** How long noncurrent versions of IaC backups are kept. */
+  readonly iacBackupRetention: Duration;
+}
+
 /** The whole configuration of one stage. */
 export interface DrConfig {
   /** Service name as the plan writes it. */
@@ -233,6 +257,8 @@ export interface DrConfig {
   readonly cache: CacheConfig;
   /** Compute, regional endpoints, DNS failover and the documentation site. */
   readonly traffic: TrafficConfig;
+  /** Scheduled backup and validation automation. */
+  readonly automation: AutomationConfig;
   /**
    * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
    * On in prod for every stack: losing the network or alerting of prod is a disaster too.

@@ -738,6 +738,45 @@ function checkTraffic(config: DrConfig, problems: ConfigProblem[]): void {
   }
 }
 
+function checkAutomation(config: DrConfig, problems: ConfigProblem[]): void {
+  const automation = config.automation;
+  const retries = automation.scheduleRetryAttempts;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 185) {
+    problems.push({
+      field: 'automation.scheduleRetryAttempts',
+      value: retries,
+      fix: 'EventBridge Scheduler retries 0 to 185 times; use an integer in that range',
+    });
+  }
+  const age = automation.scheduleMaxEventAge.toSeconds();
+  if (age < 60 || age > 86_400) {
+    problems.push({
+      field: 'automation.scheduleMaxEventAge',
+      value: automation.scheduleMaxEventAge.toHumanString(),
+      fix: 'must be from 1 minute to 24 hours',
+    });
+  }
+  const days = automation.crossRegionVerifyDays;
+  if (!Number.isInteger(days) || days < 1 || days > 35) {
+    problems.push({
+      field: 'automation.crossRegionVerifyDays',
+      value: days,
+      fix: 'verify 1 to 35 days: copies are kept at most 35 days by the daily rule',
+    });
+  }
+  for (const key of [
+    'backupAgeSlack',
+    'pointInTimeMaxLag',
+    'maxAuroraRestore',
+    'maxRedisRestore',
+    'iacBackupRetention',
+  ] as const) {
+    if (automation[key].toSeconds() <= 0) {
+      problems.push({ field: `automation.${key}`, value: automation[key].toHumanString(), fix: 'must be positive' });
+    }
+  }
+}
+
 /** Every problem of `config`; empty when it is valid. */
 export function configProblems(config: DrConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -750,6 +789,7 @@ export function configProblems(config: DrConfig): ConfigProblem[] {
   checkData(config, problems);
   checkCache(config, problems);
   checkTraffic(config, problems);
+  checkAutomation(config, problems);
   return problems;
 }
 

@@ -65,6 +65,8 @@ export class AuroraRegionalCluster extends Construct {
   public readonly cluster: rds.DatabaseCluster;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly logGroup: logs.LogGroup;
+  /** Name of the cluster's DB subnet group, where restore tests place their temporary clusters. */
+  public readonly subnetGroupName: string;
 
   constructor(scope: Construct, id: string, props: AuroraRegionalClusterProps) {
     super(scope, id);
@@ -128,6 +130,7 @@ export class AuroraRegionalCluster extends Construct {
       removalPolicy: RemovalPolicy.SNAPSHOT,
     });
     this.cluster.node.addDependency(this.logGroup);
+    this.subnetGroupName = (this.cluster.node.findChild('Subnets') as rds.SubnetGroup).subnetGroupName;
 
     const cfnCluster = this.cluster.node.defaultChild as rds.CfnDBCluster;
     // The L2 cannot join a global cluster; the escape hatch can.

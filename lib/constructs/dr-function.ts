@@ -225,9 +225,10 @@ export class DrFunction extends Construct {
     // Lambda checks at creation that the role may send to the DLQ, so the policy must be attached
     // first. The L2 also makes the function DependsOn its role, which the Role GetAtt already orders
     // (cfn-lint W3005), so the explicit dependencies are set here; in a VPC the L2 adds subnet
-    // dependencies that must stay, so only the policy is added there.
+    // dependencies that must stay when the VPC is in this stack, so only the policy is added there.
+    // A VPC of another stack turns those into a stack dependency, and the override is safe again.
     const cfnPolicy = this.policy.node.defaultChild as iam.CfnManagedPolicy;
-    if (props.vpc) {
+    if (props.vpc && Stack.of(props.vpc) === Stack.of(this)) {
       this.function.node.addDependency(this.policy);
     } else {
       (this.function.node.defaultChild as lambda.CfnFunction).addOverride('DependsOn', [cfnPolicy.logicalId]);

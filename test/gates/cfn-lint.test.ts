@@ -37,7 +37,17 @@ function runCfnLint(files: string[]): { status: number | null; output: string } 
 }
 
 /** Purposes of the stacks in each region, and of the global stacks in us-east-1. */
-const REGIONAL_PURPOSES = ['Alerting', 'Cache', 'CacheBackup', 'Compute', 'Data', 'Docs', 'Network', 'Protection'];
+const REGIONAL_PURPOSES = [
+  'Alerting',
+  'Automation',
+  'Cache',
+  'CacheBackup',
+  'Compute',
+  'Data',
+  'Docs',
+  'Network',
+  'Protection',
+];
 const GLOBAL_PURPOSES = ['Dns'];
 
 const workdirs: string[] = [];

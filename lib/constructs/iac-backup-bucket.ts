@@ -1,0 +1,65 @@
+// The bucket that keeps the other region's daily IaC backups: versioned, encrypted, access-logged, never deleted.
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Props of {@link IacBackupBucket}. */
+export interface IacBackupBucketProps {
+  /** Fixed name, so the other region's function can write to it without a reference. */
+  readonly bucketName: string;
+  /** How long an overwritten (noncurrent) backup is kept. */
+  readonly noncurrentRetention: Duration;
+}
+
+/**
+ * The plan's "Infrastructure as Code: daily backups to S3 with versioning". Each region's function
+ * writes into the other region's bucket, so the templates of a lost region survive it without
+ * replication.
+ */
+export class IacBackupBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: IacBackupBucketProps) {
+    super(scope, id);
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
+    });
+    this.bucket = new s3.Bucket(this, 'Resource', {
+      bucketName: props.bucketName,
+      // SSE-S3: the writer is in the other region, and a KMS key here would need a cross-region grant.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'iac/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ noncurrentVersionExpiration: props.noncurrentRetention }],
+    });
+    for (const bucket of [this.bucket, accessLogs]) {
+      Validations.of(bucket).acknowledge(
+        {
+          id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+          reason:
+            "Holds the other region's IaC backups, written there directly: the bucket is itself the cross-region copy, or its access log.",
+        },
+        {
+          id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+          reason:
+            'SSE-S3: templates and parameter names are no secrets (SecureString values are exported encrypted), and the writer sits in the other region.',
+        },
+      );
+    }
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket of the IaC backups; logging it into itself would loop.',
+    });
+  }
+}

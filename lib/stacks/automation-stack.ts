@@ -1,0 +1,624 @@
+// Scheduled backup and validation automation of one region: functions, Step Functions loops, schedules, alarms.
+import { Arn, ArnFormat, Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { cacheBackupBucketName, cacheReplicationGroupId } from '../cache-naming';
+import { scheduleById, type RegionConfig } from '../config';
+import { AuroraRestoreTesting } from '../constructs/aurora-restore-testing';
+import { AutomationAlarms } from '../constructs/automation-alarms';
+import { DrFunction } from '../constructs/dr-function';
+import { EncryptionKey } from '../constructs/encryption-key';
+import { IacBackupBucket } from '../constructs/iac-backup-bucket';
+import { SteppedJob, type SteppedJobProps } from '../constructs/stepped-job';
+import {
+  automationParameterNames,
+  clusterIdentifier,
+  dataKeyAlias,
+  iacBackupBucketName,
+  regionCode,
+  vaultName,
+} from '../naming';
+import type { AlertingStack } from './alerting-stack';
+import type { CacheStack } from './cache-stack';
+import type { DataStack } from './data-stack';
+import { AURORA_ENGINE_VERSION } from './data-stack';
+import { DrStack, type DrStackProps } from './dr-stack';
+import type { NetworkStack } from './network-stack';
+import type { ProtectionStack } from './protection-stack';
+
+/** Props of {@link AutomationStack}. */
+export interface AutomationStackProps extends Omit<DrStackProps, 'purpose' | 'priority'> {
+  readonly network: NetworkStack;
+  readonly alerting: AlertingStack;
+  readonly protection: ProtectionStack;
+  readonly data: DataStack;
+  readonly cache: CacheStack;
+  /** The other region: its vault, bucket and keys are checked or written. */
+  readonly peerRegion: RegionConfig;
+}
+
+/** Tag on everything a restore test creates; IAM lets the test modify nothing without it. */
+export const RESTORE_TEST_TAG = { key: 'dr-restore-test', value: 'temporary' } as const;
+/** Tag on the weekly manual snapshots, the only snapshots the weekly job may delete. */
+export const WEEKLY_SNAPSHOT_TAG = { key: 'dr-managed-by', value: 'weekly-full-backup' } as const;
+
+const STEP_INTERVAL = Duration.minutes(2);
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/**
+ * The plan's backup strategy and backup validation on schedules. In the primary region: the Redis
+ * export (daily and weekly), the weekly full Aurora snapshot, the daily integrity check, the IaC
+ * backup and, where the stage runs them, the weekly restore tests. In the secondary region: the
+ * IaC backup and the monthly cross-region verification.
+ */
+export class AutomationStack extends DrStack {
+  public readonly functions: ReadonlyMap<string, DrFunction>;
+  public readonly jobs: ReadonlyMap<string, SteppedJob>;
+  public readonly schedules: ReadonlyMap<string, scheduler.Schedule>;
+  public readonly scheduleDeadLetterQueue: sqs.Queue;
+  public readonly alarms: AutomationAlarms;
+  public readonly iacBucket: IacBackupBucket;
+
+  private readonly key: EncryptionKey;
+  private readonly props: AutomationStackProps;
+  private readonly scheduleRole: iam.Role;
+  private readonly scheduleGroup: scheduler.ScheduleGroup;
+  private readonly functionMap = new Map<string, DrFunction>();
+  private readonly jobMap = new Map<string, SteppedJob>();
+  private readonly scheduleMap = new Map<string, scheduler.Schedule>();
+
+  constructor(scope: Construct, props: AutomationStackProps) {
+    super(scope, {
+      ...props,
+      purpose: 'Automation',
+      priority: 'critical',
+      description: `async-toolformer DR backup and validation automation (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+    });
+    this.props = props;
+    const { config } = this;
+    this.key = new EncryptionKey(this, 'Key', {
+      purpose: `DR automation logs, queues and environment in ${this.region}`,
+      allowCloudWatchLogs: true,
+    });
+    this.alarms = new AutomationAlarms(this, 'Alarms', {
+      criticalTopic: props.alerting.alerts.topic('critical'),
+      highTopic: props.alerting.alerts.topic('high'),
+    });
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the schedules; a DLQ of its own would only move the question.',
+    });
+    this.alarms.deadLetters(
+      'ScheduleDeadLetters',
+      this.scheduleDeadLetterQueue,
+      'A schedule could not start its job after every retry: a backup or a check did not run',
+      'critical',
+    );
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
+      scheduleGroupName: `async-toolformer-${config.stage}-dr-${regionCode(this.region)}`,
+    });
+    this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler: starts the DR jobs and dead-letters what it cannot start',
+    });
+
+    this.iacBucket = new IacBackupBucket(this, 'IacBackups', {
+      bucketName: iacBackupBucketName(config, this.regionConfig),
+      noncurrentRetention: config.automation.iacBackupRetention,
+    });
+    this.iacBackup();
+    if (this.regionConfig.role === 'primary') {
+      this.integrityCheck();
+      this.redisBackups();
+      this.weeklyAuroraBackup();
+      if (config.automation.restoreTests) {
+        this.auroraRestoreTest();
+        this.redisRestoreTest();
+      }
+    } else {
+      this.crossRegionVerification();
+    }
+    this.finishScheduleRole();
+
+    this.functions = this.functionMap;
+    this.jobs = this.jobMap;
+    this.schedules = this.scheduleMap;
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  private arn(service: string, resource: string, name: string, region = this.region, slash = false): string {
+    const arnFormat = slash ? ArnFormat.SLASH_RESOURCE_NAME : ArnFormat.COLON_RESOURCE_NAME;
+    return Arn.format({ service, region, account: this.account, resource, resourceName: name, arnFormat }, this);
+  }
+
+  private bucketArn(bucket: string, objects?: string): string {
+    return `arn:${this.partition}:s3:::${bucket}${objects === undefined ? '' : `/${objects}`}`;
+  }
+
+  private parameterArn(name: string): string {
+    return this.arn('ssm', 'parameter', name.replace(/^\//, ''), this.region, true);
+  }
+
+  private fn(
+    id: string,
+    entry: string,
+    description: string,
+    environment: Record<string, string>,
+    timeout = Duration.minutes(1),
+  ): DrFunction {
+    const { network } = this.props.network;
+    const fn = new DrFunction(this, id, {
+      entry,
+      description,
+      stage: this.config.stage,
+      encryptionKey: this.key.key,
+      environment: { POWERTOOLS_SERVICE_NAME: id, ...environment },
+      timeout,
+      vpc: network.vpc,
+      vpcSubnets: { subnetGroupName: 'private' },
+      securityGroups: [network.automationSecurityGroup],
+    });
+    this.alarms.functionHealth(id, fn);
+    this.functionMap.set(id, fn);
+    return fn;
+  }
+
+  /**
+   * Adds a statement to `fn`'s policy. A resource with a wildcard needs `why`, which is recorded as
+   * the acknowledgement of exactly that finding, next to the policy.
+   */
+  private allow(
+    fn: DrFunction,
+    actions: string[],
+    resources: string[],
+    options: { readonly conditions?: Record<string, Record<string, unknown>>; readonly why?: string } = {},
+  ): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources,
+        ...(options.conditions ? { conditions: options.conditions } : {}),
+      }),
+    );
+    for (const resource of resources.filter((arn) => arn.includes('*'))) {
+      if (!options.why)
+        throw new Error(`${fn.node.path}: ${actions.join(',')} on ${resource} needs a reason for its wildcard`);
+      Validations.of(fn.policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: options.why });
+    }
+  }
+
+  /** DescribeKey on the keys behind `aliases` in `region`, and on no other key. */
+  private allowDescribeKeys(fn: DrFunction, region: string, aliases: string[]): void {
+    this.allow(fn, ['kms:DescribeKey'], [this.arn('kms', 'key', '*', region, true)], {
+      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliases.map((alias) => `alias/${alias}`) } },
+      why: 'Key ids are generated; a kms:ResourceAliases condition limits DescribeKey to the keys behind the DR aliases.',
+    });
+  }
+
+  private job(id: string, step: DrFunction, timeout: Duration, cleanup?: SteppedJobProps['cleanup']): SteppedJob {
+    const job = new SteppedJob(this, `${id}Job`, {
+      step,
+      stateMachineName: `async-toolformer-${this.config.stage}-${regionCode(this.region)}-${id}`,
+      interval: STEP_INTERVAL,
+      timeout,
+      logKey: this.key.key,
+      ...(cleanup ? { cleanup } : {}),
+    });
+    this.jobMap.set(id, job);
+    return job;
+  }
+
+  private schedule(id: string, scheduleId: string, target: scheduler.IScheduleTarget): void {
+    const { cron, purpose } = scheduleById(this.config, scheduleId);
+    this.scheduleMap.set(
+      id,
+      new scheduler.Schedule(this, `${id}Schedule`, {
+        scheduleName: `async-toolformer-${this.config.stage}-${id}`,
+        scheduleGroup: this.scheduleGroup,
+        description: purpose,
+        schedule: scheduler.ScheduleExpression.expression(cron, TimeZone.ETC_UTC),
+        target,
+      }),
+    );
+  }
+
+  private targetProps(input: object): schedulerTargets.ScheduleTargetBaseProps {
+    const { automation } = this.config;
+    return {
+      role: this.scheduleRole.withoutPolicyUpdates(),
+      input: scheduler.ScheduleTargetInput.fromObject(input),
+      retryAttempts: automation.scheduleRetryAttempts,
+      maxEventAge: automation.scheduleMaxEventAge,
+      deadLetterQueue: this.scheduleDeadLetterQueue,
+    };
+  }
+
+  private scheduleFunction(id: string, scheduleId: string, fn: DrFunction): void {
+    this.schedule(
+      id,
+      scheduleId,
+      new schedulerTargets.LambdaInvoke(fn.function, this.targetProps({ schedule: scheduleId })),
+    );
+  }
+
+  private scheduleJob(id: string, scheduleId: string, job: SteppedJob, input: object): void {
+    this.schedule(
+      id,
+      scheduleId,
+      new schedulerTargets.StepFunctionsStartExecution(job.stateMachine, this.targetProps(input)),
+    );
+  }
+
+  // --- jobs ---------------------------------------------------------------------------------------
+
+  private iacBackup(): void {
+    const { config, props } = this;
+    const names = automationParameterNames(config);
+    const peerBucket = iacBackupBucketName(config, props.peerRegion);
+    const fn = this.fn(
+      'IacBackup',
+      'lambda/iac-backup/handler.ts',
+      'Daily IaC backup: deployed templates of the stage and its SSM parameters, to the other region',
+      {
+        STACK_PREFIX: `${config.stackPrefix}-${config.stage}-`,
+        PARAMETER_PATH: `/async-toolformer/${config.stage}/`,
+        BACKUP_BUCKET: peerBucket,
+        BACKUP_BUCKET_REGION: props.peerRegion.region,
+        RESULT_PARAMETER_NAME: names.iacBackup,
+      },
+      Duration.minutes(5),
+    );
+    this.allow(fn, ['cloudformation:ListStacks'], ['*'], {
+      why: "ListStacks supports no resource-level permissions; the templates read are limited to this stage's stacks.",
+    });
+    this.allow(
+      fn,
+      ['cloudformation:GetTemplate'],
+      [this.arn('cloudformation', 'stack', `${config.stackPrefix}-${config.stage}-*/*`, this.region, true)],
+      {
+        why: "Templates of this stage's stacks only; stack ids end in a generated suffix.",
+      },
+    );
+    this.allow(
+      fn,
+      ['ssm:GetParametersByPath'],
+      [this.parameterArn(`async-toolformer/${config.stage}`), this.parameterArn(`async-toolformer/${config.stage}/*`)],
+      {
+        why: "Reads the stage's own DR parameter path, which is what the backup exports.",
+      },
+    );
+    this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.iacBackup)]);
+    this.allow(fn, ['s3:PutObject'], [this.bucketArn(peerBucket, 'iac/*')], {
+      why: "Writes dated backups under iac/ of the other region's IaC bucket, and nothing else.",
+    });
+    this.scheduleFunction('iac-backup', 'iac-backup', fn);
+  }
+
+  private integrityCheck(): void {
+    const { config, props } = this;
+    const secondary = props.peerRegion;
+    const names = automationParameterNames(config);
+    const slack = config.automation.backupAgeSlack.toSeconds();
+    const cluster = props.data.database.cluster;
+    const id = clusterIdentifier(config, this.regionConfig);
+    const fn = this.fn(
+      'IntegrityCheck',
+      'lambda/integrity-check/handler.ts',
+      'Daily backup integrity check of Aurora and Redis backups in both regions',
+      {
+        PEER_REGION: secondary.region,
+        CLUSTER_IDENTIFIER: id,
+        CLUSTER_ARN: cluster.clusterArn,
+        VAULT_NAME: vaultName(config, this.regionConfig),
+        PEER_VAULT_NAME: vaultName(config, secondary),
+        DATABASE_KEY_ALIAS: `alias/${dataKeyAlias(config, 'database')}`,
+        COPY_KEY_ALIAS: `alias/${dataKeyAlias(config, 'backup')}`,
+        REDIS_BUCKET: cacheBackupBucketName(config, this.regionConfig),
+        PEER_REDIS_BUCKET: cacheBackupBucketName(config, secondary),
+        REDIS_PREFIX: `${cacheReplicationGroupId(config, this.regionConfig)}-`,
+        DAILY_MAX_AGE_SECONDS: String(DAY + slack),
+        WEEKLY_MAX_AGE_SECONDS: String(7 * DAY + slack),
+        POINT_IN_TIME_MAX_LAG_SECONDS: String(config.automation.pointInTimeMaxLag.toSeconds()),
+        REPORT_PARAMETER_NAME: names.integrityReport,
+      },
+      Duration.minutes(5),
+    );
+    const sides: [string, RegionConfig][] = [
+      [this.region, this.regionConfig],
+      [secondary.region, secondary],
+    ];
+    const readOnly =
+      'Read-only: AWS Backup names the snapshots and ElastiCache the exports, so their names are not known in advance.';
+    this.allow(
+      fn,
+      ['backup:ListRecoveryPointsByBackupVault'],
+      sides.map(([region, rc]) => this.arn('backup', 'backup-vault', vaultName(config, rc), region)),
+    );
+    this.allow(fn, ['rds:DescribeDBClusters'], [cluster.clusterArn]);
+    this.allow(
+      fn,
+      ['rds:DescribeDBClusterSnapshots'],
+      sides.flatMap(([region]) => [
+        this.arn('rds', 'cluster', id, region),
+        this.arn('rds', 'cluster-snapshot', '*', region),
+      ]),
+      { why: readOnly },
+    );
+    for (const [region] of sides)
+      this.allowDescribeKeys(fn, region, [dataKeyAlias(config, 'database'), dataKeyAlias(config, 'backup')]);
+    const buckets = sides.map(([, rc]) => cacheBackupBucketName(config, rc));
+    this.allow(
+      fn,
+      ['s3:ListBucket'],
+      buckets.map((bucket) => this.bucketArn(bucket)),
+    );
+    this.allow(
+      fn,
+      ['s3:GetObject'],
+      buckets.map((bucket) => this.bucketArn(bucket, '*')),
+      { why: readOnly },
+    );
+    this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.integrityReport)]);
+    this.scheduleFunction('daily-integrity-check', 'daily-integrity-check', fn);
+    this.alarms.backupSuccessRate(
+      'BackupSuccessRate',
+      { service: 'IntegrityCheck', stage: config.stage, region: this.region },
+      true,
+    );
+  }
+
+  private redisBackups(): void {
+    const { config } = this;
+    const names = automationParameterNames(config);
+    const groupId = cacheReplicationGroupId(config, this.regionConfig);
+    const bucket = cacheBackupBucketName(config, this.regionConfig);
+    const fn = this.fn(
+      'RedisBackup',
+      'lambda/redis-backup/handler.ts',
+      'Redis backup step: snapshot, export to S3, verify',
+      {
+        REPLICATION_GROUP_ID: groupId,
+        BACKUP_BUCKET: bucket,
+        RESULT_PARAMETER_NAME: names.redisBackup,
+        // The automatic snapshot runs 00:30-01:30 UTC; the 02:00 export reuses one from the last six hours.
+        AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: String(6 * HOUR),
+      },
+    );
+    const generated =
+      'ElastiCache names automatic snapshots, nodes and export files; only this group, its nodes, snapshots and its own backup bucket are reachable.';
+    this.allow(
+      fn,
+      ['elasticache:DescribeSnapshots', 'elasticache:CreateSnapshot', 'elasticache:CopySnapshot'],
+      [
+        this.arn('elasticache', 'replicationgroup', groupId),
+        this.arn('elasticache', 'cluster', `${groupId}-*`),
+        this.arn('elasticache', 'snapshot', '*'),
+      ],
+      { why: generated },
+    );
+    this.allow(fn, ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketAcl'], [this.bucketArn(bucket)]);
+    this.allow(fn, ['s3:GetObject', 's3:PutObject'], [this.bucketArn(bucket, '*')], { why: generated });
+    this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.redisBackup)]);
+    const job = this.job('redis-backup', fn, Duration.hours(2));
+    this.scheduleJob('daily-backup-redis', 'daily-backup', job, { phase: 'start', kind: 'daily' });
+    this.scheduleJob('weekly-full-backup-redis', 'weekly-full-backup', job, { phase: 'start', kind: 'weekly' });
+    this.alarms.jobFailures('RedisBackupFailures', job.stateMachine, 'Backup service degradation');
+  }
+
+  private weeklyAuroraBackup(): void {
+    const { config, props } = this;
+    const names = automationParameterNames(config);
+    const id = clusterIdentifier(config, this.regionConfig);
+    const latest = `async-toolformer-${config.stage}-latest`;
+    const fn = this.fn(
+      'WeeklyAuroraBackup',
+      'lambda/weekly-backup/handler.ts',
+      'Weekly full Aurora backup step: snapshot, then the -latest name',
+      {
+        CLUSTER_IDENTIFIER: id,
+        LATEST_SNAPSHOT_IDENTIFIER: latest,
+        ALIAS_PARAMETER_NAME: names.auroraLatest,
+        RETENTION_DAYS: String(config.data.weeklyBackupRetention.toDays()),
+        OWNER_TAG_KEY: WEEKLY_SNAPSHOT_TAG.key,
+        OWNER_TAG_VALUE: WEEKLY_SNAPSHOT_TAG.value,
+      },
+    );
+    const ours = [this.arn('rds', 'cluster-snapshot', `${id}-weekly-*`), this.arn('rds', 'cluster-snapshot', latest)];
+    const why = "The job's own snapshot names carry a date; deleting also needs the job's tag on the snapshot.";
+    this.allow(
+      fn,
+      ['rds:DescribeDBClusterSnapshots'],
+      [this.arn('rds', 'cluster', id), this.arn('rds', 'cluster-snapshot', '*')],
+      {
+        why: 'Read-only: finding the weekly snapshots past retention needs the list of all snapshots of the cluster.',
+      },
+    );
+    this.allow(fn, ['rds:CreateDBClusterSnapshot'], [this.arn('rds', 'cluster', id), ...ours], { why });
+    this.allow(fn, ['rds:CopyDBClusterSnapshot'], ours, { why });
+    this.allow(fn, ['rds:AddTagsToResource'], ours, {
+      conditions: { StringEquals: { [`aws:RequestTag/${WEEKLY_SNAPSHOT_TAG.key}`]: WEEKLY_SNAPSHOT_TAG.value } },
+      why,
+    });
+    this.allow(fn, ['rds:DeleteDBClusterSnapshot'], ours, {
+      conditions: { StringEquals: { [`aws:ResourceTag/${WEEKLY_SNAPSHOT_TAG.key}`]: WEEKLY_SNAPSHOT_TAG.value } },
+      why,
+    });
+    this.allow(fn, ['kms:CreateGrant', 'kms:DescribeKey'], [props.protection.databaseKey.key.keyArn], {
+      conditions: { StringEquals: { 'kms:ViaService': `rds.${this.region}.amazonaws.com` } },
+    });
+    this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.auroraLatest)]);
+    const job = this.job('weekly-aurora-backup', fn, Duration.hours(3));
+    this.scheduleJob('weekly-full-backup-aurora', 'weekly-full-backup', job, { phase: 'start' });
+    this.alarms.jobFailures('WeeklyAuroraBackupFailures', job.stateMachine, 'Backup service degradation');
+  }
+
+  private auroraRestoreTest(): void {
+    const { config, props } = this;
+    const fn = this.fn(
+      'RestoreValidation',
+      'lambda/restore-validation/handler.ts',
+      'Validates Aurora restores of AWS Backup restore testing',
+      {
+        ENGINE_VERSION: AURORA_ENGINE_VERSION.auroraPostgresFullVersion,
+        DATABASE_KEY_ALIAS: `alias/${dataKeyAlias(config, 'database')}`,
+        MAX_RESTORE_SECONDS: String(config.automation.maxAuroraRestore.toSeconds()),
+      },
+    );
+    this.allow(fn, ['backup:DescribeRestoreJob', 'backup:PutRestoreValidationResult'], ['*'], {
+      why: 'DescribeRestoreJob and PutRestoreValidationResult support no resource-level permissions.',
+    });
+    this.allow(fn, ['rds:DescribeDBClusters'], [this.arn('rds', 'cluster', '*')], {
+      why: 'Read-only: AWS Backup names the clusters it restores, so the name is not known in advance.',
+    });
+    this.allowDescribeKeys(fn, this.region, [dataKeyAlias(config, 'database')]);
+    const database = props.data.database;
+    new AuroraRestoreTesting(this, 'AuroraRestoreTesting', {
+      planName: `async_toolformer_${config.stage}_weekly`,
+      cron: scheduleById(config, 'weekly-restore-test').cron,
+      vault: props.protection.vault.vault,
+      clusterArn: database.cluster.clusterArn,
+      restoreRole: props.data.backupPlan.role,
+      subnetGroupName: database.subnetGroupName,
+      securityGroupIds: [database.securityGroup.securityGroupId],
+      validationWindowHours: 1,
+      validator: fn,
+    });
+    this.alarms.recoveryTestResults('AuroraRecoveryTest', {
+      service: 'RestoreValidation',
+      stage: config.stage,
+      region: this.region,
+      component: 'aurora',
+    });
+  }
+
+  private redisRestoreTest(): void {
+    const { config, props } = this;
+    const group = props.cache.replicationGroup;
+    const bucket = cacheBackupBucketName(config, this.regionConfig);
+    const prefix = 'atf-restore-test-';
+    const fn = this.fn(
+      'RedisRestoreTest',
+      'lambda/redis-restore-test/handler.ts',
+      'Weekly Redis restore test step: restore, check, delete',
+      {
+        BACKUP_BUCKET: bucket,
+        EXPORT_PREFIX: `${cacheReplicationGroupId(config, this.regionConfig)}-`,
+        GROUP_PREFIX: prefix,
+        ENGINE: 'valkey',
+        ENGINE_VERSION: config.cache.engineVersion,
+        CACHE_NODE_TYPE: config.cache.nodeType,
+        SUBNET_GROUP_NAME: group.subnetGroup.ref,
+        SECURITY_GROUP_IDS: group.securityGroup.securityGroupId,
+        RESTORE_TAG_KEY: RESTORE_TEST_TAG.key,
+        RESTORE_TAG_VALUE: RESTORE_TEST_TAG.value,
+        MAX_RESTORE_SECONDS: String(config.automation.maxRedisRestore.toSeconds()),
+      },
+    );
+    const temporary = [
+      this.arn('elasticache', 'replicationgroup', `${prefix}*`),
+      this.arn('elasticache', 'cluster', `${prefix}*`),
+    ];
+    const why =
+      'Temporary groups get a timestamped name under the restore-test prefix; creating needs the restore-test tag in the request and deleting needs it on the group, so production groups stay out of reach.';
+    this.allow(fn, ['s3:ListBucket'], [this.bucketArn(bucket)]);
+    this.allow(
+      fn,
+      ['elasticache:CreateReplicationGroup', 'elasticache:AddTagsToResource'],
+      [
+        ...temporary,
+        this.arn('elasticache', 'subnetgroup', '*'),
+        this.arn('elasticache', 'parametergroup', '*'),
+        this.arn('elasticache', 'securitygroup', '*'),
+      ],
+      { conditions: { StringEquals: { [`aws:RequestTag/${RESTORE_TEST_TAG.key}`]: RESTORE_TEST_TAG.value } }, why },
+    );
+    this.allow(fn, ['elasticache:DescribeReplicationGroups'], temporary, { why });
+    this.allow(fn, ['elasticache:DeleteReplicationGroup'], temporary, {
+      conditions: { StringEquals: { [`aws:ResourceTag/${RESTORE_TEST_TAG.key}`]: RESTORE_TEST_TAG.value } },
+      why,
+    });
+    const job = this.job('redis-restore-test', fn, Duration.hours(2), {
+      whenPresent: 'groupId',
+      phase: 'cleaning',
+      keep: ['groupId', 'source', 'startedAt'],
+    });
+    this.scheduleJob('weekly-restore-test-redis', 'weekly-restore-test', job, { phase: 'start' });
+    this.alarms.jobFailures('RedisRestoreTestFailures', job.stateMachine, 'Recovery procedure failure');
+    this.alarms.recoveryTestResults('RedisRecoveryTest', {
+      service: 'RedisRestoreTest',
+      stage: config.stage,
+      region: this.region,
+      component: 'redis',
+    });
+  }
+
+  private crossRegionVerification(): void {
+    const { config, props } = this;
+    const names = automationParameterNames(config);
+    const primary = props.peerRegion;
+    const bucket = cacheBackupBucketName(config, this.regionConfig);
+    const fn = this.fn(
+      'CrossRegionVerification',
+      'lambda/cross-region-verification/handler.ts',
+      'Monthly cross-region backup verification in the secondary region',
+      {
+        VERIFY_DAYS: String(config.automation.crossRegionVerifyDays),
+        VAULT_NAME: vaultName(config, this.regionConfig),
+        SOURCE_VAULT_NAME: vaultName(config, primary),
+        SOURCE_CLUSTER_ARN: this.arn('rds', 'cluster', clusterIdentifier(config, primary), primary.region),
+        COPY_KEY_ALIAS: `alias/${dataKeyAlias(config, 'backup')}`,
+        REPLICA_BUCKET: bucket,
+        EXPORT_PREFIX: `${cacheReplicationGroupId(config, primary)}-`,
+        REPORT_PARAMETER_NAME: names.crossRegionReport,
+      },
+      Duration.minutes(5),
+    );
+    this.allow(
+      fn,
+      ['backup:ListRecoveryPointsByBackupVault'],
+      [this.arn('backup', 'backup-vault', vaultName(config, this.regionConfig))],
+    );
+    this.allowDescribeKeys(fn, this.region, [dataKeyAlias(config, 'backup')]);
+    this.allow(fn, ['s3:ListBucket'], [this.bucketArn(bucket)]);
+    this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.crossRegionReport)]);
+    this.scheduleFunction('monthly-cross-region-verification', 'monthly-cross-region-verification', fn);
+    this.alarms.backupSuccessRate(
+      'CrossRegionSuccessRate',
+      { service: 'CrossRegionVerification', stage: config.stage, region: this.region },
+      false,
+    );
+  }
+
+  /** Everything the schedules start, and their dead-letter queue, in one managed policy. */
+  private finishScheduleRole(): void {
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...this.functionMap.values()].map((fn) => fn.function.functionArn),
+      }),
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [...this.jobMap.values()].map((job) => job.stateMachine.stateMachineArn),
+      }),
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.scheduleDeadLetterQueue.queueArn] }),
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.key.keyArn] }),
+    ].filter((statement) => statement.resources.length > 0);
+    this.scheduleRole.addManagedPolicy(
+      new iam.ManagedPolicy(this, 'SchedulePolicy', { description: 'What the DR schedules may start', statements }),
+    );
+  }
+}
