@@ -1,0 +1,121 @@
+// Measures every Lambda bundle (size, minified as DrFunction builds it) and its module initialisation time.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, URL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.INIT_RUNS ?? 10);
+const TARGETS = { bundleKb: 250, initMs: 150 };
+// Every setting any handler reads at cold start; values only need to be well-formed.
+const ENV = {
+  AWS_REGION: 'us-east-1',
+  STAGE: 'prod',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+const NAMES = [
+  'PEER_REGION',
+  'CLUSTER_IDENTIFIER',
+  'CLUSTER_ARN',
+  'VAULT_NAME',
+  'PEER_VAULT_NAME',
+  'DATABASE_KEY_ALIAS',
+  'COPY_KEY_ALIAS',
+  'REDIS_BUCKET',
+  'PEER_REDIS_BUCKET',
+  'REDIS_PREFIX',
+  'REPORT_PARAMETER_NAME',
+  'REPLICATION_GROUP_ID',
+  'BACKUP_BUCKET',
+  'BACKUP_BUCKET_REGION',
+  'RESULT_PARAMETER_NAME',
+  'LATEST_SNAPSHOT_IDENTIFIER',
+  'ALIAS_PARAMETER_NAME',
+  'OWNER_TAG_KEY',
+  'OWNER_TAG_VALUE',
+  'STACK_PREFIX',
+  'PARAMETER_PATH',
+  'ENGINE_VERSION',
+  'EXPORT_PREFIX',
+  'GROUP_PREFIX',
+  'ENGINE',
+  'CACHE_NODE_TYPE',
+  'SUBNET_GROUP_NAME',
+  'SECURITY_GROUP_IDS',
+  'RESTORE_TAG_KEY',
+  'RESTORE_TAG_VALUE',
+  'SOURCE_VAULT_NAME',
+  'SOURCE_CLUSTER_ARN',
+  'REPLICA_BUCKET',
+  'MODE_PARAMETER_NAME',
+  'ALERT_TOPIC_ARN',
+];
+const NUMBERS = [
+  'DAILY_MAX_AGE_SECONDS',
+  'WEEKLY_MAX_AGE_SECONDS',
+  'POINT_IN_TIME_MAX_LAG_SECONDS',
+  'AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS',
+  'RETENTION_DAYS',
+  'MAX_RESTORE_SECONDS',
+  'VERIFY_DAYS',
+];
+for (const name of NAMES) ENV[name] = `us-west-2`;
+for (const name of NUMBERS) ENV[name] = '3600';
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const out = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
+const rows = [];
+let failed = false;
+try {
+  const functions = readdirSync(join(root, 'lambda')).filter((name) =>
+    existsSync(join(root, 'lambda', name, 'handler.ts')),
+  );
+  for (const name of functions) {
+    const outfile = join(out, name, 'index.js');
+    // The options of DrFunction's bundling: minified, node22, the AWS SDK left to the runtime.
+    await build({
+      entryPoints: [join(root, 'lambda', name, 'handler.ts')],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      external: ['@aws-sdk/*'],
+      logLevel: 'error',
+    });
+    const kb = statSync(outfile).size / 1024;
+    const times = [];
+    // One discarded warm-up run, as hyperfine does: the first load pays for a cold file cache.
+    for (let run = -1; run < RUNS; run += 1) {
+      const script = `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+      // NODE_PATH stands in for the runtime's bundled AWS SDK, which the module loads at init.
+      const result = spawnSync(process.execPath, ['-e', script], {
+        env: { ...process.env, ...ENV, NODE_PATH: join(root, 'node_modules') },
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) throw new Error(`${name} failed to load:\n${result.stderr}`);
+      if (run >= 0) times.push(Number(result.stdout));
+    }
+    const initMs = median(times);
+    const pass = kb <= TARGETS.bundleKb && initMs <= TARGETS.initMs;
+    failed ||= !pass;
+    rows.push(`| ${name} | ${kb.toFixed(1)} KB | ${initMs.toFixed(1)} ms | ${pass ? 'PASS' : 'FAIL'} |`);
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+console.log(
+  `| Function | Bundle (minified) | Init, median of ${RUNS} | ≤ ${TARGETS.bundleKb} KB, ≤ ${TARGETS.initMs} ms |`,
+);
+console.log('| --- | --- | --- | --- |');
+console.log(rows.join('\n'));
+process.exitCode = failed ? 1 : 0;
