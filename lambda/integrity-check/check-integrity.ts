@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, paginateDescribeDBClusterSnapshots, type RDSClient } from '@aws-sdk/client-rds';
-import { HeadObjectCommand, paginateListObjectsV2, type S3Client, type _Object } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   buildReport,
   fail,
@@ -17,6 +17,7 @@ import {
   type RetryPolicy,
   type Verdict,
 } from '../shared/check-report';
+import { newestRdb } from '../shared/exports';
 
 /** The clients of one region. */
 export interface RegionClients {
@@ -202,25 +203,13 @@ function checkWeeklySnapshot(
   });
 }
 
-async function newestExport(s3: S3Client, bucket: string, prefix: string): Promise<_Object | undefined> {
-  const objects: _Object[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    objects.push(...(page.Contents ?? []).filter((object) => object.Key?.endsWith('.rdb')));
-  }
-  // LastModified has whole seconds; export keys carry their timestamp, so the key breaks ties.
-  return objects.sort(
-    (a, b) =>
-      (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (b.Key ?? '').localeCompare(a.Key ?? ''),
-  )[0];
-}
-
 async function checkRedis(deps: IntegrityDeps, input: IntegrityInput, now: Date): Promise<CheckResult[]> {
   const { redis, limits } = input;
   let exported: { key: string; size: number; etag: string | undefined } | undefined;
   const source = await runCheck(
     { check: 'redis-export', resource: `s3://${redis.bucket}/${redis.prefix}`, retry: deps.retry },
     async () => {
-      const newest = await newestExport(deps.primary.s3, redis.bucket, redis.prefix);
+      const newest = await newestRdb(deps.primary.s3, redis.bucket, redis.prefix);
       if (!newest?.Key || !newest.LastModified) return fail('no .rdb export found');
       const head = await deps.primary.s3.send(new HeadObjectCommand({ Bucket: redis.bucket, Key: newest.Key }));
       const size = head.ContentLength ?? 0;

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { nameStamp } from '../shared/exports';
 
 /** The clients and clock of one region. */
 export interface RedisBackupDeps {
@@ -63,8 +64,6 @@ export class BackupFailedError extends Error {
   }
 }
 
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').slice(0, 13).replace('T', '-');
-
 async function snapshots(elasticache: ElastiCacheClient, replicationGroupId: string): Promise<Snapshot[]> {
   const all: Snapshot[] = [];
   for await (const page of paginateDescribeSnapshots(
@@ -87,7 +86,7 @@ async function snapshotStatus(elasticache: ElastiCacheClient, snapshotName: stri
 
 async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind: BackupKind): Promise<BackupState> {
   const now = deps.now();
-  const exportName = `${settings.replicationGroupId}-${kind}-${stamp(now)}`;
+  const exportName = `${settings.replicationGroupId}-${kind}-${nameStamp(now)}`;
   if (kind === 'daily') {
     const automatic = (await snapshots(deps.elasticache, settings.replicationGroupId))
       .filter((snapshot) => snapshot.SnapshotSource === 'automated' && snapshot.SnapshotStatus === 'available')

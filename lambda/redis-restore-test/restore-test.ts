@@ -7,7 +7,8 @@ import {
   type ElastiCacheClient,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import { paginateListObjectsV2, type S3Client, type _Object } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { nameStamp, newestRdb } from '../shared/exports';
 
 export interface RestoreTestDeps {
   readonly elasticache: ElastiCacheClient;
@@ -51,19 +52,6 @@ export type RestoreTestState =
   | (Restoring & { readonly phase: 'cleaning'; readonly verdict: RestoreVerdict })
   | (Partial<Restoring> & { readonly phase: 'done'; readonly verdict: RestoreVerdict });
 
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').slice(0, 13).replace('T', '-').toLowerCase();
-
-async function newestExport(s3: S3Client, bucket: string, prefix: string): Promise<_Object | undefined> {
-  const objects: _Object[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    objects.push(...(page.Contents ?? []).filter((object) => object.Key?.endsWith('.rdb')));
-  }
-  return objects.sort(
-    (a, b) =>
-      (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (b.Key ?? '').localeCompare(a.Key ?? ''),
-  )[0];
-}
-
 async function describe(elasticache: ElastiCacheClient, groupId: string): Promise<ReplicationGroup | undefined> {
   try {
     const { ReplicationGroups } = await elasticache.send(
@@ -78,7 +66,7 @@ async function describe(elasticache: ElastiCacheClient, groupId: string): Promis
 }
 
 async function start(deps: RestoreTestDeps, settings: RestoreTestSettings): Promise<RestoreTestState> {
-  const newest = await newestExport(deps.s3, settings.bucket, settings.prefix);
+  const newest = await newestRdb(deps.s3, settings.bucket, settings.prefix);
   if (!newest?.Key) {
     return {
       phase: 'done',
@@ -86,7 +74,7 @@ async function start(deps: RestoreTestDeps, settings: RestoreTestSettings): Prom
     };
   }
   const now = deps.now();
-  const groupId = `${settings.groupPrefix}${stamp(now)}`;
+  const groupId = `${settings.groupPrefix}${nameStamp(now).toLowerCase()}`;
   const source = `arn:aws:s3:::${settings.bucket}/${newest.Key}`;
   await deps.elasticache.send(
     new CreateReplicationGroupCommand({

@@ -10,6 +10,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { nameStamp } from '../shared/exports';
 
 export interface AuroraBackupDeps {
   readonly rds: RDSClient;
@@ -54,7 +55,6 @@ export class AuroraBackupFailedError extends Error {
   }
 }
 
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').slice(0, 13).replace('T', '-').toLowerCase();
 const weeklyPrefix = (settings: AuroraBackupSettings) => `${settings.clusterIdentifier}-weekly-`;
 
 async function describe(rds: RDSClient, identifier: string): Promise<DBClusterSnapshot | undefined> {
@@ -99,7 +99,7 @@ async function start(deps: AuroraBackupDeps, settings: AuroraBackupSettings): Pr
   for (const identifier of expired) {
     await deps.rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier }));
   }
-  const snapshotIdentifier = `${weeklyPrefix(settings)}${stamp(deps.now())}`;
+  const snapshotIdentifier = `${weeklyPrefix(settings)}${nameStamp(deps.now()).toLowerCase()}`;
   await deps.rds.send(
     new CreateDBClusterSnapshotCommand({
       DBClusterIdentifier: settings.clusterIdentifier,
