@@ -17,6 +17,8 @@ const ENV = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
 const NAMES = [
+  'DATABASE_KEY_PARAMETER',
+  'COPY_KEY_PARAMETER',
   'PEER_REGION',
   'CLUSTER_IDENTIFIER',
   'CLUSTER_ARN',
@@ -102,7 +104,8 @@ try {
         env: { ...process.env, ...ENV, NODE_PATH: join(root, 'node_modules') },
         encoding: 'utf8',
       });
-      if (result.status !== 0) throw new Error(`${name} failed to load:\n${result.stderr}`);
+      if (result.status !== 0)
+        throw new Error(`${name} failed to load:\n${result.stderr.split('\n').slice(-15).join('\n')}`);
       if (run >= 0) times.push(Number(result.stdout));
     }
     const initMs = median(times);

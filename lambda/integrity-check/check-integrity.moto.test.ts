@@ -1,6 +1,6 @@
 // Integration: the integrity check against a real moto server seeded with 30 days of backups in both regions.
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CopyDBClusterSnapshotCommand,
   CreateDBClusterCommand,
@@ -8,6 +8,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startMoto, type MotoServer } from '../../test/helpers/moto';
 import { run, type IntegrityDeps, type RegionClients } from './check-integrity';
@@ -28,13 +29,14 @@ function clients(region: string): RegionClients {
     backup: new BackupClient({ region }),
     rds: new RDSClient(config),
     s3: new S3Client({ ...config, forcePathStyle: true }),
-    kms: new KMSClient(config),
+    ssm: new SSMClient(config),
   };
 }
 
-async function keyWithAlias(kms: KMSClient, alias: string): Promise<string> {
-  const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata!.KeyId! }));
+/** A real moto key whose ARN is handed over in `parameter`, as the Protection stack does. */
+async function handedOverKey(region: string, ssm: SSMClient, parameter: string): Promise<string> {
+  const { KeyMetadata } = await new KMSClient(moto.clientConfig(region)).send(new CreateKeyCommand({}));
+  await ssm.send(new PutParameterCommand({ Name: parameter, Value: KeyMetadata!.Arn!, Type: 'String' }));
   return KeyMetadata!.Arn!;
 }
 
@@ -44,8 +46,8 @@ beforeAll(async () => {
   const secondary = clients('us-west-2');
   deps = { primary, secondary, now: () => new Date(), retry: { attempts: 1, baseDelayMs: 0, sleep: async () => {} } };
 
-  const databaseKey = await keyWithAlias(primary.kms, input.aurora.databaseKeyAlias);
-  const copyKey = await keyWithAlias(secondary.kms, input.aurora.copyKeyAlias);
+  const databaseKey = await handedOverKey('us-east-1', primary.ssm, input.aurora.databaseKeyParameter);
+  const copyKey = await handedOverKey('us-west-2', secondary.ssm, input.aurora.copyKeyParameter);
 
   await primary.rds.send(
     new CreateDBClusterCommand({

@@ -1,6 +1,5 @@
 // Unit tests of the integrity check with mocked clients: every verdict, and every way a check can fail to run.
 import { BackupClient, BackupServiceException, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   DBClusterNotFoundFault,
   DescribeDBClusterSnapshotsCommand,
@@ -8,6 +7,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { buildReport } from '../shared/check-report';
 import { run, type IntegrityDeps } from './check-integrity';
@@ -22,7 +22,7 @@ type Clients = {
   backup: AwsClientStub<BackupClient>;
   rds: AwsClientStub<RDSClient>;
   s3: AwsClientStub<S3Client>;
-  kms: AwsClientStub<KMSClient>;
+  ssm: AwsClientStub<SSMClient>;
 };
 
 function region(name: string) {
@@ -30,13 +30,13 @@ function region(name: string) {
     backup: new BackupClient({ region: name }),
     rds: new RDSClient({ region: name }),
     s3: new S3Client({ region: name }),
-    kms: new KMSClient({ region: name }),
+    ssm: new SSMClient({ region: name }),
   };
   const stubs: Clients = {
     backup: mockClient(clients.backup),
     rds: mockClient(clients.rds),
     s3: mockClient(clients.s3),
-    kms: mockClient(clients.kms),
+    ssm: mockClient(clients.ssm),
   };
   return { clients, stubs };
 }
@@ -68,8 +68,8 @@ const copyPoint = (age: number, key = COPY_KEY) => ({
 
 function healthy(): void {
   for (const { stubs } of [primary, secondary]) for (const stub of Object.values(stubs)) stub.reset();
-  primary.stubs.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'database', Arn: KEY } });
-  secondary.stubs.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'backup', Arn: COPY_KEY } });
+  primary.stubs.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: KEY } });
+  secondary.stubs.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: COPY_KEY } });
   primary.stubs.backup
     .on(ListRecoveryPointsByBackupVaultCommand, { BackupVaultName: VAULT, ByResourceArn: CLUSTER_ARN })
     .resolves({ RecoveryPoints: [continuousPoint] });

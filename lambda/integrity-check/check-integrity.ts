@@ -4,9 +4,9 @@ import {
   type BackupClient,
   type RecoveryPointByBackupVault,
 } from '@aws-sdk/client-backup';
-import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, paginateDescribeDBClusterSnapshots, type RDSClient } from '@aws-sdk/client-rds';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import {
   buildReport,
   fail,
@@ -24,7 +24,8 @@ export interface RegionClients {
   readonly backup: BackupClient;
   readonly rds: RDSClient;
   readonly s3: S3Client;
-  readonly kms: KMSClient;
+  /** Reads the key ARNs that the Protection stack of the region hands over. */
+  readonly ssm: SSMClient;
 }
 
 /** Everything the check talks to, and its clock. */
@@ -46,17 +47,17 @@ export interface AgeLimits {
   readonly pointInTime: number;
 }
 
-/** What to check. Aliases name the keys, which resolve to the ARNs that recovery points record. */
+/** What to check. Keys are named by the SSM parameters that hold their ARNs. */
 export interface IntegrityInput {
   readonly aurora: {
     readonly clusterIdentifier: string;
     readonly clusterArn: string;
     readonly vaultName: string;
     readonly peerVaultName: string;
-    /** Key of the cluster, which its snapshots and continuous backups use. */
-    readonly databaseKeyAlias: string;
-    /** Key of the secondary's vault, which cross-region copies use. */
-    readonly copyKeyAlias: string;
+    /** SSM parameter holding the ARN of the cluster's key, which its snapshots and continuous backups use. */
+    readonly databaseKeyParameter: string;
+    /** SSM parameter (in the secondary region) holding the ARN of its backup key, which copies use. */
+    readonly copyKeyParameter: string;
   };
   readonly redis: {
     readonly bucket: string;
@@ -70,10 +71,11 @@ export interface IntegrityInput {
 const ageSeconds = (now: Date, then: Date) => Math.round((now.getTime() - then.getTime()) / 1000);
 const hours = (seconds: number) => `${(seconds / 3600).toFixed(1)} h`;
 
-async function keyArn(kms: KMSClient, alias: string): Promise<string> {
-  const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
-  if (!KeyMetadata?.Arn) throw new Error(`KMS returned no ARN for ${alias}`);
-  return KeyMetadata.Arn;
+/** The key ARN a Protection stack handed over in `name`; recovery points record ARNs, not aliases. */
+async function keyArn(ssm: SSMClient, name: string): Promise<string> {
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name }));
+  if (!Parameter?.Value?.startsWith('arn:')) throw new Error(`${name} holds no key ARN`);
+  return Parameter.Value;
 }
 
 async function recoveryPoints(
@@ -122,7 +124,7 @@ function checkContinuousBackup(deps: IntegrityDeps, input: IntegrityInput, now: 
   return runCheck({ check: 'aurora-continuous-backup', resource: aurora.clusterArn, retry: deps.retry }, async () => {
     const [points, key] = await Promise.all([
       recoveryPoints(deps.primary.backup, aurora.vaultName, aurora.clusterArn),
-      keyArn(deps.primary.kms, aurora.databaseKeyAlias),
+      keyArn(deps.primary.ssm, aurora.databaseKeyParameter),
     ]);
     // A continuous recovery point is created once and extended; its age says nothing about freshness.
     const continuous = points.filter((point) => point.RecoveryPointArn?.includes(':continuous:'));
@@ -155,7 +157,7 @@ function checkCrossRegionCopy(deps: IntegrityDeps, input: IntegrityInput, now: D
     async () => {
       const [points, key] = await Promise.all([
         recoveryPoints(deps.secondary.backup, aurora.peerVaultName, aurora.clusterArn),
-        keyArn(deps.secondary.kms, aurora.copyKeyAlias),
+        keyArn(deps.secondary.ssm, aurora.copyKeyParameter),
       ]);
       const copies = points.filter((point) =>
         point.SourceBackupVaultArn?.endsWith(`:backup-vault:${aurora.vaultName}`),
@@ -177,7 +179,7 @@ function checkWeeklySnapshot(
 ): Promise<CheckResult> {
   const clients = deps[side];
   const check = side === 'primary' ? 'aurora-weekly-snapshot' : 'aurora-weekly-snapshot-copy';
-  const keyAlias = side === 'primary' ? input.aurora.databaseKeyAlias : input.aurora.copyKeyAlias;
+  const keyParameter = side === 'primary' ? input.aurora.databaseKeyParameter : input.aurora.copyKeyParameter;
   const retry = deps.retry;
   const { aurora, limits } = input;
   return runCheck({ check, resource: `${side} region: ${aurora.clusterIdentifier}`, retry }, async () => {
@@ -192,7 +194,7 @@ function checkWeeklySnapshot(
     const [newest] = newestFirst(available, (snapshot) => snapshot.SnapshotCreateTime);
     if (!newest?.SnapshotCreateTime) return fail(`no available snapshot of ${aurora.clusterIdentifier}`);
     const id = newest.DBClusterSnapshotIdentifier ?? 'snapshot';
-    const key = await keyArn(clients.kms, keyAlias);
+    const key = await keyArn(clients.ssm, keyParameter);
     if (!newest.StorageEncrypted || newest.KmsKeyId !== key) {
       return fail(`${id} is encrypted with ${newest.KmsKeyId ?? 'no key'}, expected ${key}`);
     }

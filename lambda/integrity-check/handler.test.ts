@@ -1,9 +1,8 @@
 // The handler: cold-start settings, malformed events, and a run whose checks cannot reach AWS.
 import { BackupClient, BackupServiceException } from '@aws-sdk/client-backup';
-import { KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
 import { RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as HandlerModule from './handler';
 
@@ -15,8 +14,8 @@ const COMPLETE = {
   CLUSTER_ARN: 'arn:aws:rds:us-east-1:123456789012:cluster:async-toolformer-prod-use1',
   VAULT_NAME: 'async-toolformer-prod-use1',
   PEER_VAULT_NAME: 'async-toolformer-prod-usw2',
-  DATABASE_KEY_ALIAS: 'alias/async-toolformer/prod/database',
-  COPY_KEY_ALIAS: 'alias/async-toolformer/prod/backup',
+  DATABASE_KEY_PARAMETER: '/async-toolformer/prod/data/database-key-arn',
+  COPY_KEY_PARAMETER: '/async-toolformer/prod/data/backup-key-arn',
   REDIS_BUCKET: 'async-toolformer-prod-use1-redis-backups',
   PEER_REDIS_BUCKET: 'async-toolformer-prod-usw2-redis-backups',
   REDIS_PREFIX: 'exports/',
@@ -61,7 +60,6 @@ describe('with AWS denying every read', () => {
     mockClient(BackupClient).onAnyCommand().rejects(denied(BackupServiceException)),
     mockClient(RDSClient).onAnyCommand().rejects(denied(RDSServiceException)),
     mockClient(S3Client).onAnyCommand().rejects(denied(S3ServiceException)),
-    mockClient(KMSClient).onAnyCommand().rejects(denied(KMSServiceException)),
   ];
 
   // Loaded once, in the registry of the mocked SDK classes above.
@@ -73,6 +71,7 @@ describe('with AWS denying every read', () => {
   beforeEach(() => {
     ssm.reset();
     ssm.on(PutParameterCommand).resolves({ Version: 7 });
+    ssm.on(GetParameterCommand).rejects(denied(SSMServiceException));
   });
   afterAll(() => [ssm, ...stubs].forEach((stub) => stub.restore()));
 

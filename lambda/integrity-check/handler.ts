@@ -1,7 +1,6 @@
 // Lambda entry of the daily integrity check: runs every check, publishes the report and backup_success_rate.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BackupClient } from '@aws-sdk/client-backup';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -18,7 +17,7 @@ const regionClients = (region: string): RegionClients => ({
   backup: new BackupClient({ region }),
   rds: new RDSClient({ region }),
   s3: new S3Client({ region }),
-  kms: new KMSClient({ region }),
+  ssm: new SSMClient({ region }),
 });
 
 // Cold start: settings and clients once per container; a missing setting fails here, before any event.
@@ -34,8 +33,8 @@ const input: IntegrityInput = {
     clusterArn: requireEnv('CLUSTER_ARN'),
     vaultName: requireEnv('VAULT_NAME'),
     peerVaultName: requireEnv('PEER_VAULT_NAME'),
-    databaseKeyAlias: requireEnv('DATABASE_KEY_ALIAS'),
-    copyKeyAlias: requireEnv('COPY_KEY_ALIAS'),
+    databaseKeyParameter: requireEnv('DATABASE_KEY_PARAMETER'),
+    copyKeyParameter: requireEnv('COPY_KEY_PARAMETER'),
   },
   redis: {
     bucket: requireEnv('REDIS_BUCKET'),

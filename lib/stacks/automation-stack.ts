@@ -19,6 +19,7 @@ import {
   clusterIdentifier,
   dataKeyAlias,
   iacBackupBucketName,
+  parameterName,
   regionCode,
   vaultName,
 } from '../naming';
@@ -325,8 +326,8 @@ export class AutomationStack extends DrStack {
         CLUSTER_ARN: cluster.clusterArn,
         VAULT_NAME: vaultName(config, this.regionConfig),
         PEER_VAULT_NAME: vaultName(config, secondary),
-        DATABASE_KEY_ALIAS: `alias/${dataKeyAlias(config, 'database')}`,
-        COPY_KEY_ALIAS: `alias/${dataKeyAlias(config, 'backup')}`,
+        DATABASE_KEY_PARAMETER: parameterName(config, 'data', 'database-key-arn'),
+        COPY_KEY_PARAMETER: parameterName(config, 'data', 'backup-key-arn'),
         REDIS_BUCKET: cacheBackupBucketName(config, this.regionConfig),
         PEER_REDIS_BUCKET: cacheBackupBucketName(config, secondary),
         REDIS_PREFIX: `${cacheReplicationGroupId(config, this.regionConfig)}-`,
@@ -358,8 +359,15 @@ export class AutomationStack extends DrStack {
       ]),
       { why: readOnly },
     );
-    for (const [region] of sides)
-      this.allowDescribeKeys(fn, region, [dataKeyAlias(config, 'database'), dataKeyAlias(config, 'backup')]);
+    this.allow(
+      fn,
+      ['ssm:GetParameter'],
+      sides.flatMap(([region]) =>
+        ['database-key-arn', 'backup-key-arn'].map((name) =>
+          this.arn('ssm', 'parameter', `async-toolformer/${config.stage}/data/${name}`, region, true),
+        ),
+      ),
+    );
     const buckets = sides.map(([, rc]) => cacheBackupBucketName(config, rc));
     this.allow(
       fn,

@@ -58,6 +58,17 @@ export class ProtectionStack extends DrStack {
       stringValue: this.vault.vault.backupVaultArn,
       description: 'ARN of the AWS Backup vault of this region',
     });
+    // Recovery points record key ARNs; the integrity check compares against these, in both regions.
+    new ssm.StringParameter(this, 'DatabaseKeyArnParameter', {
+      parameterName: parameterName(config, 'data', 'database-key-arn'),
+      stringValue: this.databaseKey.key.keyArn,
+      description: 'ARN of the key of Aurora storage and snapshots in this region',
+    });
+    new ssm.StringParameter(this, 'BackupKeyArnParameter', {
+      parameterName: parameterName(config, 'data', 'backup-key-arn'),
+      stringValue: this.backupKey.key.keyArn,
+      description: 'ARN of the key of the AWS Backup vault and of cross-region copies into it',
+    });
     new ssm.StringParameter(this, 'VaultNameParameter', {
       parameterName: parameterName(config, 'data', 'vault-name'),
       stringValue: this.vault.vault.backupVaultName,
