@@ -18,7 +18,7 @@ try {
     account: contextString('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
   });
   buildDrApp(app, config);
-  Validations.of(app).addPlugins(...nagPacks(app));
+  Validations.of(app).addPlugins(...nagPacks(app, config));
 } catch (error) {
   if (error instanceof ConfigValidationError) {
     console.error(error.message);

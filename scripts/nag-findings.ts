@@ -14,8 +14,9 @@ const { context } = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), '
 let findings = 0;
 for (const stage of STAGES) {
   const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-  buildDrApp(app, loadConfig({ stage }));
-  for (const pack of nagPacks(app)) {
+  const config = loadConfig({ stage });
+  buildDrApp(app, config);
+  for (const pack of nagPacks(app, config)) {
     for (const violation of pack.validateScope(app).violations) {
       for (const resource of violation.violatingResources) {
         findings += 1;

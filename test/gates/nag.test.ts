@@ -1,14 +1,14 @@
-// cdk-nag gate: AwsSolutions and NIST 800-53 rev 5 report nothing unacknowledged, and every acknowledgement says why.
+// cdk-nag gate: AwsSolutions, NIST 800-53 rev 5 and our DR pack report nothing unacknowledged; every acknowledgement says why.
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
-import { STAGES } from '../../lib/config';
+import { STAGES, loadConfig, type DrConfig } from '../../lib/config';
 import { nagPacks } from '../../lib/nag';
 import { synthStage } from '../helpers/synth';
 
 /** Every violation of every pack under `scope`, as `rule at path` lines for a readable failure. */
-function unacknowledged(scope: IConstruct): string[] {
-  return nagPacks(scope).flatMap((pack) =>
+function unacknowledged(scope: IConstruct, config: DrConfig = loadConfig()): string[] {
+  return nagPacks(scope, config).flatMap((pack) =>
     pack
       .validateScope(scope)
       .violations.flatMap((violation) =>
@@ -36,7 +36,8 @@ function acknowledgements(scope: IConstruct): { path: string; onStackOrApp: bool
 
 describe.each(STAGES)('%s', (stage) => {
   test('every stack of both regions has zero unacknowledged nag findings', () => {
-    expect(unacknowledged(synthStage(stage).app)).toEqual([]);
+    const { app, config } = synthStage(stage);
+    expect(unacknowledged(app, config)).toEqual([]);
   });
 
   test('every acknowledgement sits on a resource below a stack, with a specific reason', () => {

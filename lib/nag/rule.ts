@@ -1,0 +1,23 @@
+// The shape of a DR nag rule: a pure function of one CfnResource and what the stage requires.
+import type { CfnResource } from 'aws-cdk-lib';
+import type { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+import type { Stage } from '../config';
+
+/** What a stage asks of its resources, read from config once. */
+export interface DrRuleContext {
+  readonly stage: Stage;
+  /** Aurora automated backup retention the config asks for, in days. */
+  readonly minBackupRetentionDays: number;
+}
+
+/** One DR rule, in cdk-nag's style: compliant, non-compliant or not applicable, never a side effect. */
+export interface DrRule {
+  /** Rule id, reported as `DR-<id>`. */
+  readonly id: string;
+  /** Why the rule fired, in one line. */
+  readonly info: string;
+  /** Why the rule exists. */
+  readonly explanation: string;
+  readonly level: NagMessageLevel;
+  check(node: CfnResource, context: DrRuleContext): NagRuleResult;
+}
