@@ -4,9 +4,10 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { publishReport, type CheckReport } from '../shared/check-report';
+import type { CheckReport } from '../shared/check-report';
 import { requireEnv, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
+import { recordCheckRun } from '../shared/record-check-run';
 import { parseScheduledInvocation } from '../shared/scheduled-event';
 import { run, type VerificationDeps, type VerificationInput } from './verify-cross-region';
 
@@ -36,11 +37,9 @@ export async function handler(event: unknown): Promise<CheckReport> {
   try {
     parseScheduledInvocation(event, [SCHEDULE_ID]);
     const report = await run(deps, input);
-    await publishReport(ssm, reportParameter, report);
-    for (const result of report.results.filter((r) => !r.passed)) logger.error('verification failed', { ...result });
-    metrics.addMetric('backup_success_rate', MetricUnit.Percent, report.successRate);
+    await recordCheckRun(report, { ssm, parameter: reportParameter, logger, metrics });
+    // The monthly verification is also a recovery test: a copy that could not be restored is a failure.
     metrics.addMetric('recovery_test_results', MetricUnit.Count, report.passed ? 1 : 0);
-    logger.info('cross-region verification published', { parameter: reportParameter, successRate: report.successRate });
     return report;
   } finally {
     metrics.publishStoredMetrics();

@@ -1,12 +1,12 @@
 // Lambda entry of the daily integrity check: runs every check, publishes the report and backup_success_rate.
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { publishReport, type CheckReport } from '../shared/check-report';
+import type { CheckReport } from '../shared/check-report';
 import { requireEnv, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
+import { recordCheckRun } from '../shared/record-check-run';
 import { parseScheduledInvocation } from '../shared/scheduled-event';
 import { run, type IntegrityDeps, type IntegrityInput, type RegionClients } from './check-integrity';
 
@@ -54,15 +54,7 @@ export async function handler(event: unknown): Promise<CheckReport> {
   try {
     parseScheduledInvocation(event, [SCHEDULE_ID]);
     const report = await run(deps, input);
-    const version = await publishReport(ssm, reportParameter, report);
-    for (const result of report.results) {
-      (result.passed ? logger.info : logger.error).call(logger, 'check', { ...result });
-      const single = metrics.singleMetric();
-      single.addDimension('check', result.check);
-      single.addMetric('backup_check_passed', MetricUnit.Count, result.passed ? 1 : 0);
-    }
-    metrics.addMetric('backup_success_rate', MetricUnit.Percent, report.successRate);
-    logger.info('integrity report published', { parameter: reportParameter, version, successRate: report.successRate });
+    await recordCheckRun(report, { ssm, parameter: reportParameter, logger, metrics });
     return report;
   } catch (error) {
     // No report means no backup_success_rate datapoint, which the alarm treats as breaching.
