@@ -1,7 +1,6 @@
 // Lambda entry of the monthly cross-region verification, in the secondary region: report and backup_success_rate.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BackupClient } from '@aws-sdk/client-backup';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CheckReport } from '../shared/check-report';
@@ -15,10 +14,11 @@ import { run, type VerificationDeps, type VerificationInput } from './verify-cro
 export const SCHEDULE_ID = 'monthly-cross-region-verification';
 
 const { logger, metrics } = createObservability('cross-region-verification');
+const ssm = new SSMClient({});
 const deps: VerificationDeps = {
   backup: new BackupClient({}),
   s3: new S3Client({}),
-  kms: new KMSClient({}),
+  ssm,
   now: () => new Date(),
 };
 const input: VerificationInput = {
@@ -26,11 +26,10 @@ const input: VerificationInput = {
   vaultName: requireEnv('VAULT_NAME'),
   sourceVaultName: requireEnv('SOURCE_VAULT_NAME'),
   clusterArn: requireEnv('SOURCE_CLUSTER_ARN'),
-  copyKeyAlias: requireEnv('COPY_KEY_ALIAS'),
+  copyKeyParameter: requireEnv('COPY_KEY_PARAMETER'),
   bucket: requireEnv('REPLICA_BUCKET'),
   prefix: requireEnv('EXPORT_PREFIX'),
 };
-const ssm = new SSMClient({});
 const reportParameter = requireEnv('REPORT_PARAMETER_NAME');
 
 export async function handler(event: unknown): Promise<CheckReport> {

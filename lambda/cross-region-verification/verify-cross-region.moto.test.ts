@@ -1,7 +1,8 @@
-// Integration: cross-region verification against moto's S3 and KMS in us-west-2, with a seeded missing day.
+// Integration: cross-region verification against moto's S3, KMS and SSM in us-west-2, with a seeded missing day.
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startMoto, type MotoServer } from '../../test/helpers/moto';
 import { run, type VerificationDeps } from './verify-cross-region';
@@ -18,8 +19,10 @@ beforeAll(async () => {
   const kms = new KMSClient(config);
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
   keyArn = KeyMetadata!.Arn!;
-  await kms.send(
-    new CreateAliasCommand({ AliasName: 'alias/async-toolformer/prod/backup', TargetKeyId: KeyMetadata!.KeyId! }),
+  // The key ARN as the Protection stack hands it over.
+  const ssm = new SSMClient(config);
+  await ssm.send(
+    new PutParameterCommand({ Name: '/async-toolformer/prod/data/backup-key-arn', Value: keyArn, Type: 'String' }),
   );
   await s3.send(
     new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }),
@@ -28,7 +31,7 @@ beforeAll(async () => {
     new PutObjectCommand({ Bucket: BUCKET, Key: 'async-toolformer-prod-use1-daily-today-0001.rdb', Body: 'REDIS0011' }),
   );
   // moto stamps objects with the real time: "yesterday" for a run that pretends to be tomorrow.
-  deps = { backup: new BackupClient({ region: 'us-west-2' }), s3, kms, now: () => new Date(Date.now() + 86_400_000) };
+  deps = { backup: new BackupClient({ region: 'us-west-2' }), s3, ssm, now: () => new Date(Date.now() + 86_400_000) };
 }, 60_000);
 
 afterAll(async () => {
@@ -55,7 +58,7 @@ test('verifies the replicated export, and finds the day without an Aurora copy',
     vaultName: 'async-toolformer-prod-usw2',
     sourceVaultName: 'async-toolformer-prod-use1',
     clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:async-toolformer-prod-use1',
-    copyKeyAlias: 'alias/async-toolformer/prod/backup',
+    copyKeyParameter: '/async-toolformer/prod/data/backup-key-arn',
     bucket: BUCKET,
     prefix: 'async-toolformer-prod-use1-',
   });

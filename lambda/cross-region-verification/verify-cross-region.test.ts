@@ -1,7 +1,7 @@
 // Unit tests of the cross-region verification: each day on its own, retention, and listings that fail.
 import { BackupClient, BackupServiceException, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { daysToVerify, run, type VerificationDeps } from './verify-cross-region';
 
@@ -9,12 +9,12 @@ const NOW = new Date('2026-12-01T05:00:00Z');
 const KEY = 'arn:aws:kms:us-west-2:123456789012:key/backup';
 const backup = mockClient(BackupClient);
 const s3 = mockClient(S3Client);
-const kms = mockClient(KMSClient);
+const ssm = mockClient(SSMClient);
 const sleeps: number[] = [];
 const deps: VerificationDeps = {
   backup: new BackupClient({}),
   s3: new S3Client({}),
-  kms: new KMSClient({}),
+  ssm: new SSMClient({}),
   now: () => NOW,
   retry: { attempts: 3, baseDelayMs: 1000, sleep: async (ms: number) => void sleeps.push(ms) },
 };
@@ -23,7 +23,7 @@ const input = {
   vaultName: 'async-toolformer-prod-usw2',
   sourceVaultName: 'async-toolformer-prod-use1',
   clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:async-toolformer-prod-use1',
-  copyKeyAlias: 'alias/async-toolformer/prod/backup',
+  copyKeyParameter: '/async-toolformer/prod/data/backup-key-arn',
   bucket: 'async-toolformer-prod-cache-backups-123456789012-usw2',
   prefix: 'async-toolformer-prod-use1-',
 };
@@ -43,9 +43,9 @@ const replica = (day: string, size = 4096) => ({
 });
 
 beforeEach(() => {
-  for (const stub of [backup, s3, kms]) stub.reset();
+  for (const stub of [backup, s3, ssm]) stub.reset();
   sleeps.length = 0;
-  kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'backup', Arn: KEY } });
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: KEY } });
   backup
     .on(ListRecoveryPointsByBackupVaultCommand)
     .resolves({ RecoveryPoints: ['2026-11-30', '2026-11-29', '2026-11-28'].map((day) => copy(day)) });

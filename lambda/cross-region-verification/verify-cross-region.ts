@@ -4,8 +4,8 @@ import {
   type BackupClient,
   type RecoveryPointByBackupVault,
 } from '@aws-sdk/client-backup';
-import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { paginateListObjectsV2, type S3Client, type _Object } from '@aws-sdk/client-s3';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
   buildReport,
   fail,
@@ -15,11 +15,13 @@ import {
   type CheckReport,
   type RetryPolicy,
 } from '../shared/check-report';
+import { handedOverKeyArn } from '../shared/key-arn';
 
 export interface VerificationDeps {
   readonly backup: BackupClient;
   readonly s3: S3Client;
-  readonly kms: KMSClient;
+  /** Reads the backup key ARN that this region's Protection stack hands over. */
+  readonly ssm: SSMClient;
   readonly now: () => Date;
   /** @default DEFAULT_RETRY */
   readonly retry?: RetryPolicy;
@@ -32,8 +34,8 @@ export interface VerificationInput {
   readonly vaultName: string;
   readonly sourceVaultName: string;
   readonly clusterArn: string;
-  /** Key that copies in this region must be encrypted with. */
-  readonly copyKeyAlias: string;
+  /** SSM parameter holding the ARN of this region's backup key, which copies must be encrypted with. */
+  readonly copyKeyParameter: string;
   /** Replica bucket in this region and the prefix of the exports. */
   readonly bucket: string;
   readonly prefix: string;
@@ -79,11 +81,7 @@ export async function run(deps: VerificationDeps, input: VerificationInput): Pro
             point.SourceBackupVaultArn?.endsWith(`:backup-vault:${input.sourceVaultName}`),
           );
         })(),
-        (async () => {
-          const { KeyMetadata } = await deps.kms.send(new DescribeKeyCommand({ KeyId: input.copyKeyAlias }));
-          if (!KeyMetadata?.Arn) throw new Error(`KMS returned no ARN for ${input.copyKeyAlias}`);
-          return KeyMetadata.Arn;
-        })(),
+        handedOverKeyArn(deps.ssm, input.copyKeyParameter),
         (async () => {
           const objects: _Object[] = [];
           for await (const page of paginateListObjectsV2(

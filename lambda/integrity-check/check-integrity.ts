@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, paginateDescribeDBClusterSnapshots, type RDSClient } from '@aws-sdk/client-rds';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
   buildReport,
   fail,
@@ -18,6 +18,7 @@ import {
   type Verdict,
 } from '../shared/check-report';
 import { newestRdb } from '../shared/exports';
+import { handedOverKeyArn } from '../shared/key-arn';
 
 /** The clients of one region. */
 export interface RegionClients {
@@ -71,13 +72,6 @@ export interface IntegrityInput {
 const ageSeconds = (now: Date, then: Date) => Math.round((now.getTime() - then.getTime()) / 1000);
 const hours = (seconds: number) => `${(seconds / 3600).toFixed(1)} h`;
 
-/** The key ARN a Protection stack handed over in `name`; recovery points record ARNs, not aliases. */
-async function keyArn(ssm: SSMClient, name: string): Promise<string> {
-  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name }));
-  if (!Parameter?.Value?.startsWith('arn:')) throw new Error(`${name} holds no key ARN`);
-  return Parameter.Value;
-}
-
 async function recoveryPoints(
   backup: BackupClient,
   vault: string,
@@ -124,7 +118,7 @@ function checkContinuousBackup(deps: IntegrityDeps, input: IntegrityInput, now: 
   return runCheck({ check: 'aurora-continuous-backup', resource: aurora.clusterArn, retry: deps.retry }, async () => {
     const [points, key] = await Promise.all([
       recoveryPoints(deps.primary.backup, aurora.vaultName, aurora.clusterArn),
-      keyArn(deps.primary.ssm, aurora.databaseKeyParameter),
+      handedOverKeyArn(deps.primary.ssm, aurora.databaseKeyParameter),
     ]);
     // A continuous recovery point is created once and extended; its age says nothing about freshness.
     const continuous = points.filter((point) => point.RecoveryPointArn?.includes(':continuous:'));
@@ -157,7 +151,7 @@ function checkCrossRegionCopy(deps: IntegrityDeps, input: IntegrityInput, now: D
     async () => {
       const [points, key] = await Promise.all([
         recoveryPoints(deps.secondary.backup, aurora.peerVaultName, aurora.clusterArn),
-        keyArn(deps.secondary.ssm, aurora.copyKeyParameter),
+        handedOverKeyArn(deps.secondary.ssm, aurora.copyKeyParameter),
       ]);
       const copies = points.filter((point) =>
         point.SourceBackupVaultArn?.endsWith(`:backup-vault:${aurora.vaultName}`),
@@ -194,7 +188,7 @@ function checkWeeklySnapshot(
     const [newest] = newestFirst(available, (snapshot) => snapshot.SnapshotCreateTime);
     if (!newest?.SnapshotCreateTime) return fail(`no available snapshot of ${aurora.clusterIdentifier}`);
     const id = newest.DBClusterSnapshotIdentifier ?? 'snapshot';
-    const key = await keyArn(clients.ssm, keyParameter);
+    const key = await handedOverKeyArn(clients.ssm, keyParameter);
     if (!newest.StorageEncrypted || newest.KmsKeyId !== key) {
       return fail(`${id} is encrypted with ${newest.KmsKeyId ?? 'no key'}, expected ${key}`);
     }

@@ -1,8 +1,8 @@
 // Lambda entry of the Aurora restore validation: one "Restore Job State Change" event in, a verdict and metrics out.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BackupClient } from '@aws-sdk/client-backup';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { requireEnv, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import {
@@ -14,10 +14,10 @@ import {
 } from './validate-restore';
 
 const { logger, metrics } = createObservability('restore-validation');
-const deps: RestoreValidationDeps = { backup: new BackupClient({}), rds: new RDSClient({}), kms: new KMSClient({}) };
+const deps: RestoreValidationDeps = { backup: new BackupClient({}), rds: new RDSClient({}), ssm: new SSMClient({}) };
 const settings: RestoreValidationSettings = {
   engineVersion: requireEnv('ENGINE_VERSION'),
-  keyAlias: requireEnv('DATABASE_KEY_ALIAS'),
+  keyParameter: requireEnv('DATABASE_KEY_PARAMETER'),
   maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS'),
 };
 

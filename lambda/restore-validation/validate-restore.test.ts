@@ -1,17 +1,17 @@
 // Unit tests of the restore validation with mocked clients: each verdict, skipped jobs and malformed events.
 import { BackupClient, DescribeRestoreJobCommand, PutRestoreValidationResultCommand } from '@aws-sdk/client-backup';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseRestoreEvent, run, type RestoreValidationDeps } from './validate-restore';
 
 const backup = mockClient(BackupClient);
 const rds = mockClient(RDSClient);
-const kms = mockClient(KMSClient);
-const deps: RestoreValidationDeps = { backup: new BackupClient({}), rds: new RDSClient({}), kms: new KMSClient({}) };
+const ssm = mockClient(SSMClient);
+const deps: RestoreValidationDeps = { backup: new BackupClient({}), rds: new RDSClient({}), ssm: new SSMClient({}) };
 const settings = {
   engineVersion: '17.9',
-  keyAlias: 'alias/async-toolformer/staging/database',
+  keyParameter: '/async-toolformer/staging/data/database-key-arn',
   maxRestoreSeconds: 3600,
 };
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/database';
@@ -19,13 +19,13 @@ const RESTORED = 'arn:aws:rds:us-east-1:123456789012:cluster:awsbackup-restore-t
 const completed = { restoreJobId: 'job-1', status: 'COMPLETED', resourceType: 'Aurora' };
 
 beforeEach(() => {
-  for (const stub of [backup, rds, kms]) stub.reset();
+  for (const stub of [backup, rds, ssm]) stub.reset();
   backup.on(DescribeRestoreJobCommand).resolves({
     CreatedResourceArn: RESTORED,
     CreationDate: new Date('2026-11-29T06:00:00Z'),
     CompletionDate: new Date('2026-11-29T06:22:00Z'),
   });
-  kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'database', Arn: KEY } });
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: KEY } });
   rds.on(DescribeDBClustersCommand).resolves({
     DBClusters: [{ Status: 'available', StorageEncrypted: true, KmsKeyId: KEY, EngineVersion: '17.9' }],
   });

@@ -5,20 +5,22 @@ import {
   RestoreValidationStatus,
   type BackupClient,
 } from '@aws-sdk/client-backup';
-import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { handedOverKeyArn } from '../shared/key-arn';
 
 export interface RestoreValidationDeps {
   readonly backup: BackupClient;
   readonly rds: RDSClient;
-  readonly kms: KMSClient;
+  /** Reads the database key ARN that the region's Protection stack hands over. */
+  readonly ssm: SSMClient;
 }
 
 export interface RestoreValidationSettings {
   /** The restored cluster must run this engine version. */
   readonly engineVersion: string;
-  /** And be encrypted with the key behind this alias. */
-  readonly keyAlias: string;
+  /** And be encrypted with the key whose ARN this SSM parameter holds. */
+  readonly keyParameter: string;
   /** A restore that took longer than this, in seconds, would break the RTO it stands for. */
   readonly maxRestoreSeconds: number;
 }
@@ -72,15 +74,15 @@ async function clusterProblem(
 ): Promise<string | undefined> {
   const identifier = clusterArn.split(':cluster:')[1];
   if (!identifier) return `${clusterArn} is not an Aurora cluster ARN`;
-  const [{ DBClusters }, { KeyMetadata }] = await Promise.all([
+  const [{ DBClusters }, keyArn] = await Promise.all([
     deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier })),
-    deps.kms.send(new DescribeKeyCommand({ KeyId: settings.keyAlias })),
+    handedOverKeyArn(deps.ssm, settings.keyParameter),
   ]);
   const cluster = DBClusters?.[0];
   if (!cluster) return `restored cluster ${identifier} not found`;
   if (cluster.Status !== 'available') return `restored cluster ${identifier} is ${cluster.Status ?? 'in no state'}`;
-  if (!cluster.StorageEncrypted || cluster.KmsKeyId !== KeyMetadata?.Arn) {
-    return `restored cluster ${identifier} is encrypted with ${cluster.KmsKeyId ?? 'nothing'}, expected ${KeyMetadata?.Arn ?? settings.keyAlias}`;
+  if (!cluster.StorageEncrypted || cluster.KmsKeyId !== keyArn) {
+    return `restored cluster ${identifier} is encrypted with ${cluster.KmsKeyId ?? 'nothing'}, expected ${keyArn}`;
   }
   if (cluster.EngineVersion !== settings.engineVersion) {
     return `restored cluster ${identifier} runs ${cluster.EngineVersion ?? 'no version'}, expected ${settings.engineVersion}`;

@@ -17,7 +17,6 @@ import { SteppedJob, type SteppedJobProps } from '../constructs/stepped-job';
 import {
   automationParameterNames,
   clusterIdentifier,
-  dataKeyAlias,
   iacBackupBucketName,
   parameterName,
   regionCode,
@@ -202,12 +201,19 @@ export class AutomationStack extends DrStack {
     }
   }
 
-  /** DescribeKey on the keys behind `aliases` in `region`, and on no other key. */
-  private allowDescribeKeys(fn: DrFunction, region: string, aliases: string[]): void {
-    this.allow(fn, ['kms:DescribeKey'], [this.arn('kms', 'key', '*', region, true)], {
-      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliases.map((alias) => `alias/${alias}`) } },
-      why: 'Key ids are generated; a kms:ResourceAliases condition limits DescribeKey to the keys behind the DR aliases.',
-    });
+  /** GetParameter on the key ARNs that the Protection stack of `region` hands over. */
+  private allowKeyParameters(
+    fn: DrFunction,
+    region: string,
+    names: readonly ('database-key-arn' | 'backup-key-arn')[],
+  ): void {
+    this.allow(
+      fn,
+      ['ssm:GetParameter'],
+      names.map((name) =>
+        this.arn('ssm', 'parameter', `async-toolformer/${this.config.stage}/data/${name}`, region, true),
+      ),
+    );
   }
 
   private job(id: string, step: DrFunction, timeout: Duration, cleanup?: SteppedJobProps['cleanup']): SteppedJob {
@@ -359,15 +365,7 @@ export class AutomationStack extends DrStack {
       ]),
       { why: readOnly },
     );
-    this.allow(
-      fn,
-      ['ssm:GetParameter'],
-      sides.flatMap(([region]) =>
-        ['database-key-arn', 'backup-key-arn'].map((name) =>
-          this.arn('ssm', 'parameter', `async-toolformer/${config.stage}/data/${name}`, region, true),
-        ),
-      ),
-    );
+    for (const [region] of sides) this.allowKeyParameters(fn, region, ['database-key-arn', 'backup-key-arn']);
     const buckets = sides.map(([, rc]) => cacheBackupBucketName(config, rc));
     this.allow(
       fn,
@@ -482,7 +480,7 @@ export class AutomationStack extends DrStack {
       'Validates Aurora restores of AWS Backup restore testing',
       {
         ENGINE_VERSION: AURORA_ENGINE_VERSION.auroraPostgresFullVersion,
-        DATABASE_KEY_ALIAS: `alias/${dataKeyAlias(config, 'database')}`,
+        DATABASE_KEY_PARAMETER: parameterName(config, 'data', 'database-key-arn'),
         MAX_RESTORE_SECONDS: String(config.automation.maxAuroraRestore.toSeconds()),
       },
     );
@@ -492,7 +490,7 @@ export class AutomationStack extends DrStack {
     this.allow(fn, ['rds:DescribeDBClusters'], [this.arn('rds', 'cluster', '*')], {
       why: 'Read-only: AWS Backup names the clusters it restores, so the name is not known in advance.',
     });
-    this.allowDescribeKeys(fn, this.region, [dataKeyAlias(config, 'database')]);
+    this.allowKeyParameters(fn, this.region, ['database-key-arn']);
     const database = props.data.database;
     new AuroraRestoreTesting(this, 'AuroraRestoreTesting', {
       planName: `async_toolformer_${config.stage}_weekly`,
@@ -588,7 +586,7 @@ export class AutomationStack extends DrStack {
         VAULT_NAME: vaultName(config, this.regionConfig),
         SOURCE_VAULT_NAME: vaultName(config, primary),
         SOURCE_CLUSTER_ARN: this.arn('rds', 'cluster', clusterIdentifier(config, primary), primary.region),
-        COPY_KEY_ALIAS: `alias/${dataKeyAlias(config, 'backup')}`,
+        COPY_KEY_PARAMETER: parameterName(config, 'data', 'backup-key-arn'),
         REPLICA_BUCKET: bucket,
         EXPORT_PREFIX: `${cacheReplicationGroupId(config, primary)}-`,
         REPORT_PARAMETER_NAME: names.crossRegionReport,
@@ -600,7 +598,7 @@ export class AutomationStack extends DrStack {
       ['backup:ListRecoveryPointsByBackupVault'],
       [this.arn('backup', 'backup-vault', vaultName(config, this.regionConfig))],
     );
-    this.allowDescribeKeys(fn, this.region, [dataKeyAlias(config, 'backup')]);
+    this.allowKeyParameters(fn, this.region, ['backup-key-arn']);
     this.allow(fn, ['s3:ListBucket'], [this.bucketArn(bucket)]);
     this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.crossRegionReport)]);
     this.scheduleFunction('monthly-cross-region-verification', 'monthly-cross-region-verification', fn);
