@@ -17,8 +17,8 @@ try {
     stage: contextString('stage'),
     account: contextString('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
   });
-  buildDrApp(app, config);
-  Validations.of(app).addPlugins(...nagPacks(app, config));
+  const stacks = buildDrApp(app, config);
+  Validations.of(app).addPlugins(...nagPacks(app, config, stacks));
 } catch (error) {
   if (error instanceof ConfigValidationError) {
     console.error(error.message);

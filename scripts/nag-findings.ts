@@ -15,8 +15,8 @@ let findings = 0;
 for (const stage of STAGES) {
   const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
   const config = loadConfig({ stage });
-  buildDrApp(app, config);
-  for (const pack of nagPacks(app, config)) {
+  const stacks = buildDrApp(app, config);
+  for (const pack of nagPacks(app, config, stacks)) {
     for (const violation of pack.validateScope(app).violations) {
       for (const resource of violation.violatingResources) {
         findings += 1;

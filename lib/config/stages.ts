@@ -9,6 +9,7 @@ import type {
   DrConfig,
   EscalationContacts,
   InterfaceEndpointName,
+  RecoveryObjective,
   Stage,
   TrafficConfig,
 } from './types';
@@ -167,10 +168,30 @@ const AUTOMATION_COMMON = {
 const PROD_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: false };
 const STAGING_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: true };
 
+/** The plan's objective of `component`, with the given figures replaced. */
+function planObjective(component: string, changes: Partial<Pick<RecoveryObjective, 'rto' | 'rpo'>>): RecoveryObjective {
+  const objective = PLAN_OBJECTIVES.find((candidate) => candidate.component === component)!;
+  return { ...objective, ...changes };
+}
+
+/**
+ * Staging's own objectives. The plan's table is production's promise; staging exists to test
+ * restores cheaply, so it runs no Global Datastore (rate limiting recovers from the daily export),
+ * probes every 5 minutes and keeps a smaller warm secondary. The recovery model holds staging to these
+ * figures exactly as it holds prod to the plan's, and the readiness report prints both.
+ */
+const STAGING_OBJECTIVES: readonly RecoveryObjective[] = [
+  // Detection by a 5-minute canary is the largest term: 10 of 30 minutes.
+  planObjective('core-api', { rto: Duration.minutes(30) }),
+  // Counters come back from the newest daily export: its interval, plus replication, plus one missed run.
+  planObjective('rate-limiting', { rto: Duration.hours(2), rpo: Duration.days(3) }),
+  planObjective('monitoring', {}),
+  planObjective('docs-site', {}),
+];
+
 const COMMON = {
   serviceName: 'async-toolformer-orchestrator',
   stackPrefix: 'AsyncToolformer',
-  objectives: PLAN_OBJECTIVES,
   schedules: PLAN_SCHEDULES,
   contacts: NO_CONTACTS,
 } as const;
@@ -180,6 +201,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
   prod: {
     ...COMMON,
     stage: 'prod',
+    objectives: PLAN_OBJECTIVES,
     regions: [
       {
         region: 'us-east-1',
@@ -209,6 +231,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
   staging: {
     ...COMMON,
     stage: 'staging',
+    objectives: STAGING_OBJECTIVES,
     // Ranges distinct from prod too, so a restore test in staging can peer with prod if ever needed.
     regions: [
       { region: 'us-east-1', role: 'primary', availabilityZones: ['us-east-1a', 'us-east-1b'], cidr: '10.30.0.0/16' },

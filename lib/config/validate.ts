@@ -2,6 +2,7 @@
 import { Token } from 'aws-cdk-lib';
 import { overlaps, parseCidr, type Ipv4Block } from './cidr';
 import { cronError } from './cron';
+import { PLAN_OBJECTIVES } from './plan';
 import { INTERFACE_ENDPOINTS, SEVERITIES, STAGES, type DrConfig } from './types';
 
 /** One thing wrong with a configuration. */
@@ -192,7 +193,35 @@ function checkObjectives(config: DrConfig, problems: ConfigProblem[]): void {
     if (!(SEVERITIES as readonly string[]).includes(objective.priority)) {
       problems.push({ field: `${at}.priority`, value: objective.priority, fix: `use one of ${SEVERITIES.join(', ')}` });
     }
+    const plan = PLAN_OBJECTIVES.find((candidate) => candidate.component === objective.component);
+    if (!plan) {
+      problems.push({
+        field: `${at}.component`,
+        value: objective.component,
+        fix: `the recovery model estimates the plan's components only: use one of ${PLAN_OBJECTIVES.map((row) => row.component).join(', ')}`,
+      });
+    } else if (config.stage === 'prod') {
+      for (const key of ['rto', 'rpo'] as const) {
+        const duration = objective[key];
+        if (duration && !Token.isUnresolved(duration) && duration.toSeconds() > plan[key].toSeconds()) {
+          problems.push({
+            field: `${at}.${key}`,
+            value: duration.toHumanString(),
+            fix: `prod promises the plan's ${key.toUpperCase()} of ${plan[key].toHumanString()} for ${plan.component} or better; change the plan, not the config`,
+          });
+        }
+      }
+    }
   });
+  for (const plan of PLAN_OBJECTIVES) {
+    if (!components.has(plan.component)) {
+      problems.push({
+        field: 'objectives',
+        value: [...components],
+        fix: `add a row for ${plan.component}: every component of the plan's table needs an objective`,
+      });
+    }
+  }
 }
 
 function checkSchedules(config: DrConfig, problems: ConfigProblem[]): void {
@@ -269,13 +298,6 @@ function checkCacheWindows(config: DrConfig, problems: ConfigProblem[]): void {
 
 function checkCacheCluster(config: DrConfig, problems: ConfigProblem[]): void {
   const cache = config.cache;
-  if (config.stage === 'prod' && !cache.globalDatastore) {
-    problems.push({
-      field: 'cache.globalDatastore',
-      value: cache.globalDatastore,
-      fix: 'prod must run the Global Datastore: only it meets the 1 minute rate-limiting RPO; set it to true',
-    });
-  }
   if (cache.globalDatastore && /^cache\.t\d/.test(cache.nodeType)) {
     problems.push({
       field: 'cache.nodeType',
@@ -337,19 +359,14 @@ function checkCacheCluster(config: DrConfig, problems: ConfigProblem[]): void {
 
 function checkCacheAlarms(config: DrConfig, problems: ConfigProblem[]): void {
   const { alarms } = config.cache;
+  // The Global Datastore lag threshold is the rate-limiting RPO term of the recovery model, which
+  // holds it to the objective; the in-region replica lag is checked here, against the same RPO.
   const rpo = config.objectives.find((objective) => objective.component === 'rate-limiting')?.rpo;
-  if (!rpo) {
-    problems.push({
-      field: 'objectives',
-      value: config.objectives.map((objective) => objective.component),
-      fix: 'needs a rate-limiting row: the cache alarm thresholds are checked against its RPO',
-    });
-  }
   for (const key of ['globalReplicationLag', 'replicationLag'] as const) {
     const threshold = alarms[key];
     if (threshold.toSeconds() <= 0) {
       problems.push({ field: `cache.alarms.${key}`, value: threshold.toHumanString(), fix: 'must be positive' });
-    } else if (rpo && threshold.toSeconds() >= rpo.toSeconds()) {
+    } else if (key === 'replicationLag' && rpo && threshold.toSeconds() >= rpo.toSeconds()) {
       problems.push({
         field: `cache.alarms.${key}`,
         value: threshold.toHumanString(),
@@ -516,19 +533,13 @@ function checkData(config: DrConfig, problems: ConfigProblem[]): void {
       });
     }
   }
-  const coreApi = config.objectives.find((objective) => objective.component === 'core-api');
+  // The recovery model counts this threshold as the Core API RPO and holds it to the objective.
   const threshold = data.globalLagAlarmThreshold.toSeconds();
   if (threshold <= 0) {
     problems.push({
       field: 'data.globalLagAlarmThreshold',
       value: data.globalLagAlarmThreshold.toHumanString(),
       fix: 'must be positive',
-    });
-  } else if (coreApi?.rpo && threshold >= coreApi.rpo.toSeconds()) {
-    problems.push({
-      field: 'data.globalLagAlarmThreshold',
-      value: data.globalLagAlarmThreshold.toHumanString(),
-      fix: `must be well under the Core API RPO (${coreApi.rpo.toHumanString()}); an alarm at the RPO fires only once the objective is already lost`,
     });
   }
   checkBackupWindow(config, problems);
@@ -684,15 +695,6 @@ function checkTraffic(config: DrConfig, problems: ConfigProblem[]): void {
       field: 'traffic.healthCheck.failureThreshold',
       value: failureThreshold,
       fix: 'Route 53 accepts 1 to 10 consecutive failures; 3 is its default',
-    });
-  }
-  const coreApi = config.objectives.find((objective) => objective.component === 'core-api');
-  const detection = intervalSeconds * failureThreshold;
-  if (coreApi?.rto && detection >= coreApi.rto.toSeconds() / 2) {
-    problems.push({
-      field: 'traffic.healthCheck',
-      value: `${intervalSeconds} s x ${failureThreshold}`,
-      fix: `detection (${detection} s) must take under half the Core API RTO (${coreApi.rto.toHumanString()}), leaving time for DNS and the failover itself`,
     });
   }
   traffic.apiPublicAccessCidrs.forEach((cidr, index) => {

@@ -9,6 +9,8 @@ import { CacheGlobalDatastore } from './rules/cache-global-datastore';
 import { CacheMultiAzFailover } from './rules/cache-multi-az-failover';
 import { CacheSnapshotRetention } from './rules/cache-snapshot-retention';
 import { FailoverRecordHealthCheck } from './rules/failover-record-health-check';
+import { ObjectiveExceeded } from './rules/objective-exceeded';
+import { ObjectiveMargin } from './rules/objective-margin';
 import { RdsClusterBackupRetention } from './rules/rds-cluster-backup-retention';
 import { RdsClusterDeletionProtection } from './rules/rds-cluster-deletion-protection';
 import { RdsClusterEncrypted } from './rules/rds-cluster-encrypted';
@@ -30,6 +32,8 @@ export const DR_RULES: readonly DrRule[] = [
   FailoverRecordHealthCheck,
   ScheduleRetriesAndDlq,
   StatefulResourceRetained,
+  ObjectiveExceeded,
+  ObjectiveMargin,
 ];
 
 /** Props of {@link DrChecks}. */
@@ -52,7 +56,7 @@ export class DrChecks extends NagPack {
     for (const rule of DR_RULES) {
       this.applyRule({
         ruleSuffixOverride: rule.id,
-        info: rule.info,
+        info: rule.describe?.(node, this.context) ?? rule.info,
         explanation: rule.explanation,
         level: rule.level,
         node,

@@ -2,17 +2,28 @@
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
 import type { DrConfig } from '../config';
+import type { DrStacks } from '../dr-app';
+import { modelStage, type StageRecovery } from '../recovery';
 import { DrChecks } from './dr-checks';
 
 export { DR_RULES, DrChecks } from './dr-checks';
 
-/** New instances of every nag pack, bound to `scope`; the DR pack reads what `config` asks for. */
-export function nagPacks(scope: IConstruct, config: DrConfig): NagPack[] {
+/**
+ * New instances of every nag pack, bound to `scope`; the DR pack reads what `config` asks for and,
+ * given the app's `stacks`, holds the recovery model to the objectives.
+ */
+export function nagPacks(scope: IConstruct, config: DrConfig, stacks?: DrStacks): NagPack[] {
+  let recovery: StageRecovery | undefined;
   return [
     new AwsSolutionsChecks(scope),
     new NIST80053R5Checks(scope),
     new DrChecks(scope, {
-      context: { stage: config.stage, minBackupRetentionDays: config.data.backupRetention.toDays() },
+      context: {
+        stage: config.stage,
+        minBackupRetentionDays: config.data.backupRetention.toDays(),
+        // Modeled once, on first use: validation runs after the tree is complete.
+        ...(stacks ? { recovery: () => (recovery ??= modelStage(config, stacks)) } : {}),
+      },
     }),
   ];
 }

@@ -46,6 +46,9 @@ export const RESTORE_TEST_TAG = { key: 'dr-restore-test', value: 'temporary' } a
 /** Tag on the weekly manual snapshots, the only snapshots the weekly job may delete. */
 export const WEEKLY_SNAPSHOT_TAG = { key: 'dr-managed-by', value: 'weekly-full-backup' } as const;
 
+/** Ids of the schedules that export Redis to S3: the recovery model reads their crons as the backup interval. */
+export const REDIS_EXPORT_SCHEDULE_IDS = ['daily-backup-redis', 'weekly-full-backup-redis'] as const;
+
 const STEP_INTERVAL = Duration.minutes(2);
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -420,8 +423,9 @@ export class AutomationStack extends DrStack {
     this.allow(fn, ['s3:GetObject', 's3:PutObject'], [this.bucketArn(bucket, '*')], { why: generated });
     this.allow(fn, ['ssm:PutParameter'], [this.parameterArn(names.redisBackup)]);
     const job = this.job('redis-backup', fn, Duration.hours(2));
-    this.scheduleJob('daily-backup-redis', 'daily-backup', job, { phase: 'start', kind: 'daily' });
-    this.scheduleJob('weekly-full-backup-redis', 'weekly-full-backup', job, { phase: 'start', kind: 'weekly' });
+    const [daily, weekly] = REDIS_EXPORT_SCHEDULE_IDS;
+    this.scheduleJob(daily, 'daily-backup', job, { phase: 'start', kind: 'daily' });
+    this.scheduleJob(weekly, 'weekly-full-backup', job, { phase: 'start', kind: 'weekly' });
     this.alarms.jobFailures('RedisBackupFailures', job.stateMachine, 'Backup service degradation');
   }
 

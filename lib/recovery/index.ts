@@ -1,0 +1,24 @@
+// The recovery model of a built stage: evidence read off its stacks, then each objective's RTO and RPO.
+import type { DrConfig } from '../config';
+import type { DrStacks } from '../dr-app';
+import { REDIS_EXPORT_SCHEDULE_IDS } from '../stacks/automation-stack';
+import { readEvidence, type RecoveryEvidence } from './evidence';
+import { recoveryModel, type ComponentModel } from './model';
+
+export * from './estimate';
+export * from './evidence';
+export * from './model';
+export { SERVICE_TIMINGS, type ServiceTiming, type ServiceTimingId } from './service-timings';
+export { longestGap } from './cron-interval';
+
+/** The model of a stage and the evidence it was computed from. */
+export interface StageRecovery {
+  readonly evidence: RecoveryEvidence;
+  readonly components: readonly ComponentModel[];
+}
+
+/** Reads the evidence off `stacks` and models every objective of `config`. */
+export function modelStage(config: DrConfig, stacks: DrStacks): StageRecovery {
+  const evidence = readEvidence(stacks, { redisExportScheduleIds: REDIS_EXPORT_SCHEDULE_IDS });
+  return { evidence, components: recoveryModel(config, evidence) };
+}
