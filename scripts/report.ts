@@ -1,0 +1,66 @@
+// `npm run report`: writes dr-readiness.md and dr-readiness.json for one stage and prints a short summary.
+// Usage: npm run report -- [--stage prod|staging] [--out <directory>]
+// Exits 1 when a modeled figure exceeds its objective or nag has unacknowledged findings, 2 on bad input.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { ConfigValidationError, STAGES, loadConfig, type Stage } from '../lib/config';
+import { buildDrApp } from '../lib/dr-app';
+import { buildReport, renderMarkdown, summaryLines } from '../lib/readiness/report';
+
+const ROOT = join(__dirname, '..');
+
+function usage(problem: string): never {
+  console.error(`report: ${problem}\nusage: npm run report -- [--stage ${STAGES.join('|')}] [--out <directory>]`);
+  process.exit(2);
+}
+
+function parse(): { stage: Stage; out: string } {
+  let values: { stage?: string; out?: string };
+  try {
+    ({ values } = parseArgs({
+      options: { stage: { type: 'string' }, out: { type: 'string' } },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const stage = values.stage ?? 'prod';
+  if (!(STAGES as readonly string[]).includes(stage)) usage(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
+  if (values.out !== undefined && values.out.trim() === '') usage('--out needs a directory');
+  return { stage: stage as Stage, out: resolve(values.out ?? ROOT) };
+}
+
+function main(): void {
+  const { stage, out } = parse();
+  // cdk.json's feature flags, as `cdk synth` applies them; assets are neither bundled nor staged,
+  // which changes no resource property the report reads.
+  const { context } = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: object };
+  const app = new App({
+    outdir: join(ROOT, 'cdk.out.report'),
+    context: { ...context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true },
+  });
+  let config;
+  try {
+    config = loadConfig({ stage });
+  } catch (error) {
+    if (error instanceof ConfigValidationError) usage(error.message);
+    throw error;
+  }
+  const stacks = buildDrApp(app, config);
+  const report = buildReport(app, config, stacks);
+  // The report describes the app as synthesized: a synth failure stops it before anything is written.
+  app.synth();
+
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'dr-readiness.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(out, 'dr-readiness.md'), renderMarkdown(report));
+  for (const line of summaryLines(report)) console.log(line);
+  console.log(`wrote ${join(out, 'dr-readiness.md')} and dr-readiness.json`);
+
+  const unacknowledged = report.nag.packs.reduce((total, pack) => total + pack.unacknowledged, 0);
+  if (!report.objectivesMet || unacknowledged > 0) process.exitCode = 1;
+}
+
+main();
