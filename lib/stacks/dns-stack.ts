@@ -5,7 +5,6 @@ import type { RegionConfig, RegionRole } from '../config';
 import { EndpointHealthCheck } from '../constructs/endpoint-health-check';
 import { HEALTH_PATH } from '../constructs/orchestrator-workload';
 import { apiDomainName, regionalApiDomainName } from '../naming';
-import { trafficBudget, type TrafficBudget } from '../traffic-budget';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -41,8 +40,6 @@ class ZoneRecordTarget implements route53.IAliasRecordTarget {
 export class DnsStack extends DrStack {
   public readonly healthChecks: Readonly<Record<RegionRole, EndpointHealthCheck>>;
   public readonly records: Readonly<Record<RegionRole, route53.ARecord>>;
-  /** Detection time, DNS TTL and warm capacity, for the readiness model. */
-  public readonly budget: TrafficBudget;
 
   constructor(scope: Construct, props: DnsStackProps) {
     super(scope, {
@@ -58,7 +55,6 @@ export class DnsStack extends DrStack {
     }
     const { config } = this;
     const { traffic } = config;
-    this.budget = trafficBudget(config);
 
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
       hostedZoneId: traffic.hostedZone.hostedZoneId,

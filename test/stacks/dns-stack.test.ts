@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type RegionRole } from '../../lib/config';
 import { regionCode } from '../../lib/naming';
-import { trafficBudget } from '../../lib/traffic-budget';
+import { criticalTerms, modelStage, seconds } from '../../lib/recovery';
 import { synthStage } from '../helpers/synth';
 
 const ROLES: RegionRole[] = ['primary', 'secondary'];
@@ -99,15 +99,6 @@ describe.each(STAGES)('%s DNS', (stage) => {
     }
   });
 
-  test('the budget gives detection time, DNS TTL and warm capacity from config', () => {
-    const budget = stacks.dns.budget;
-    const { interval, failureThreshold } = config.traffic.healthCheck;
-    expect(budget.detectionTime.toSeconds()).toBe(interval.toSeconds() * failureThreshold);
-    expect(budget.dnsTtl.toSeconds()).toBe(60);
-    expect(budget.warmCapacity).toEqual(config.traffic.warmCapacity);
-    expect(budget).toEqual(trafficBudget(config));
-  });
-
   test('deploys after both compute stacks, whose regional names it targets', () => {
     const dependencies = stacks.dns.dependencies.map((stack) => stack.stackName);
     expect(dependencies).toEqual(
@@ -117,7 +108,10 @@ describe.each(STAGES)('%s DNS', (stage) => {
 });
 
 test('prod detects a dead region in 30 s and has traffic on the secondary within 2.5 minutes', () => {
-  const budget = synthStage('prod').stacks.dns.budget;
-  expect(budget.detectionTime.toSeconds()).toBe(30);
-  expect(budget.dnsFailoverTime.toSeconds()).toBe(150);
+  const { config, stacks } = synthStage('prod');
+  const rto = modelStage(config, stacks).components.find((c) => c.objective.component === 'core-api')!.rto.estimate;
+  const dns =
+    rto.kind === 'max' ? rto.parts.find((part) => part.name === 'DNS failover to the secondary region') : undefined;
+  expect(dns && criticalTerms(dns).map((term) => term.seconds)).toEqual([30, 60, 60]);
+  expect(dns && seconds(dns)).toBe(150);
 });
