@@ -550,7 +550,8 @@ export class RegionFailover extends Construct {
     const ruleName = `${this.props.stateMachineName}-trigger`;
     const rule = new events.Rule(this, 'Trigger', {
       ruleName,
-      description: `Starts ${this.props.stateMachineName} when ${trigger.alarm.alarmName} enters ALARM`,
+      // Names only the state machine: the alarm's name would be one more reference to the alarm's stack.
+      description: `Starts ${this.props.stateMachineName} when the alarm of its event pattern enters ALARM`,
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
@@ -583,7 +584,7 @@ export class RegionFailover extends Construct {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: `EventBridge: starts ${this.props.stateMachineName} on ${trigger.alarm.alarmName}`,
+      description: `EventBridge: starts ${this.props.stateMachineName} when its trigger alarm enters ALARM`,
       managedPolicies: [startPolicy],
     });
     rule.addTarget(
