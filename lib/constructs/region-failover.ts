@@ -107,13 +107,13 @@ const jsonata = (expression: string) => `{% ${expression} %}`;
 const ELAPSED_MS = '($millis() - $toMillis($states.context.Execution.StartTime))';
 
 /**
- * Well-Architected REL13 asks recovery to run from the region being activated, using only its data
- * plane: every call here goes to this region's endpoints, so the run works with the other region
- * gone. Both regions deploy one, and either can activate itself.
+ * Well-Architected (REL11-BP04, REL13) asks recovery to run from the region being activated: every
+ * call here goes to this region's endpoints, so the run works with the other region gone. Both
+ * regions deploy one, and either can activate itself.
  *
  * Aurora and the cache are promoted in parallel; each first checks whether its member already
- * leads, so a second run, or a run after a human already promoted one, changes nothing. The run
- * records `failover_time_seconds` and tells the alert topic either way.
+ * leads, so a second run, or a run after a human promoted by hand, changes nothing and records no
+ * `failover_time_seconds` (a no-op is not a failover). Every outcome is told to the alert topic.
  */
 export class RegionFailover extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -145,8 +145,12 @@ export class RegionFailover extends Construct {
     const region = Stack.of(this).region;
     const promote = sfn.Parallel.jsonata(this, 'Promote', {
       comment: `Make ${region} the Aurora writer${props.cache ? ' and the cache primary' : ''}`,
-      // Taken once both branches are done, so the metric and the message report the same figure.
-      assign: { failoverSeconds: jsonata(`$round(${ELAPSED_MS} / 1000)`) },
+      assign: {
+        // Taken once both branches are done, so the metric and the message report the same figure.
+        failoverSeconds: jsonata(`$round(${ELAPSED_MS} / 1000)`),
+        // Each branch ends with whether it promoted its member or found it already leading.
+        promoted: jsonata('$count($states.result[promoted = true]) > 0'),
+      },
     });
     promote.branch(this.auroraBranch());
     if (props.cache) promote.branch(this.cacheBranch(props.cache));
@@ -176,8 +180,9 @@ export class RegionFailover extends Construct {
       subject: `async-toolformer ${props.stage}: ${region} is active`,
       message: sfn.TaskInput.fromText(
         jsonata(
-          `'async-toolformer ${props.stage}: ${region} is active. ${this.activeWhat(region)} ` +
-            `Failover took ' & $string($failoverSeconds) & ' s (execution ' & $states.context.Execution.Name & ').'`,
+          `'async-toolformer ${props.stage}: ${region} is active. ${this.activeWhat(region)} ' & ` +
+            `($promoted ? 'Failover took ' & $string($failoverSeconds) & ' s' : 'It already was: nothing was promoted') & ` +
+            `' (execution ' & $states.context.Execution.Name & ').'`,
         ),
       ),
     });
@@ -197,6 +202,7 @@ export class RegionFailover extends Construct {
       cause: `${region} was not activated; the critical topic has the error`,
     });
     notifyFailure.next(failed);
+    notifyActive.next(new sfn.Succeed(this, 'Active'));
     for (const state of [promote, record, notifyActive]) state.addCatch(notifyFailure);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -211,7 +217,11 @@ export class RegionFailover extends Construct {
       queryLanguage: sfn.QueryLanguage.JSONATA,
       comment: `Activates ${region}: Aurora writer${props.cache ? ', cache primary' : ''}, then ${FAILOVER_TIME_METRIC}`,
       definitionBody: sfn.DefinitionBody.fromChainable(
-        promote.next(record).next(notifyActive).next(new sfn.Succeed(this, 'Active')),
+        promote.next(
+          sfn.Choice.jsonata(this, 'AnythingPromoted?')
+            .when(sfn.Condition.jsonata(jsonata('$promoted')), record.next(notifyActive))
+            .otherwise(notifyActive),
+        ),
       ),
       // Every statement the tasks would add is in the role's managed policy, written out below.
       role: role.withoutPolicyUpdates(),
@@ -280,7 +290,8 @@ export class RegionFailover extends Construct {
 
   private auroraBranch(): sfn.IChainable {
     const { globalClusterIdentifier } = this.props;
-    const writer = new sfn.Succeed(this, 'AuroraWriter', { comment: 'This region holds the Aurora writer' });
+    const wasWriter = sfn.Succeed.jsonata(this, 'AuroraWriterAlready', { outputs: { promoted: false } });
+    const writer = sfn.Succeed.jsonata(this, 'AuroraWriterNow', { outputs: { promoted: true } });
     const failover = tasks.CallAwsService.jsonata(this, 'FailoverGlobalCluster', {
       comment: 'Unplanned failover: the other region may be gone, so replication lag is accepted as lost',
       service: 'rds',
@@ -308,7 +319,7 @@ export class RegionFailover extends Construct {
     wait.next(poll);
     return this.describeGlobalCluster('DescribeGlobalCluster').next(
       sfn.Choice.jsonata(this, 'AuroraAlreadyWriter?')
-        .when(sfn.Condition.jsonata(jsonata('$auroraWriter')), writer)
+        .when(sfn.Condition.jsonata(jsonata('$auroraWriter')), wasWriter)
         .otherwise(failover.next(wait)),
     );
   }
@@ -320,7 +331,8 @@ export class RegionFailover extends Construct {
   private cacheBranch(cache: RegionFailoverCache): sfn.IChainable {
     const region = Stack.of(this).region;
     const info = '$states.input.GlobalReplicationGroupInfo';
-    const primary = new sfn.Succeed(this, 'CachePrimary', { comment: 'This region holds the cache primary' });
+    const wasPrimary = sfn.Succeed.jsonata(this, 'CachePrimaryAlready', { outputs: { promoted: false } });
+    const primary = sfn.Succeed.jsonata(this, 'CachePrimaryNow', { outputs: { promoted: true } });
     const describeGroup = tasks.CallAwsService.jsonata(this, 'DescribeReplicationGroup', {
       service: 'elasticache',
       action: 'describeReplicationGroups',
@@ -375,7 +387,7 @@ export class RegionFailover extends Construct {
         .when(sfn.Condition.jsonata(jsonata(`$not($exists(${info}.GlobalReplicationGroupId))`)), notMember)
         .when(
           sfn.Condition.jsonata(jsonata(`$lowercase(${info}.GlobalReplicationGroupMemberRole) = 'primary'`)),
-          primary,
+          wasPrimary,
         )
         .otherwise(failover.next(wait)),
     );

@@ -118,7 +118,7 @@ describe('state machine', () => {
     });
     expect(states['AuroraAlreadyWriter?']).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Condition: '{% $auroraWriter %}', Next: 'AuroraWriter' }],
+      Choices: [{ Condition: '{% $auroraWriter %}', Next: 'AuroraWriterAlready' }],
       Default: 'FailoverGlobalCluster',
     });
     expect(states.DescribeGlobalCluster).toMatchObject({
@@ -128,8 +128,8 @@ describe('state machine', () => {
   });
 
   test.each([
-    ['Aurora', 'WaitForAurora', 'AuroraPromoted?', 'AuroraPromotionTimedOut', 'AuroraWriter'],
-    ['cache', 'WaitForCache', 'CachePromoted?', 'CachePromotionTimedOut', 'CachePrimary'],
+    ['Aurora', 'WaitForAurora', 'AuroraPromoted?', 'AuroraPromotionTimedOut', 'AuroraWriterNow'],
+    ['cache', 'WaitForCache', 'CachePromoted?', 'CachePromotionTimedOut', 'CachePrimaryNow'],
   ])('%s: polls every 15 s until promoted, and fails after 15 minutes', (_label, wait, choice, timedOut, done) => {
     const { states, definition } = withCache;
     expect(states[wait]).toMatchObject({ Type: 'Wait', Seconds: 15 });
@@ -168,8 +168,13 @@ describe('state machine', () => {
     const { states, definition } = withCache;
     expect(definition.QueryLanguage).toBe('JSONata');
     expect(definition.States.Promote).toMatchObject({
-      Next: 'RecordFailoverTime',
+      Next: 'AnythingPromoted?',
       Assign: { failoverSeconds: expect.stringContaining('$toMillis($states.context.Execution.StartTime)') },
+    });
+    // A run that found both members already leading is no failover: it records no time.
+    expect(states['AnythingPromoted?']).toMatchObject({
+      Choices: [{ Condition: '{% $promoted %}', Next: 'RecordFailoverTime' }],
+      Default: 'NotifyActive',
     });
     expect(states.RecordFailoverTime).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
@@ -431,7 +436,7 @@ describe('JSONata on sample answers', () => {
   });
   test.each([
     ['not in a Global Datastore', group(), 'CacheNotInGlobalDatastore'],
-    ['already primary', group('PRIMARY'), 'CachePrimary'],
+    ['already primary', group('PRIMARY'), 'CachePrimaryAlready'],
     ['a secondary', group('secondary'), undefined],
   ])('the cache branch goes on when the group is %s', async (_label, input, expected) => {
     const choice = withCache.states['CacheAlreadyPrimary?'] as unknown as {
@@ -467,6 +472,30 @@ describe('JSONata on sample answers', () => {
     };
     const assign = withCache.states.DescribeGlobalDatastore!.Assign as Record<string, string>;
     await expect(evaluate(assign.cachePrimary, { states: { result } })).resolves.toBe(expected);
+  });
+
+  test.each([
+    ['both members were promoted', [{ promoted: true }, { promoted: true }], true],
+    ['only Aurora was promoted', [{ promoted: true }, { promoted: false }], true],
+    ['both already led', [{ promoted: false }, { promoted: false }], false],
+    ['the only member (no cache) already led', [{ promoted: false }], false],
+    ['the only member (no cache) was promoted', [{ promoted: true }], true],
+  ])('promoted when %s', async (_label, result, expected) => {
+    const assign = withCache.definition.States.Promote!.Assign as Record<string, string>;
+    await expect(evaluate(assign.promoted, { states: { result } })).resolves.toBe(expected);
+  });
+
+  test.each([
+    [
+      true,
+      /is active\. The Aurora writer and the cache primary are in us-west-2\. Failover took 42 s \(execution run-1\)\.$/,
+    ],
+    [false, /is active\. .* It already was: nothing was promoted \(execution run-1\)\.$/],
+  ])('the active message when promoted is %p', async (promoted, text) => {
+    const message = (withCache.states.NotifyActive!.Arguments as Record<string, string>).Message;
+    await expect(
+      evaluate(message, { promoted, failoverSeconds: 42, states: { context: { Execution: { Name: 'run-1' } } } }),
+    ).resolves.toMatch(text);
   });
 
   test('failoverSeconds counts from the start of the run', async () => {
