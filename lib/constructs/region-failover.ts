@@ -13,7 +13,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
-/** Name of the metric every run records on success: seconds from the start of the run to both members promoted. */
+/** Metric of a run that promoted a member: seconds from the start of the run to every member leading. */
 export const FAILOVER_TIME_METRIC = 'failover_time_seconds';
 
 /** The ElastiCache Global Datastore member of this region. */
@@ -605,6 +605,7 @@ export class RegionFailover extends Construct {
         deadLetterQueue,
         retryAttempts: retries,
         maxEventAge: trigger.maxEventAge,
+        // Kept in the execution's input, so its history says what started the run.
         input: events.RuleTargetInput.fromObject({
           requestedBy: 'alarm',
           alarm: events.EventField.fromPath('$.detail.alarmName'),

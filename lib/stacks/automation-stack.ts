@@ -1,4 +1,4 @@
-// Scheduled backup and validation automation of one region: functions, Step Functions loops, schedules, alarms.
+// Scheduled backup and validation automation of one region, and its region failover: functions, Step Functions, schedules, alarms.
 import { Arn, ArnFormat, Duration, TimeZone, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -65,7 +65,8 @@ const DAY = 24 * HOUR;
  * The plan's backup strategy and backup validation on schedules. In the primary region: the Redis
  * export (daily and weekly), the weekly full Aurora snapshot, the daily integrity check, the IaC
  * backup and, where the stage runs them, the weekly restore tests. In the secondary region: the
- * IaC backup and the monthly cross-region verification.
+ * IaC backup and the monthly cross-region verification. In both: the region failover, which the
+ * secondary also starts on its own when the stage allows automatic failover.
  */
 export class AutomationStack extends DrStack {
   public readonly functions: ReadonlyMap<string, DrFunction>;
