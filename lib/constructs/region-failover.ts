@@ -12,6 +12,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { arnFindingId } from '../acknowledgements';
 
 /** Metric of a run that promoted a member: seconds from the start of the run to every member leading. */
 export const FAILOVER_TIME_METRIC = 'failover_time_seconds';
@@ -523,21 +524,13 @@ export class RegionFailover extends Construct {
         'limited to the DR metric namespace by a condition.',
     };
     if (props.cache) {
-      acknowledgements[`Resource::${this.findingArn(this.globalDatastoreArn(props.cache))}`] =
+      acknowledgements[`Resource::${arnFindingId(Stack.of(this).resolve(this.globalDatastoreArn(props.cache)))}`] =
         "ElastiCache prefixes the Global Datastore id with letters of its own choosing; the grant covers only the stage's suffix.";
     }
     for (const [finding, reason] of Object.entries(acknowledgements)) {
       Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
     return role;
-  }
-
-  /** An ARN as cdk-nag writes it in a finding id: the partition as `<AWS::Partition>`. */
-  private findingArn(arn: string): string {
-    const resolved = Stack.of(this).resolve(arn) as unknown;
-    if (typeof resolved === 'string') return resolved;
-    const parts = (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    return parts.map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join('');
   }
 
   // --- trigger ------------------------------------------------------------------------------------
