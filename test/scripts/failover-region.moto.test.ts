@@ -1,12 +1,15 @@
 // Integration: the failover CLI against moto, with the real aws CLI: it starts the state machine its SSM parameter names.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type MotoServer } from '../helpers/moto';
 
-const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/failover-region.sh');
+const ROOT = resolve(__dirname, '../..');
+const SCRIPT = join(ROOT, 'scripts/disaster-recovery/failover-region.sh');
+/** The pinned aws CLI of requirements-dev.txt, so the test does not depend on whatever CLI a machine has. */
+const VENV_BIN = join(ROOT, '.venv', 'bin');
 const REGION = 'us-west-2';
 const PASS = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } });
 
@@ -21,6 +24,7 @@ function env(): NodeJS.ProcessEnv {
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) clean[key] = value;
   return {
     ...clean,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
     HOME: home,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
@@ -32,7 +36,7 @@ function env(): NodeJS.ProcessEnv {
 
 /**
  * The aws CLI against moto, for the Step Functions side: the project has no Step Functions SDK
- * client, and the script under test needs the CLI anyway. A missing CLI fails the test.
+ * client, and the script under test needs the CLI anyway.
  */
 function aws<T>(...args: string[]): T {
   const result = spawnSync('aws', ['--region', REGION, '--output', 'json', ...args], { encoding: 'utf8', env: env() });
@@ -69,6 +73,10 @@ function failover(...args: string[]) {
 }
 
 beforeAll(async () => {
+  // A missing CLI is an error, never a skip: the script would then be tested against nothing.
+  if (!existsSync(join(VENV_BIN, 'aws'))) {
+    throw new Error(`the aws CLI is not installed in ${VENV_BIN}: run "npm run setup:python"`);
+  }
   moto = await startMoto();
   home = mkdtempSync(join(tmpdir(), 'failover-moto-'));
   target = createStateMachine('async-toolformer-prod-usw2-region-failover');
