@@ -17,10 +17,11 @@ export function acknowledgeConfiguredAvailabilityZone(resource: IConstruct): voi
 }
 
 /**
- * The id cdk-nag gives an AWS-managed policy finding (`AwsSolutions-IAM4[Policy::...]`): the ARN
- * with the partition written `<AWS::Partition>`, or the JSON of anything it cannot flatten.
+ * A resolved ARN as cdk-nag writes it in a finding id (`AwsSolutions-IAM4[Policy::...]`,
+ * `AwsSolutions-IAM5[Resource::...]`): the partition as `<AWS::Partition>`, or the JSON of anything
+ * it cannot flatten.
  */
-function managedPolicyFindingId(arn: unknown): string {
+export function arnFindingId(arn: unknown): string {
   const join = (arn as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
   const parts = join?.[1];
   if (
@@ -45,6 +46,6 @@ export function acknowledgeManagedPolicies(role: IRole, reason: string): void {
   const stack = Stack.of(role);
   const arns = stack.resolve((resource as CfnRole).managedPolicyArns) as unknown[] | undefined;
   for (const arn of arns ?? []) {
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM4[Policy::${managedPolicyFindingId(arn)}]`, reason });
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM4[Policy::${arnFindingId(arn)}]`, reason });
   }
 }

@@ -51,11 +51,12 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
     const { network, alerting } = base[role];
     const data = new DataStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] });
     const cache = cacheTier(scope, config, regionConfig, network, alerting);
+    const compute = new ComputeStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] });
     return {
       ...base[role],
       data,
       ...cache,
-      compute: new ComputeStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] }),
+      compute,
       docs: new DocsStack(scope, { config, regionConfig, alerting, peerRegion: regions[peer] }),
       automation: new AutomationStack(scope, {
         config,
@@ -64,6 +65,7 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
         data,
         cache: cache.cache,
         peerRegion: regions[peer],
+        peerProbeAlarm: compute.peerProbe.alarm,
       }),
     };
   };
@@ -76,6 +78,7 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   orderDataTier(primary, secondary);
   orderCacheTier(primary, secondary);
   orderTrafficTier(primary, secondary, dns);
+  orderAutomationTier(config, secondary);
   return { primary, secondary, dns };
 }
 
@@ -106,6 +109,13 @@ function orderTrafficTier(primary: RegionalStacks, secondary: RegionalStacks, dn
     dns.addStackDependency(region.compute, 'health checks and failover records target the regional name it creates');
   }
   primary.docs.addStackDependency(secondary.docs, 'replicates into and fails over to the secondary docs bucket');
+}
+
+/** The secondary's failover trigger listens to the canary alarm its Compute stack creates. */
+function orderAutomationTier(config: DrConfig, secondary: RegionalStacks): void {
+  if (config.automation.autoFailover) {
+    secondary.automation.addStackDependency(secondary.compute, 'the failover trigger listens to its canary alarm');
+  }
 }
 
 function cacheTier(

@@ -98,6 +98,14 @@ export function iacBackupBucketName(config: DrConfig, region: RegionConfig): str
   return `async-toolformer-${config.stage}-iac-backups-${config.account}-${regionCode(region.region)}`;
 }
 
+/**
+ * Parameter naming the state machine that activates a region; the same name in each region, so
+ * `failover-region.sh` reads it in the region it activates.
+ */
+export function regionFailoverParameterName(config: DrConfig): string {
+  return parameterName(config, 'failover', 'state-machine-arn');
+}
+
 /** SSM parameters whose versions log the automation's runs, by job. */
 export function automationParameterNames(config: DrConfig) {
   return {

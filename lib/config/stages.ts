@@ -162,6 +162,9 @@ const AUTOMATION_COMMON = {
   maxRedisRestore: Duration.minutes(30),
   crossRegionVerifyDays: 7,
   iacBackupRetention: Duration.days(90),
+  // The plan's Disaster Scenario 1 fails over automatically; the canary alarm waits for two failed
+  // runs in a row, so one lost probe does not move the writer.
+  autoFailover: true,
 } as const;
 
 /** Prod backs up and verifies; the plan's weekly full restore test runs in staging. */

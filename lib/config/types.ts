@@ -232,6 +232,13 @@ export interface AutomationConfig {
   readonly crossRegionVerifyDays: number;
   /** How long noncurrent versions of IaC backups are kept. */
   readonly iacBackupRetention: Duration;
+  /**
+   * Whether the secondary region activates itself when its canary sees the primary's endpoint stop
+   * serving: it promotes its Aurora cluster (an unplanned failover, accepting the replication lag as
+   * lost) and its cache member, without waiting for a human. Off, the same state machine runs only
+   * when `scripts/disaster-recovery/failover-region.sh` starts it.
+   */
+  readonly autoFailover: boolean;
 }
 
 /** The whole configuration of one stage. */

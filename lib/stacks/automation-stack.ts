@@ -1,25 +1,29 @@
-// Scheduled backup and validation automation of one region: functions, Step Functions loops, schedules, alarms.
+// Scheduled backup and validation automation of one region, and its region failover: functions, Step Functions, schedules, alarms.
 import { Arn, ArnFormat, Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { cacheBackupBucketName, cacheReplicationGroupId } from '../cache-naming';
+import { cacheBackupBucketName, cacheGlobalDatastoreSuffix, cacheReplicationGroupId } from '../cache-naming';
 import { scheduleById, type RegionConfig } from '../config';
 import { AuroraRestoreTesting } from '../constructs/aurora-restore-testing';
-import { AutomationAlarms } from '../constructs/automation-alarms';
+import { AutomationAlarms, DR_METRICS_NAMESPACE } from '../constructs/automation-alarms';
 import { DrFunction } from '../constructs/dr-function';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { IacBackupBucket } from '../constructs/iac-backup-bucket';
+import { RegionFailover } from '../constructs/region-failover';
 import { SteppedJob, type SteppedJobProps } from '../constructs/stepped-job';
 import {
   automationParameterNames,
   clusterIdentifier,
+  globalClusterIdentifier,
   iacBackupBucketName,
   parameterName,
   regionCode,
+  regionFailoverParameterName,
   vaultName,
 } from '../naming';
 import type { AlertingStack } from './alerting-stack';
@@ -39,6 +43,13 @@ export interface AutomationStackProps extends Omit<DrStackProps, 'purpose' | 'pr
   readonly cache: CacheStack;
   /** The other region: its vault, bucket and keys are checked or written. */
   readonly peerRegion: RegionConfig;
+  /**
+   * This region's canary alarm on the other region's endpoint (`ComputeStack.peerProbe.alarm`). In
+   * the secondary region, with `automation.autoFailover`, its transition to ALARM starts the region
+   * failover.
+   * @default - no automatic failover from this region
+   */
+  readonly peerProbeAlarm?: cloudwatch.IAlarm;
 }
 
 /** Tag on everything a restore test creates; IAM lets the test modify nothing without it. */
@@ -57,7 +68,8 @@ const DAY = 24 * HOUR;
  * The plan's backup strategy and backup validation on schedules. In the primary region: the Redis
  * export (daily and weekly), the weekly full Aurora snapshot, the daily integrity check, the IaC
  * backup and, where the stage runs them, the weekly restore tests. In the secondary region: the
- * IaC backup and the monthly cross-region verification.
+ * IaC backup and the monthly cross-region verification. In both: the region failover, which the
+ * secondary also starts on its own when the stage allows automatic failover.
  */
 export class AutomationStack extends DrStack {
   public readonly functions: ReadonlyMap<string, DrFunction>;
@@ -66,6 +78,8 @@ export class AutomationStack extends DrStack {
   public readonly scheduleDeadLetterQueue: sqs.Queue;
   public readonly alarms: AutomationAlarms;
   public readonly iacBucket: IacBackupBucket;
+  /** Activates this region: promotes its Aurora and cache members (the plan's Disaster Scenario 1). */
+  public readonly failover: RegionFailover;
 
   private readonly key: EncryptionKey;
   private readonly props: AutomationStackProps;
@@ -123,6 +137,7 @@ export class AutomationStack extends DrStack {
       noncurrentRetention: config.automation.iacBackupRetention,
     });
     this.iacBackup();
+    this.failover = this.regionFailover();
     if (this.regionConfig.role === 'primary') {
       this.integrityCheck();
       this.redisBackups();
@@ -611,6 +626,61 @@ export class AutomationStack extends DrStack {
       { service: 'CrossRegionVerification', stage: config.stage, region: this.region },
       false,
     );
+  }
+
+  /**
+   * Every region can activate itself (the CLI starts it there); only the secondary starts it on its
+   * own, when its canary sees the primary stop serving and the stage allows automatic failover.
+   */
+  private regionFailover(): RegionFailover {
+    const { config, props, regionConfig } = this;
+    const automatic = regionConfig.role === 'secondary' && config.automation.autoFailover;
+    if (automatic && !props.peerProbeAlarm) {
+      throw new Error(
+        `${this.stackName}: automation.autoFailover is on, so the secondary's Automation stack needs peerProbeAlarm (ComputeStack.peerProbe.alarm)`,
+      );
+    }
+    const failover = new RegionFailover(this, 'RegionFailover', {
+      stateMachineName: `async-toolformer-${config.stage}-${regionCode(this.region)}-region-failover`,
+      parameterName: regionFailoverParameterName(config),
+      globalClusterIdentifier: globalClusterIdentifier(config),
+      clusterIdentifier: clusterIdentifier(config, regionConfig),
+      peerClusterIdentifier: clusterIdentifier(config, props.peerRegion),
+      peerRegion: props.peerRegion.region,
+      ...(config.cache.globalDatastore
+        ? {
+            cache: {
+              replicationGroupId: cacheReplicationGroupId(config, regionConfig),
+              globalDatastoreIdSuffix: cacheGlobalDatastoreSuffix(config),
+            },
+          }
+        : {}),
+      stage: config.stage,
+      metricNamespace: DR_METRICS_NAMESPACE,
+      alertTopic: props.alerting.alerts.topic('critical'),
+      alertTopicKey: props.alerting.alerts.key,
+      encryptionKey: this.key.key,
+      ...(automatic && props.peerProbeAlarm
+        ? {
+            trigger: {
+              alarm: props.peerProbeAlarm,
+              // The schedules' retry policy: a blip must not lose the event, a dead one must show.
+              retryAttempts: config.automation.scheduleRetryAttempts,
+              maxEventAge: config.automation.scheduleMaxEventAge,
+            },
+          }
+        : {}),
+    });
+    this.alarms.jobFailures('RegionFailoverFailures', failover.stateMachine, 'Recovery procedure failure');
+    if (failover.triggerDeadLetterQueue) {
+      this.alarms.deadLetters(
+        'RegionFailoverTriggerDeadLetters',
+        failover.triggerDeadLetterQueue,
+        'Recovery procedure failure: the failover trigger could not start the region failover after every retry',
+        'critical',
+      );
+    }
+    return failover;
   }
 
   /** Everything the schedules start, and their dead-letter queue, in one managed policy. */

@@ -1,7 +1,8 @@
-// Automation: exact schedules with retries and a DLQ, least-privilege functions, restore tests in staging, alarms.
+// Automation: exact schedules with retries and a DLQ, least-privilege functions, restore tests in staging, region failover, alarms.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { STAGES, type RegionRole, type Stage } from '../../lib/config';
-import { synthStage } from '../helpers/synth';
+import { CANARY_FAILED_RUNS_TO_ALARM, STAGES, loadConfig, type RegionRole, type Stage } from '../../lib/config';
+import { buildDrApp } from '../../lib/dr-app';
+import { newApp, synthStage } from '../helpers/synth';
 
 function setup(stage: Stage, role: RegionRole) {
   const synthesized = synthStage(stage);
@@ -197,4 +198,101 @@ describe.each(STAGES)('%s', (stage) => {
       DeletionPolicy: 'Retain',
     });
   });
+});
+
+describe.each(STAGES)("%s: region failover (the plan's Disaster Scenario 1)", (stage) => {
+  const machineName = (role: RegionRole) =>
+    `async-toolformer-${stage}-${role === 'primary' ? 'use1' : 'usw2'}-region-failover`;
+  const failoverMachine = (template: Template, role: RegionRole) =>
+    resources(template, 'AWS::StepFunctions::StateMachine').find(
+      (machine) => machine.Properties.StateMachineName === machineName(role),
+    );
+  const triggerRules = (template: Template) =>
+    resources(template, 'AWS::Events::Rule').filter((rule) =>
+      String(rule.Properties.Name).endsWith('region-failover-trigger'),
+    );
+
+  test.each(['primary', 'secondary'] as const)(
+    '%s: can activate itself, and the CLI finds the state machine by a fixed parameter name',
+    (role) => {
+      const { template, config } = setup(stage, role);
+      const machine = failoverMachine(template, role);
+      expect(machine).toBeDefined();
+      template.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: `/async-toolformer/${stage}/failover/state-machine-arn`,
+        Value: { Ref: Match.stringLikeRegexp('^RegionFailover') },
+      });
+      const definition = JSON.stringify(machine!.Properties.DefinitionString);
+      expect(definition).toContain('rds:failoverGlobalCluster');
+      // The cache is promoted only where the stage keeps a Global Datastore.
+      expect(definition.includes('elasticache:failoverGlobalReplicationGroup')).toBe(config.cache.globalDatastore);
+    },
+  );
+
+  test('only the secondary fails over on its own, when its canary on the primary enters ALARM', () => {
+    const synthesized = synthStage(stage);
+    expect(triggerRules(setup(stage, 'primary').template)).toEqual([]);
+    const { template, stack } = setup(stage, 'secondary');
+    const [rule, ...others] = triggerRules(template);
+    expect(others).toEqual([]);
+    const pattern = rule!.Properties.EventPattern as { resources: unknown[] };
+    expect(pattern).toMatchObject({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    // The ARN of the secondary Compute stack's canary alarm, handed over by that stack.
+    expect(pattern.resources).toEqual([
+      {
+        'Fn::GetStackOutput': expect.objectContaining({
+          StackName: synthesized.stacks.secondary.compute.stackName,
+          OutputName: expect.stringMatching(/PeerProbeAlarm.*Arn/),
+        }),
+      },
+    ]);
+    expect(stack.failover.triggerAlarm).toBe(synthesized.stacks.secondary.compute.peerProbe.alarm);
+    expect(stack.dependencies).toContain(synthesized.stacks.secondary.compute);
+  });
+
+  test('the canary alarm fires after the failed runs config validation counts on', () => {
+    const { config, stacks, template: templateOf } = synthStage(stage);
+    const compute = templateOf(stacks.secondary.compute.stackName);
+    compute.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('^Canary .* primary region \\(us-east-1\\)'),
+      Period: config.traffic.probeInterval.toSeconds(),
+      DatapointsToAlarm: CANARY_FAILED_RUNS_TO_ALARM,
+    });
+  });
+
+  test.each(['primary', 'secondary'] as const)('%s: a failed, timed-out or aborted failover pages critical', (role) => {
+    const { template } = setup(stage, role);
+    const alarms = resources(template, 'AWS::CloudWatch::Alarm').filter((alarm) =>
+      JSON.stringify(alarm.Properties.AlarmDescription).startsWith(
+        '{"Fn::Join":["",["Recovery procedure failure: a run of "',
+      ),
+    );
+    const failover = alarms.filter((alarm) => JSON.stringify(alarm.Properties.Metrics).includes('RegionFailover'));
+    expect(failover).toHaveLength(1);
+    const metrics = JSON.stringify(failover[0]!.Properties.Metrics);
+    for (const name of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) expect(metrics).toContain(name);
+    expect(JSON.stringify(failover[0]!.Properties.AlarmActions)).toMatch(/Alertscritical/);
+    // In the secondary, a trigger event that never started a run pages too.
+    const deadLetters = resources(template, 'AWS::CloudWatch::Alarm').filter(
+      (alarm) =>
+        alarm.Properties.AlarmDescription ===
+        'Recovery procedure failure: the failover trigger could not start the region failover after every retry',
+    );
+    expect(deadLetters).toHaveLength(role === 'secondary' ? 1 : 0);
+  });
+});
+
+test('without autoFailover neither region starts a failover on its own', () => {
+  // Construction only, no synth: the trigger is decided when the stacks are built.
+  const config = loadConfig({ stage: 'prod' });
+  const stacks = buildDrApp(newApp(), { ...config, automation: { ...config.automation, autoFailover: false } });
+  for (const role of ['primary', 'secondary'] as const) {
+    expect(stacks[role].automation.failover.trigger).toBeUndefined();
+    expect(stacks[role].automation.failover.stateMachine).toBeDefined();
+  }
+  expect(stacks.secondary.automation.dependencies).not.toContain(stacks.secondary.compute);
 });

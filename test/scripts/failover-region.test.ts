@@ -1,0 +1,122 @@
+// The failover CLI's input checks, against a stand-in aws CLI that records every call: bad input never reaches AWS.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { STAGES, loadConfig } from '../../lib/config';
+import { regionFailoverParameterName } from '../../lib/naming';
+
+const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/failover-region.sh');
+const STATE_MACHINE = 'arn:aws:states:us-west-2:123456789012:stateMachine:fake';
+const EXECUTION = 'arn:aws:states:us-west-2:123456789012:execution:fake:run';
+
+/** An `aws` that writes its arguments, one call a line, and answers like the real CLI with --output text. */
+const FAKE_AWS = `#!/usr/bin/env bash
+printf '%s\\n' "$*" >> "$FAKE_AWS_LOG"
+case " $* " in
+  *" ssm get-parameter "*)
+    [ -z "\${FAKE_AWS_SSM_ERROR:-}" ] || { echo "$FAKE_AWS_SSM_ERROR" >&2; exit 254; }
+    echo '${STATE_MACHINE}' ;;
+  *" stepfunctions start-execution "*) echo '${EXECUTION}' ;;
+  *) echo "fake aws: unexpected call: $*" >&2; exit 255 ;;
+esac
+`;
+
+let work: string;
+let log: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'failover-cli-'));
+  writeFileSync(join(work, 'aws'), FAKE_AWS);
+  chmodSync(join(work, 'aws'), 0o755);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+beforeEach(() => {
+  log = join(work, `calls-${Math.random().toString(36).slice(2)}.log`);
+  writeFileSync(log, '');
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync('bash', [SCRIPT, ...args], {
+    encoding: 'utf8',
+    env: { PATH: `${work}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AWS_LOG: log, ...env },
+  });
+  const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+}
+
+test.each([
+  ['no arguments', [], /^usage: failover-region\.sh --from <region> --to <region>/],
+  ['no --to', ['--from', 'us-east-1'], /^usage:/],
+  ['no --from', ['--to', 'us-west-2'], /^usage:/],
+  ['a flag instead of a value', ['--from', '--to', 'us-west-2'], /--from needs a value/],
+  ['the same region twice', ['--from', 'us-west-2', '--to', 'us-west-2'], /--from and --to are both us-west-2/],
+  [
+    'a region outside the pair',
+    ['--from', 'us-east-1', '--to', 'eu-west-1'],
+    /--to eu-west-1 is not a region of stage prod \(us-east-1, us-west-2\)/,
+  ],
+  [
+    'a --from outside the pair',
+    ['--from', 'us-east-2', '--to', 'us-west-2', '--stage', 'staging'],
+    /--from us-east-2 is not a region of stage staging/,
+  ],
+  ['an unknown stage', ['--from', 'us-east-1', '--to', 'us-west-2', '--stage', 'dev'], /unknown stage 'dev'/],
+  ['an unknown argument', ['--from', 'us-east-1', '--to', 'us-west-2', '--force'], /unknown argument: --force/],
+])('fails when given %s, before any AWS call', (_label, args, message) => {
+  const result = run(args);
+  expect(result).toMatchObject({ status: 2, stdout: '', calls: [] });
+  expect(result.stderr).toMatch(message);
+});
+
+describe.each(STAGES)('%s', (stage) => {
+  const config = loadConfig({ stage });
+  const pairs = config.regions.map((region) => [
+    config.regions.find((other) => other !== region)!.region,
+    region.region,
+  ]);
+
+  test.each(pairs)(
+    'knows the stage region pair: --dry-run from %s to %s only reads the parameter there',
+    (from, to) => {
+      const result = run(['--from', from, '--to', to, '--stage', stage, '--dry-run']);
+      expect(result.status).toBe(0);
+      expect(result.calls).toEqual([
+        `--region ${to} ssm get-parameter --name ${regionFailoverParameterName(config)} --query Parameter.Value --output text`,
+      ]);
+      expect(result.stderr).toContain(`dry run: would start ${STATE_MACHINE} in ${to}`);
+    },
+  );
+});
+
+test('starts the state machine the parameter names, in the --to region, and prints the execution', () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2']);
+  expect(result).toMatchObject({ status: 0, stdout: `${EXECUTION}\n` });
+  expect(result.calls).toHaveLength(2);
+  expect(result.calls[1]).toMatch(
+    new RegExp(
+      `^--region us-west-2 stepfunctions start-execution --state-machine-arn ${STATE_MACHINE} ` +
+        '--name failover-us-east-1-to-us-west-2-\\d{8}T\\d{6}Z --input \\{"requestedBy":"failover-region.sh","from":"us-east-1","to":"us-west-2",',
+    ),
+  );
+  expect(result.stderr).toContain('aws stepfunctions describe-execution --region us-west-2');
+});
+
+test('AWS_ENDPOINT_URL reaches every call as --endpoint-url', () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:5999' });
+  expect(result.status).toBe(0);
+  for (const call of result.calls)
+    expect(call).toMatch(/^--region us-west-2 --endpoint-url http:\/\/127\.0\.0\.1:5999 /);
+});
+
+test('fails when the parameter cannot be read, and starts nothing', () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2'], {
+    FAKE_AWS_SSM_ERROR: 'An error occurred (AccessDeniedException) when calling the GetParameter operation',
+  });
+  expect(result.status).toBe(1);
+  expect(result.calls).toHaveLength(1);
+  expect(result.stderr).toMatch(
+    /failover failed: could not read \/async-toolformer\/prod\/failover\/state-machine-arn in us-west-2/,
+  );
+});
