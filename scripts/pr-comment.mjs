@@ -86,7 +86,7 @@ function diffSection(stage, diff, output) {
   if (diff.failed) {
     lines.push(
       '> [!CAUTION]',
-      "> **cdk diff FAILED**: it exited non-zero, so this change's effect on the deployed stacks is unknown. The job fails.",
+      "> **cdk diff FAILED**: it did not run to the end (AWS credentials or the diff itself), so this change's effect on the deployed stacks is unknown. The job fails.",
       '',
     );
   }
@@ -115,7 +115,7 @@ function diffSection(stage, diff, output) {
   lines.push(
     `<details><summary>cdk diff output for <code>${stage}</code></summary>`,
     '',
-    ...(output.text ? [fence, output.text.replace(/\n+$/, ''), fence] : []),
+    ...(output.text ? [fence, output.text.replace(/\n+$/, ''), fence] : output.notice ? [] : ['No output.']),
     ...(output.notice ? ['', output.notice] : []),
     '',
     '</details>',

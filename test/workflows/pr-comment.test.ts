@@ -282,6 +282,17 @@ describe('CLI', () => {
     expect(readFileSync(join(dir, 'b.md'), 'utf8')).toContain('**cdk diff FAILED**');
   });
 
+  test('reports a diff that never ran, as when the role could not be assumed, as failed', () => {
+    const run = cli(
+      ...['--stage', 'prod', '--diff-file', join(dir, 'absent.txt'), '--diff-outcome', 'skipped'],
+      ...['--report-outcome', 'success', '--out', join(dir, 'b.md')],
+    );
+    expect(run.status).toBe(0);
+    const body = readFileSync(join(dir, 'b.md'), 'utf8');
+    expect(body).toContain('**cdk diff FAILED**');
+    expect(body).toContain('</summary>\n\nNo output.\n\n</details>');
+  });
+
   test('fails when given neither a skip reason nor a diff file', () => {
     const run = cli('--stage', 'prod', '--out', join(dir, 'b.md'));
     expect(run.status).not.toBe(0);

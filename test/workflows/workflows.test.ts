@@ -230,16 +230,18 @@ describe('pull-request.yml', () => {
     expect(step(runs('node scripts/pr-comment.mjs "${args[@]}"'))?.run).toContain('cdk-diff-skipped.txt');
   });
 
-  test('assumes the diff role in us-east-1 only when it is configured', () => {
+  test('assumes the diff role in us-east-1 only when it is configured, and comments when it cannot', () => {
     const credentials = step(usesAction('aws-actions/configure-aws-credentials'));
     expect(credentials?.if).toBe("vars.AWS_DIFF_ROLE_ARN != ''");
+    expect(credentials?.id).toBe('aws');
+    expect(credentials?.['continue-on-error']).toBe(true);
     expect(credentials?.with).toEqual({ 'role-to-assume': '${{ vars.AWS_DIFF_ROLE_ARN }}', 'aws-region': 'us-east-1' });
   });
 
   test('diffs every stack of the matrix stage in the configured account, without failing on differences', () => {
     const diffStep = step((candidate) => cdkCommand(candidate, 'diff') !== undefined)!;
     const words = cdkCommand(diffStep, 'diff')!;
-    expect(diffStep.if).toBe("vars.AWS_DIFF_ROLE_ARN != ''");
+    expect(diffStep.if).toBe("steps.aws.outcome == 'success'");
     expect(diffStep.id).toBe('diff');
     expect(diffStep['continue-on-error']).toBe(true);
     expect(diffStep.env).toMatchObject({ AWS_ACCOUNT_ID: '${{ vars.AWS_ACCOUNT_ID }}' });
@@ -271,9 +273,11 @@ describe('pull-request.yml', () => {
     );
   });
 
-  test('fails the job after commenting when cdk diff or the report failed', () => {
+  test('fails the job after commenting when the credentials, cdk diff or the report failed', () => {
     const last = diff!.steps[diff!.steps.length - 1]!;
-    expect(last.if).toBe("steps.diff.outcome == 'failure' || steps.report.outcome == 'failure'");
+    expect(last.if).toBe(
+      "steps.aws.outcome == 'failure' || steps.diff.outcome == 'failure' || steps.report.outcome == 'failure'",
+    );
     expect(last.run).toMatch(/exit 1\s*$/);
   });
 });
