@@ -65,7 +65,7 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
         data,
         cache: cache.cache,
         peerRegion: regions[peer],
-        peerProbeAlarm: compute.peerProbe.alarm,
+        peerProbeAlarm: compute.peerProbe.failoverAlarm,
       }),
     };
   };

@@ -61,7 +61,7 @@ const PROD_DATA: DataConfig = {
 const STAGING_DATA: DataConfig = {
   ...DATA_COMMON,
   primaryReaders: 0,
-  // Headless secondary: staging tests restores, not promotion speed.
+  // The secondary keeps its one instance and no extra reader: staging tests restores, not read scaling.
   secondaryReaders: 0,
   backupRetention: Duration.days(7),
   logRetention: RetentionDays.ONE_MONTH,

@@ -127,8 +127,9 @@ export interface DataConfig {
   /** Reader instances of the primary cluster, besides its writer. At least 1 in prod. */
   readonly primaryReaders: number;
   /**
-   * Reader instances of the secondary cluster. At least 1 in prod so that promotion does not wait
-   * for an instance to be created; 0 (headless) only in staging.
+   * Reader instances of the secondary cluster besides its first instance (which becomes the writer
+   * on promotion). At least 1 in prod, so the promoted cluster still has a reader in another AZ; 0
+   * only in staging.
    */
   readonly secondaryReaders: number;
   /** Automated backup retention of both clusters: 7 to 35 days. */

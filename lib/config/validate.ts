@@ -740,24 +740,8 @@ function checkTraffic(config: DrConfig, problems: ConfigProblem[]): void {
   }
 }
 
-/**
- * Failed runs in a row before the out-of-region canary alarms (`datapointsToAlarm` of
- * EndpointProbe's alarm): the automatic failover cannot start sooner. The Automation stack's test
- * checks the synthesized alarm against it.
- */
-export const CANARY_FAILED_RUNS_TO_ALARM = 2;
-
 function checkAutomation(config: DrConfig, problems: ConfigProblem[]): void {
   const automation = config.automation;
-  const coreApi = config.objectives.find((objective) => objective.component === 'core-api');
-  const detection = config.traffic.probeInterval.toSeconds() * CANARY_FAILED_RUNS_TO_ALARM;
-  if (automation.autoFailover && coreApi?.rto && detection >= coreApi.rto.toSeconds()) {
-    problems.push({
-      field: 'automation.autoFailover',
-      value: automation.autoFailover,
-      fix: `the canary alarm that starts the failover fires after ${CANARY_FAILED_RUNS_TO_ALARM} failed runs, ${detection / 60} minutes at traffic.probeInterval ${config.traffic.probeInterval.toHumanString()}, which is not under the Core API RTO (${coreApi.rto.toHumanString()}); shorten the probe interval or turn autoFailover off`,
-    });
-  }
   const retries = automation.scheduleRetryAttempts;
   if (!Number.isInteger(retries) || retries < 0 || retries > 185) {
     problems.push({

@@ -9,6 +9,9 @@ import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { EncryptionKey } from './encryption-key';
 
+/** Failed runs in a row before a probe alarm goes off. */
+export const FAILED_RUNS_TO_ALARM = 2;
+
 /** Runtime of every probe: the newest Node.js Puppeteer runtime of this aws-cdk-lib. */
 export const PROBE_RUNTIME = synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;
 
@@ -49,7 +52,13 @@ function probeScript(domainName: string, path: string): string {
  */
 export class EndpointProbe extends Construct {
   public readonly canary: synthetics.Canary;
+  /** Pages when the endpoint stops serving, or when the canary itself stops reporting. */
   public readonly alarm: cloudwatch.Alarm;
+  /**
+   * Goes off only on failed runs, never on missing ones: the alarm an automated failover may start
+   * on. A canary that stops running must page (`alarm`), not promote the other region with data loss.
+   */
+  public readonly failoverAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: EndpointProbeProps) {
     super(scope, id);
@@ -135,19 +144,29 @@ export class EndpointProbe extends Construct {
       provisionedResourceCleanup: true,
     });
 
-    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-      alarmDescription: `Canary ${props.canaryName} cannot reach https://${props.domainName}${props.path}: the ${props.description} is not serving, seen from outside its region`,
+    const failedRuns = {
       metric: this.canary.metricSuccessPercent({ period: props.interval, statistic: 'Average' }),
       threshold: 100,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       // Two failed runs in a row: one lost probe is noise, two is an outage.
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
+      evaluationPeriods: FAILED_RUNS_TO_ALARM,
+      datapointsToAlarm: FAILED_RUNS_TO_ALARM,
+    };
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      ...failedRuns,
+      alarmDescription: `Canary ${props.canaryName} cannot reach https://${props.domainName}${props.path}: the ${props.description} is not serving, seen from outside its region`,
       // A canary that stopped running watches nothing.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.failoverAlarm = new cloudwatch.Alarm(this, 'FailoverAlarm', {
+      ...failedRuns,
+      alarmDescription: `Canary ${props.canaryName} failed ${FAILED_RUNS_TO_ALARM} runs in a row against https://${props.domainName}${props.path}: the ${props.description} is down; an automated failover may start on this alarm`,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const action = new actions.SnsAction(props.topic);
     this.alarm.addAlarmAction(action);
     this.alarm.addOkAction(action);
+    // On-call hears at once that an automated failover may be starting, not only when it ends.
+    this.failoverAlarm.addAlarmAction(action);
   }
 }

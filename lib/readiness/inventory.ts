@@ -53,6 +53,12 @@ function resolve<T>(resource: CfnResource, value: unknown): T {
   return Stack.of(resource).resolve(value) as T;
 }
 
+/** A resolved value as report text: deploy-time parts (`Fn::Join` of names) stay as JSON. */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function withoutResource(path: string): string {
   return path.replace(/\/Resource$/, '');
 }
@@ -95,7 +101,7 @@ export function scheduleRows(scope: IConstruct): ScheduleRow[] {
         expression: resolve<string>(schedule, schedule.scheduleExpression),
         timezone: resolve<string | undefined>(schedule, schedule.scheduleExpressionTimezone) ?? 'UTC',
         target: targetResource ? withoutResource(targetResource.node.path) : JSON.stringify(target.arn),
-        purpose: resolve<string | undefined>(schedule, schedule.description) ?? '',
+        purpose: text(resolve(schedule, schedule.description)),
         ...(target.retryPolicy?.maximumRetryAttempts !== undefined
           ? { retryAttempts: target.retryPolicy.maximumRetryAttempts }
           : {}),
@@ -150,7 +156,7 @@ export function alarmRows(scope: IConstruct): AlarmRow[] {
           const topic = referenced(alarm, action, topics);
           return topic ? resolve<string>(topic, topic.topicName) : JSON.stringify(action);
         }),
-        description: resolve<string | undefined>(alarm, alarm.alarmDescription) ?? '',
+        description: text(resolve(alarm, alarm.alarmDescription)),
       };
     })
     .sort((a, b) => a.region.localeCompare(b.region) || a.alarm.localeCompare(b.alarm));

@@ -34,8 +34,9 @@ export function acknowledgementsUnder(scope: IConstruct): Acknowledgement[] {
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((entry) =>
-          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-            id,
+          Object.entries(entry.data as Record<string, string>).map(([key, reason]) => ({
+            // aws-cdk-lib records `Annotation::<rule id>`; the report shows the rule id.
+            id: key.replace(/^annotation::/i, ''),
             path: construct.node.path,
             reason,
           })),

@@ -19,6 +19,11 @@ export interface StageRecovery {
 
 /** Reads the evidence off `stacks` and models every objective of `config`. */
 export function modelStage(config: DrConfig, stacks: DrStacks): StageRecovery {
-  const evidence = readEvidence(stacks, { redisExportScheduleIds: REDIS_EXPORT_SCHEDULE_IDS });
+  const { failover } = stacks.secondary.automation;
+  const evidence = readEvidence(stacks, {
+    redisExportScheduleIds: REDIS_EXPORT_SCHEDULE_IDS,
+    // Only a trigger rule makes the alarm start anything; without one the runbook is manual.
+    ...(failover.trigger && failover.triggerAlarm ? { failoverTrigger: failover.triggerAlarm } : {}),
+  });
   return { evidence, components: recoveryModel(config, evidence) };
 }

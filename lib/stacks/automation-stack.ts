@@ -44,7 +44,7 @@ export interface AutomationStackProps extends Omit<DrStackProps, 'purpose' | 'pr
   /** The other region: its vault, bucket and keys are checked or written. */
   readonly peerRegion: RegionConfig;
   /**
-   * This region's canary alarm on the other region's endpoint (`ComputeStack.peerProbe.alarm`). In
+   * This region's failover alarm on the other region's endpoint (`ComputeStack.peerProbe.failoverAlarm`). In
    * the secondary region, with `automation.autoFailover`, its transition to ALARM starts the region
    * failover.
    * @default - no automatic failover from this region
@@ -637,7 +637,7 @@ export class AutomationStack extends DrStack {
     const automatic = regionConfig.role === 'secondary' && config.automation.autoFailover;
     if (automatic && !props.peerProbeAlarm) {
       throw new Error(
-        `${this.stackName}: automation.autoFailover is on, so the secondary's Automation stack needs peerProbeAlarm (ComputeStack.peerProbe.alarm)`,
+        `${this.stackName}: automation.autoFailover is on, so the secondary's Automation stack needs peerProbeAlarm (ComputeStack.peerProbe.failoverAlarm)`,
       );
     }
     const failover = new RegionFailover(this, 'RegionFailover', {

@@ -113,9 +113,9 @@ describe('prod, by hand', () => {
   test('terms read from resources name the resource and property', () => {
     const [detection] = criticalTerms(component(recovery, 'core-api').rto.estimate);
     expect(detection?.source).toBe(
-      'AsyncToolformer-prod-usw2-Compute/PeerProbe/Alarm/Resource Period x DatapointsToAlarm',
+      'AsyncToolformer-prod-usw2-Compute/PeerProbe/FailoverAlarm/Resource Period x DatapointsToAlarm',
     );
-    expect(detection?.resourcePath).toBe('AsyncToolformer-prod-usw2-Compute/PeerProbe/Alarm/Resource');
+    expect(detection?.resourcePath).toBe('AsyncToolformer-prod-usw2-Compute/PeerProbe/FailoverAlarm/Resource');
   });
 
   test('the real app has no objective finding', () => {
@@ -167,7 +167,7 @@ describe('a change that breaks an objective is an error on the resource behind t
       {
         rule: 'DR-ObjectiveExceeded[core-api:RTO]',
         severity: 'error',
-        path: 'AsyncToolformer-prod-usw2-Compute/PeerProbe/Alarm/Resource',
+        path: 'AsyncToolformer-prod-usw2-Compute/PeerProbe/FailoverAlarm/Resource',
         message: expect.stringMatching(
           /^Core API Service \(core-api\) RTO: modeled 6 min, 600 % of the objective of 60 s\. Largest terms: Aurora Global Database unplanned failover .* = 3 min \[service timing `auroraGlobalFailover` \(documented\)\]; failover trigger alarm in the secondary: 60 s x 2 periods = 2 min/,
         ),
@@ -253,7 +253,7 @@ describe('a change that breaks an objective is an error on the resource behind t
   test('an acknowledgement on the anchor resource, with its reason, silences that finding only', () => {
     const config = withObjective(prod, 'core-api', { rto: Duration.minutes(1) });
     const { app, stacks, recovery } = build(config);
-    Validations.of(stacks.secondary.compute.peerProbe.alarm.node.defaultChild!).acknowledge({
+    Validations.of(stacks.secondary.compute.peerProbe.failoverAlarm.node.defaultChild!).acknowledge({
       id: 'DR-ObjectiveExceeded[core-api:RTO]',
       reason: 'Test only: a drill measured the promotion path well under a minute; the model is the outlier.',
     });
@@ -273,7 +273,9 @@ test('synth fails when an objective is exceeded: the DR pack is a validation plu
   );
   const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
-    expect(() => app.synth()).toThrow(/Validation failed/);
+    expect(() => app.synth()).toThrow(
+      /ERROR Core API Service \(core-api\) RTO: modeled 6 min, 600 % of the objective of 60 s\. Largest terms: Aurora Global Database unplanned failover/,
+    );
   } finally {
     log.mockRestore();
   }

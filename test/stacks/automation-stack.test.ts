@@ -1,6 +1,7 @@
 // Automation: exact schedules with retries and a DLQ, least-privilege functions, restore tests in staging, region failover, alarms.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { CANARY_FAILED_RUNS_TO_ALARM, STAGES, loadConfig, type RegionRole, type Stage } from '../../lib/config';
+import { FAILED_RUNS_TO_ALARM } from '../../lib/constructs/endpoint-probe';
+import { STAGES, loadConfig, type RegionRole, type Stage } from '../../lib/config';
 import { buildDrApp } from '../../lib/dr-app';
 import { newApp, synthStage } from '../helpers/synth';
 
@@ -246,21 +247,23 @@ describe.each(STAGES)("%s: region failover (the plan's Disaster Scenario 1)", (s
       {
         'Fn::GetStackOutput': expect.objectContaining({
           StackName: synthesized.stacks.secondary.compute.stackName,
-          OutputName: expect.stringMatching(/PeerProbeAlarm.*Arn/),
+          OutputName: expect.stringMatching(/PeerProbeFailoverAlarm.*Arn/),
         }),
       },
     ]);
-    expect(stack.failover.triggerAlarm).toBe(synthesized.stacks.secondary.compute.peerProbe.alarm);
+    expect(stack.failover.triggerAlarm).toBe(synthesized.stacks.secondary.compute.peerProbe.failoverAlarm);
     expect(stack.dependencies).toContain(synthesized.stacks.secondary.compute);
   });
 
-  test('the canary alarm fires after the failed runs config validation counts on', () => {
+  test('the trigger fires after two failed canary runs and never on missing data', () => {
     const { config, stacks, template: templateOf } = synthStage(stage);
     const compute = templateOf(stacks.secondary.compute.stackName);
     compute.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmDescription: Match.stringLikeRegexp('^Canary .* primary region \\(us-east-1\\)'),
+      AlarmDescription: Match.stringLikeRegexp('an automated failover may start on this alarm'),
       Period: config.traffic.probeInterval.toSeconds(),
-      DatapointsToAlarm: CANARY_FAILED_RUNS_TO_ALARM,
+      DatapointsToAlarm: FAILED_RUNS_TO_ALARM,
+      EvaluationPeriods: FAILED_RUNS_TO_ALARM,
+      TreatMissingData: 'notBreaching',
     });
   });
 
