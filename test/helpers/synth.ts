@@ -1,20 +1,28 @@
-// Synthesizes a stage once per test file and hands out its templates, so tests never re-synthesize.
+// Synthesizes each stage once per jest run (global setup) and hands tests its templates and a fresh construct tree.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { loadConfig, type DrConfig, type Stage } from '../../lib/config';
 import { buildDrApp, type DrStacks } from '../../lib/dr-app';
 
-/** A synthesized stage: its config, the app and stacks, and the cloud assembly. */
+/** A stage: its config, the app and stacks as built, and the cloud assembly the global setup synthesized. */
 export interface SynthesizedStage {
   readonly config: DrConfig;
+  /** The construct tree of the stage, built in this test file and not synthesized. */
   readonly app: App;
   readonly stacks: DrStacks;
   readonly assembly: CloudAssembly;
   /** Template of a stack by its stack name; read from the assembly, not re-synthesized. */
   template(stackName: string): Template;
+}
+
+/** Where the global setup writes each stage's cloud assembly (ignored by git, like every `cdk.out.*`). */
+export const TEST_ASSEMBLY_ROOT = join(__dirname, '..', '..', 'cdk.out.test');
+
+export function testAssemblyDir(stage: Stage): string {
+  return join(TEST_ASSEMBLY_ROOT, stage);
 }
 
 const cache = new Map<string, SynthesizedStage>();
@@ -28,39 +36,40 @@ const CDK_JSON_CONTEXT = (
  * A new App with the project's feature flags. Assets are neither bundled nor copied: templates are
  * the same, and the cfn-lint gate's real CLI synth still proves that bundling works.
  */
-export function newApp(): App {
+export function newApp(outdir?: string): App {
   return new App({
+    ...(outdir ? { outdir } : {}),
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true },
   });
 }
 
-/** Builds `config` into a fresh app and synthesizes it once. */
-export function synthConfig(config: DrConfig): SynthesizedStage {
-  const app = newApp();
-  const stacks = buildDrApp(app, config);
-  const assembly = app.synth();
-  const templates = new Map<string, Template>();
-  return {
-    config,
-    app,
-    stacks,
-    assembly,
-    template(stackName: string): Template {
-      let template = templates.get(stackName);
-      if (!template) {
-        template = Template.fromJSON(assembly.getStackByName(stackName).template as Record<string, unknown>);
-        templates.set(stackName, template);
-      }
-      return template;
-    },
-  };
-}
-
-/** The default configuration of `stage`, synthesized once per test file. */
+/**
+ * The default configuration of `stage`: its construct tree built once per test file (about 1 s),
+ * its templates read from the assembly the global setup synthesized once per run (about 8 s each).
+ * Building is deterministic, so the tree and the templates describe the same app.
+ */
 export function synthStage(stage: Stage): SynthesizedStage {
   let synthesized = cache.get(stage);
   if (!synthesized) {
-    synthesized = synthConfig(loadConfig({ stage }));
+    const config = loadConfig({ stage });
+    const app = newApp();
+    const stacks = buildDrApp(app, config);
+    const assembly = new CloudAssembly(testAssemblyDir(stage));
+    const templates = new Map<string, Template>();
+    synthesized = {
+      config,
+      app,
+      stacks,
+      assembly,
+      template(stackName: string): Template {
+        let template = templates.get(stackName);
+        if (!template) {
+          template = Template.fromJSON(assembly.getStackByName(stackName).template as Record<string, unknown>);
+          templates.set(stackName, template);
+        }
+        return template;
+      },
+    };
     cache.set(stage, synthesized);
   }
   return synthesized;

@@ -50,7 +50,7 @@ function group(
 
 test('the pack has one rule per file, each named', () => {
   expect(DR_RULES.map((rule) => rule.id)).toEqual([...new Set(DR_RULES.map((rule) => rule.id))]);
-  expect(DR_RULES).toHaveLength(12);
+  expect(DR_RULES).toHaveLength(14);
 });
 
 test('a compliant cluster and replication group raise nothing', () => {

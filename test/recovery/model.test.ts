@@ -1,5 +1,5 @@
 // The recovery model against hand-computed figures for both stages, and the objective rules against bad input.
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { type App, Duration, Validations } from 'aws-cdk-lib';
 import { loadConfig, type DrConfig, type Stage } from '../../lib/config';
 import { buildDrApp } from '../../lib/dr-app';
 import { DrChecks } from '../../lib/nag';

@@ -256,9 +256,9 @@ describe.each(cases)('%s %s compute', (stage, role) => {
     });
   });
 
-  test("the compute stack's one alarm is the canary's, in this region, paging this region's critical topic", () => {
+  test("the compute stack's two alarms are the canary's, in this region, paging this region's critical topic", () => {
     const { template } = compute(stage, role);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     const topic = {
       'Fn::GetStackOutput': Match.objectLike({
         StackName: synthesized.stacks[role].alerting.stackName,
@@ -278,6 +278,15 @@ describe.each(cases)('%s %s compute', (stage, role) => {
       TreatMissingData: 'breaching',
       AlarmActions: [topic],
       OKActions: [topic],
+    });
+    // The failover trigger: the same failed runs, but a silent canary never starts a failover.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SuccessPercent',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: Match.absent(),
     });
     expect(synthesized.stacks[role].compute.region).toBe(region.region);
   });
