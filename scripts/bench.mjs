@@ -16,7 +16,8 @@ import { URL, fileURLToPath } from 'node:url';
 
 const STAGES = ['prod', 'staging'];
 const SYNTH_RUNS = 3;
-const TARGETS = { synthSeconds: 15, testSeconds: 120 };
+const REPORT_RUNS = 3;
+const TARGETS = { synthSeconds: 15, reportSeconds: 15, testSeconds: 120 };
 // Credentials are stripped so a synth that silently needs AWS (lookups, account resolution) fails here, not in CI.
 const AWS_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -114,7 +115,7 @@ function main() {
     `${secs(m.median)} (min ${secs(m.min)}, max ${secs(m.max)})` +
     (m.maxRssKb ? `, peak RSS ${((m.maxRssKb * 1024) / 1e6).toFixed(0)} MB` : '');
   const rows = [];
-  const results = { date: new Date().toISOString(), tool, targets: TARGETS, synth: {}, test: null };
+  const results = { date: new Date().toISOString(), tool, targets: TARGETS, synth: {}, report: {}, test: null };
 
   for (const stage of STAGES) {
     const out = join(work, stage, 'out');
@@ -128,6 +129,24 @@ function main() {
     rows.push([`Synth ${stage} (median of ${SYNTH_RUNS})`, timing(m), `≤ ${TARGETS.synthSeconds} s`, verdict(pass)]);
     const size = `${(assembly.bytes / 1e6).toFixed(2)} MB, ${assembly.templates} templates`;
     rows.push([`Cloud assembly ${stage}`, size, '–', '–']);
+  }
+
+  for (const stage of STAGES) {
+    const out = join(work, stage, 'report');
+    const argv = ['npx', 'tsx', 'scripts/report.ts', '--stage', stage, '--out', out];
+    const m = measure(tool, `report ${stage}`, argv, REPORT_RUNS, {
+      env: offlineEnv(join(work, stage, 'home')),
+      fresh: [out],
+    });
+    if (!existsSync(join(out, 'dr-readiness.json'))) throw new Error(`report ${stage} succeeded but wrote no report`);
+    const pass = m.median <= TARGETS.reportSeconds;
+    results.report[stage] = { ...m, pass };
+    rows.push([
+      `npm run report ${stage} (median of ${REPORT_RUNS})`,
+      timing(m),
+      `≤ ${TARGETS.reportSeconds} s`,
+      verdict(pass),
+    ]);
   }
 
   if (process.env.BENCH_SKIP_TEST === '1') {

@@ -1,28 +1,14 @@
-// Runs the real CLI synth of each stage offline, as a user would, then cfn-lint over every template.
+// cfn-lint over every template of the real CLI synth of each stage, which the jest global setup ran
+// offline (no credentials, empty HOME) as a user would.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STAGES } from '../../lib/config';
+import { testAssemblyDir } from '../helpers/synth';
 
 const root = resolve(__dirname, '../..');
 const cfnLint = join(root, '.venv', 'bin', 'cfn-lint');
-const cdk = join(root, 'node_modules', '.bin', 'cdk');
-
-/** The environment of a machine with no AWS credentials at all. */
-function offlineEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  for (const key of [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_PROFILE',
-    'CDK_DEFAULT_ACCOUNT',
-  ]) {
-    delete env[key];
-  }
-  return env;
-}
 
 /** Runs cfn-lint on `files`; a missing cfn-lint is a failure, never a pass. */
 function runCfnLint(files: string[]): { status: number | null; output: string } {
@@ -58,15 +44,7 @@ describe.each(STAGES)('%s', (stage) => {
   let templates: string[];
 
   beforeAll(() => {
-    const work = mkdtempSync(join(tmpdir(), `dr-synth-${stage}-`));
-    workdirs.push(work);
-    outdir = join(work, 'cdk.out');
-    const result = spawnSync(cdk, ['synth', '--quiet', '-c', `stage=${stage}`, '-o', outdir], {
-      cwd: root,
-      env: offlineEnv(join(work, 'home')),
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`cdk synth -c stage=${stage} failed:\n${result.stderr}`);
+    outdir = testAssemblyDir(stage);
     templates = readdirSync(outdir)
       .filter((file) => file.endsWith('.template.json'))
       .map((file) => join(outdir, file));

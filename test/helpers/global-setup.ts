@@ -1,15 +1,52 @@
-// Jest global setup: synthesizes every stage once per run, so test files read templates instead of each synthesizing.
-import { rmSync } from 'node:fs';
-import { STAGES, loadConfig } from '../../lib/config';
-import { buildDrApp } from '../../lib/dr-app';
-import { newApp, testAssemblyDir } from './synth';
+// Jest global setup: the real CLI synth of every stage, once per run, offline and side by side.
+// Stack tests read these templates and the cfn-lint gate lints them, so nothing synthesizes twice.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { STAGES, type Stage } from '../../lib/config';
+import { testAssemblyDir } from './synth';
 
-export default function globalSetup(): void {
-  for (const stage of STAGES) {
-    const outdir = testAssemblyDir(stage);
-    rmSync(outdir, { recursive: true, force: true });
-    const app = newApp(outdir);
-    buildDrApp(app, loadConfig({ stage }));
-    app.synth();
+const root = resolve(__dirname, '../..');
+const cdk = join(root, 'node_modules', '.bin', 'cdk');
+
+/** The environment of a machine with no AWS credentials and no CDK settings of its own. */
+function offlineEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+  for (const key of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'CDK_DEFAULT_ACCOUNT',
+  ]) {
+    delete env[key];
   }
+  return env;
+}
+
+/** `cdk synth` of `stage` into its test assembly directory; rejects with the CLI's stderr. */
+function synth(stage: Stage): Promise<void> {
+  const outdir = testAssemblyDir(stage);
+  rmSync(outdir, { recursive: true, force: true });
+  const home = mkdtempSync(join(tmpdir(), `dr-synth-${stage}-home-`));
+  return new Promise((done, fail) => {
+    const child = spawn(cdk, ['synth', '--quiet', '-c', `stage=${stage}`, '-o', outdir], {
+      cwd: root,
+      env: offlineEnv(home),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      rmSync(home, { recursive: true, force: true });
+      if (code === 0) done();
+      else fail(new Error(`cdk synth -c stage=${stage} (offline) exited with ${code}:\n${stderr}`));
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  await Promise.all(STAGES.map(synth));
 }

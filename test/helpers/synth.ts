@@ -1,4 +1,4 @@
-// Synthesizes each stage once per jest run (global setup) and hands tests its templates and a fresh construct tree.
+// Hands tests the templates of the stage the jest global setup synthesized (real CLI, once per run) and a fresh construct tree.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -18,7 +18,7 @@ export interface SynthesizedStage {
   template(stackName: string): Template;
 }
 
-/** Where the global setup writes each stage's cloud assembly (ignored by git, like every `cdk.out.*`). */
+/** Where the global setup's `cdk synth` writes each stage's cloud assembly (ignored by git, like every `cdk.out.*`). */
 export const TEST_ASSEMBLY_ROOT = join(__dirname, '..', '..', 'cdk.out.test');
 
 export function testAssemblyDir(stage: Stage): string {
@@ -33,8 +33,9 @@ const CDK_JSON_CONTEXT = (
 ).context;
 
 /**
- * A new App with the project's feature flags. Assets are neither bundled nor copied: templates are
- * the same, and the cfn-lint gate's real CLI synth still proves that bundling works.
+ * A new App with the project's feature flags, for trees a test builds itself. Assets are neither
+ * bundled nor copied: that changes no resource a test reads, and the global setup's real CLI synth
+ * proves that bundling works.
  */
 export function newApp(outdir?: string): App {
   return new App({
@@ -45,8 +46,8 @@ export function newApp(outdir?: string): App {
 
 /**
  * The default configuration of `stage`: its construct tree built once per test file (about 1 s),
- * its templates read from the assembly the global setup synthesized once per run (about 8 s each).
- * Building is deterministic, so the tree and the templates describe the same app.
+ * its templates read from the assembly the global setup's `cdk synth` wrote once per run. Building
+ * is deterministic, so the tree and the templates describe the same app.
  */
 export function synthStage(stage: Stage): SynthesizedStage {
   let synthesized = cache.get(stage);
