@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
+import { resourcesOf } from '../recovery/evidence';
 
 /** One EventBridge Scheduler schedule. */
 export interface ScheduleRow {
@@ -44,10 +45,6 @@ const COMPARISONS: Readonly<Record<string, string>> = {
   GreaterThanUpperThreshold: '> band',
   LessThanLowerThreshold: '< band',
 };
-
-function resourcesOf<T extends CfnResource>(scope: IConstruct, type: abstract new (...args: never[]) => T): T[] {
-  return scope.node.findAll().filter((child): child is T => child instanceof type);
-}
 
 function resolve<T>(resource: CfnResource, value: unknown): T {
   return Stack.of(resource).resolve(value) as T;

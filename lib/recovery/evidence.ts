@@ -68,7 +68,8 @@ export interface RecoveryEvidence {
   };
 }
 
-function resourcesOf<T extends CfnResource>(scope: IConstruct, type: abstract new (...args: never[]) => T): T[] {
+/** Every CloudFormation resource of `type` under `scope`. */
+export function resourcesOf<T extends CfnResource>(scope: IConstruct, type: abstract new (...args: never[]) => T): T[] {
   return scope.node.findAll().filter((child): child is T => child instanceof type);
 }
 
