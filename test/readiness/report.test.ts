@@ -135,6 +135,26 @@ describe('npm run report', () => {
       encoding: 'utf8',
     });
 
+  test('writes both files for a stage, prints the summary and exits 0 while objectives are met', () => {
+    const out = mkdtempSync(join(tmpdir(), 'report-'));
+    try {
+      const result = run('--stage', 'staging', '--out', out);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        /^DR readiness \(staging\): objectives met\n {2}core-api {7}RTO 14 min of 30 min: met/,
+      );
+      const json = JSON.parse(readFileSync(join(out, 'dr-readiness.json'), 'utf8')) as {
+        stage: string;
+        objectivesMet: boolean;
+      };
+      expect(json).toMatchObject({ stage: 'staging', objectivesMet: true });
+      expect(readFileSync(join(out, 'dr-readiness.md'), 'utf8')).toMatch(/^# DR readiness: staging\n/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test.each([
     [['--stage', 'dev'], /--stage "dev" is not one of prod, staging/],
     [['--stage'], /--stage/],

@@ -1,9 +1,16 @@
 // The recovery model against hand-computed figures for both stages, and the objective rules against bad input.
 import { type App, Duration, Validations } from 'aws-cdk-lib';
 import { loadConfig, type DrConfig, type Stage } from '../../lib/config';
+import { PLAN_OBJECTIVES } from '../../lib/config/plan';
 import { buildDrApp } from '../../lib/dr-app';
 import { DrChecks } from '../../lib/nag';
-import { criticalTerms, modelStage, type ComponentModel, type StageRecovery } from '../../lib/recovery';
+import {
+  MODELED_COMPONENTS,
+  criticalTerms,
+  modelStage,
+  type ComponentModel,
+  type StageRecovery,
+} from '../../lib/recovery';
 import { newApp } from '../helpers/synth';
 
 /** Builds `config` without synthesizing: the model reads the construct tree. */
@@ -68,6 +75,10 @@ const stages: Record<Stage, ReturnType<typeof build>> = {
   prod: build(loadConfig({ stage: 'prod' })),
   staging: build(loadConfig({ stage: 'staging' })),
 };
+
+test("the model estimates exactly the plan's components", () => {
+  expect([...MODELED_COMPONENTS].sort()).toEqual(PLAN_OBJECTIVES.map((objective) => objective.component).sort());
+});
 
 describe('prod, by hand', () => {
   const { recovery } = stages.prod;
