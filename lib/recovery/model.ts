@@ -84,13 +84,7 @@ function takeoverStart(evidence: RecoveryEvidence): Estimate[] {
       timing('automationStart'),
     ];
   }
-  const probe = evidence.peerProbe.secondary;
-  return [
-    probe
-      ? alarmDetection('out-of-region canary alarm pages on-call (no automated failover)', probe)
-      : term('detection: no probe of the primary from the secondary', UNBOUNDED, 'no canary in the secondary'),
-    timing('manualResponse'),
-  ];
+  return manualStart(evidence);
 }
 
 /** Warm capacity: the secondary floor against the primary's; scaling up is on the path if smaller. */
@@ -106,24 +100,42 @@ function capacityPath(config: DrConfig, evidence: RecoveryEvidence): Estimate {
   );
 }
 
+/** On-call is paged by the out-of-region canary and works a runbook: the path when no automation can. */
+function manualStart(evidence: RecoveryEvidence): Estimate[] {
+  const probe = evidence.peerProbe.secondary;
+  return [
+    probe
+      ? alarmDetection('out-of-region canary alarm pages on-call', probe)
+      : term('detection: no probe of the primary from the secondary', UNBOUNDED, 'no canary in the secondary'),
+    timing('manualResponse'),
+  ];
+}
+
 function coreApiRto(config: DrConfig, evidence: RecoveryEvidence): Estimate {
   const { aurora } = evidence;
-  const promotion: Estimate[] = aurora.globalMember.value
-    ? [
+  // Without a global member there is nothing to promote: on-call restores the newest copy.
+  const writer = aurora.globalMember.value
+    ? sum(
+        'Aurora writer in the secondary',
+        ...takeoverStart(evidence),
         ...(aurora.secondaryInstances.value === 0 ? [timing('auroraInstanceCreation')] : []),
         timing('auroraGlobalFailover'),
-      ]
-    : [
+        timing('clientReconnect'),
+      )
+    : sum(
+        'Aurora restored in the secondary from the newest copy',
+        ...manualStart(evidence),
         term(
-          'restore the latest cross-region copy (bounded by automation.maxAuroraRestore)',
+          'restore the newest cross-region copy (bounded by automation.maxAuroraRestore)',
           config.automation.maxAuroraRestore.toSeconds(),
           'lib/config/stages.ts automation.maxAuroraRestore',
         ),
-      ];
+        timing('clientReconnect'),
+      );
   return max(
     'Core API writes again in the secondary region',
     dnsPath(evidence),
-    sum('Aurora writer in the secondary', ...takeoverStart(evidence), ...promotion, timing('clientReconnect')),
+    writer,
     capacityPath(config, evidence),
   );
 }
@@ -172,10 +184,7 @@ function rateLimitingRto(config: DrConfig, evidence: RecoveryEvidence): Estimate
       )
     : sum(
         'Rate limiting restored from the S3 export',
-        evidence.peerProbe.secondary
-          ? alarmDetection('out-of-region canary alarm pages on-call', evidence.peerProbe.secondary)
-          : term('detection: no probe of the primary', UNBOUNDED, 'no canary in the secondary'),
-        timing('manualResponse'),
+        ...manualStart(evidence),
         term(
           'restore from the newest .rdb (bounded by automation.maxRedisRestore)',
           config.automation.maxRedisRestore.toSeconds(),
