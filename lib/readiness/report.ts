@@ -5,7 +5,7 @@ import type { DrStacks } from '../dr-app';
 import { nagPacks } from '../nag';
 import {
   SERVICE_TIMINGS,
-  criticalTerms,
+  largestTerms,
   formatSeconds,
   modelStage,
   seconds,
@@ -86,9 +86,9 @@ function figureJson(assessment: Assessment): FigureJson {
     objectiveSeconds: assessment.objectiveSeconds,
     modeledSeconds: finite(assessment.seconds),
     verdict: assessment.verdict,
-    criticalPath: criticalTerms(assessment.estimate)
-      .sort((a, b) => b.seconds - a.seconds)
-      .map((part) => `${part.name} (${formatSeconds(part.seconds)})`),
+    criticalPath: largestTerms(assessment.estimate, Infinity).map(
+      (part) => `${part.name} (${formatSeconds(part.seconds)})`,
+    ),
     estimate: estimateJson(assessment.estimate),
   };
 }

@@ -93,16 +93,3 @@ export function formatSeconds(value: number): string {
   const rest = Math.round(minutes - hours * 60);
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
-
-/** One line per node, indented by depth: how the report and error messages show an estimate. */
-export function describe(estimate: Estimate, depth = 0): string[] {
-  const indent = '  '.repeat(depth);
-  if (estimate.kind === 'term') {
-    return [`${indent}- ${estimate.name}: ${formatSeconds(estimate.seconds)} (${estimate.source})`];
-  }
-  const how = estimate.kind === 'sum' ? 'sum' : 'slowest of';
-  return [
-    `${indent}- ${estimate.name}: ${formatSeconds(seconds(estimate))} (${how})`,
-    ...estimate.parts.flatMap((part) => describe(part, depth + 1)),
-  ];
-}
