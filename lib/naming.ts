@@ -1,4 +1,5 @@
-// Stack names and tags: stage and region appear in names, never inside construct ids.
+// Every fixed name of the app, built from config: stacks, resources, state machines, schedules, parameters and tags.
+import { RESOURCE_PREFIX, parameterName as stageParameterName, stageParameters } from './contract';
 import type { DrConfig, RegionConfig } from './config';
 
 /** Compass words of region names and their letters in AWS's short region codes. */
@@ -9,7 +10,7 @@ const COMPASS: Readonly<Record<string, string>> = {
   southwest: 'sw',
 };
 
-/** Short region code used in stack names: us-east-1 -> use1, ap-southeast-1 -> apse1. */
+/** Short region code used in names: us-east-1 -> use1, ap-southeast-1 -> apse1. */
 export function regionCode(region: string): string {
   const parts = region.split('-');
   const first = parts[0] ?? '';
@@ -20,7 +21,12 @@ export function regionCode(region: string): string {
 
 /** Stack name, for example `AsyncToolformer-prod-use1-Network`. */
 export function stackName(config: DrConfig, region: RegionConfig, purpose: string): string {
-  return `${config.stackPrefix}-${config.stage}-${regionCode(region.region)}-${purpose}`;
+  return `${stackNamePrefix(config)}${regionCode(region.region)}-${purpose}`;
+}
+
+/** What every stack name of a stage starts with, for example `AsyncToolformer-prod-`. */
+export function stackNamePrefix(config: DrConfig): string {
+  return `${config.stackPrefix}-${config.stage}-`;
 }
 
 /** Tag keys applied to every resource. */
@@ -31,43 +37,136 @@ export const TAG_KEYS = {
   priority: 'dr-priority',
 } as const;
 
+// --- names shared by the stage and by a region ----------------------------------------------------
+
+/** `async-toolformer-<stage>`: the stage-wide name of a resource that exists once per stage. */
+function stageName(config: DrConfig, ...suffix: string[]): string {
+  return [RESOURCE_PREFIX, config.stage, ...suffix].join('-');
+}
+
+/** `async-toolformer-<stage>-<region code>`: the name of a region's own instance of a resource. */
+function regionalName(config: DrConfig, region: RegionConfig | string, ...suffix: string[]): string {
+  return stageName(config, regionCode(typeof region === 'string' ? region : region.region), ...suffix);
+}
+
+/** `async-toolformer-<stage>-<purpose>-<account>-<region code>`: S3 names are global, so they carry the account. */
+function bucketName(config: DrConfig, region: RegionConfig, purpose: string): string {
+  return stageName(config, purpose, config.account, regionCode(region.region));
+}
+
+/** `async-toolformer/<stage>/<path>`: names with slashes (secrets, key aliases). */
+function pathName(config: DrConfig, ...path: string[]): string {
+  return [RESOURCE_PREFIX, config.stage, ...path].join('/');
+}
+
+// --- SSM parameters --------------------------------------------------------------------------------
+
 /**
  * Fixed name of an SSM parameter that hands a value to another stack, region, Lambda or runbook,
  * for example `/async-toolformer/prod/data/global-cluster-id`. Fixed names need no cross-stack
  * export, so a stack can be updated without unpicking references first.
  */
 export function parameterName(config: DrConfig, ...path: string[]): string {
-  return ['', 'async-toolformer', config.stage, ...path].join('/');
+  return stageParameterName(config.stage, ...path);
 }
+
+/** The parameters that functions and scripts read too (lib/contract), by what they hold. */
+export function parameters(config: DrConfig) {
+  return stageParameters(config.stage);
+}
+
+// --- data tier --------------------------------------------------------------------------------------
 
 /** Alias (without `alias/`) of a data-tier key; the same in both regions, so either can name the other's. */
 export function dataKeyAlias(config: DrConfig, purpose: 'database' | 'secrets' | 'backup'): string {
-  return `async-toolformer/${config.stage}/${purpose}`;
+  return pathName(config, purpose);
 }
 
 /** Fixed name of the AWS Backup vault of a region, so the other region can copy into it. */
 export function vaultName(config: DrConfig, region: RegionConfig): string {
-  return `async-toolformer-${config.stage}-${regionCode(region.region)}`;
+  return regionalName(config, region);
+}
+
+/** Name of a region's AWS Backup plan of Aurora. */
+export function auroraBackupPlanName(config: DrConfig, region: RegionConfig): string {
+  return stageName(config, 'aurora', region.role);
+}
+
+/** Tag that selects the Aurora cluster for its backup plan. */
+export function auroraBackupSelectionTag(config: DrConfig): { readonly key: string; readonly value: string } {
+  return { key: 'dr-backup-selection', value: stageName(config, 'aurora') };
+}
+
+/** Name of the weekly AWS Backup restore testing plan (letters, digits and underscores only). */
+export function restoreTestingPlanName(config: DrConfig): string {
+  return stageName(config, 'weekly').replace(/-/g, '_');
 }
 
 /** Fixed identifier of the Aurora cluster of a region; the plan's runbooks name clusters this way. */
 export function clusterIdentifier(config: DrConfig, region: RegionConfig): string {
-  return `async-toolformer-${config.stage}-${regionCode(region.region)}`;
+  return regionalName(config, region);
 }
 
 /** Fixed identifier of the Aurora global cluster of a stage. */
 export function globalClusterIdentifier(config: DrConfig): string {
-  return `async-toolformer-${config.stage}-global`;
+  return stageName(config, 'global');
+}
+
+/** The plan's `async-toolformer-<stage>-latest`: the weekly full snapshot under a fixed name. */
+export function latestSnapshotIdentifier(config: DrConfig): string {
+  return stageName(config, 'latest');
 }
 
 /** Fixed name of the Aurora master secret, the same in the primary and its replica. */
 export function masterSecretName(config: DrConfig): string {
-  return `async-toolformer/${config.stage}/aurora/master`;
+  return pathName(config, 'aurora', 'master');
 }
+
+// --- cache tier ----------------------------------------------------------------------------------
+
+/** Replication group of a region, for example `async-toolformer-prod-use1`. */
+export function cacheReplicationGroupId(config: DrConfig, region: RegionConfig): string {
+  return regionalName(config, region);
+}
+
+/** Suffix of the Global Datastore id; ElastiCache prepends its own regional prefix. */
+export function cacheGlobalDatastoreSuffix(config: DrConfig): string {
+  return stageName(config);
+}
+
+/** Backup bucket of a region; account and region code keep it globally unique and under 63 characters. */
+export function cacheBackupBucketName(config: DrConfig, region: RegionConfig): string {
+  return bucketName(config, region, 'cache-backups');
+}
+
+/** Secret holding the AUTH token; created in the primary region and replicated to the secondary. */
+export function cacheAuthTokenSecretName(config: DrConfig): string {
+  return pathName(config, 'cache', 'auth-token');
+}
+
+/** Topic ElastiCache publishes the region's events to. */
+export function cacheEventsTopicName(config: DrConfig): string {
+  return stageName(config, 'cache-events');
+}
+
+/** Prefix of the temporary groups a restore test creates; IAM scopes the test to it. */
+export const RESTORE_TEST_GROUP_PREFIX = 'atf-restore-test-';
+
+// --- compute and traffic ----------------------------------------------------------------------------
 
 /** Name of the EKS cluster of a region; the runbooks' `aws eks update-kubeconfig --name` uses it. */
 export function eksClusterName(config: DrConfig, region: RegionConfig): string {
-  return `async-toolformer-${config.stage}-${regionCode(region.region)}`;
+  return regionalName(config, region);
+}
+
+/** Prefix of the orchestrator's application secrets. */
+export function orchestratorSecretPrefix(config: DrConfig): string {
+  return `${pathName(config, 'orchestrator')}/`;
+}
+
+/** Name of a region's web ACL in front of the API. */
+export function webAclName(config: DrConfig, region: RegionConfig): string {
+  return regionalName(config, region, 'api');
 }
 
 /** The name clients call: `api.<zone>`, which Route 53 fails over between the regions. */
@@ -90,30 +189,68 @@ export function docsDomainName(config: DrConfig): string {
 
 /** Fixed name of a region's documentation bucket, so the primary can replicate into the secondary's. */
 export function docsBucketName(config: DrConfig, region: RegionConfig): string {
-  return `async-toolformer-${config.stage}-docs-${config.account}-${regionCode(region.region)}`;
+  return bucketName(config, region, 'docs');
+}
+
+// --- alerting and automation --------------------------------------------------------------------
+
+/** Prefix of the alert topics' names. */
+export function alertTopicNamePrefix(config: DrConfig): string {
+  return stageName(config);
+}
+
+/** Prefix of the names of a region's alarms about `what` (for example `cache`). */
+export function alarmNamePrefix(config: DrConfig, region: RegionConfig, what: string): string {
+  return regionalName(config, region, what);
 }
 
 /** Bucket that receives the other region's daily IaC backups, so each region's copy outlives it. */
 export function iacBackupBucketName(config: DrConfig, region: RegionConfig): string {
-  return `async-toolformer-${config.stage}-iac-backups-${config.account}-${regionCode(region.region)}`;
+  return bucketName(config, region, 'iac-backups');
 }
 
-/**
- * Parameter naming the state machine that activates a region; the same name in each region, so
- * `failover-region.sh` reads it in the region it activates.
- */
-export function regionFailoverParameterName(config: DrConfig): string {
-  return parameterName(config, 'failover', 'state-machine-arn');
+/** The group of a region's DR schedules. */
+export function scheduleGroupName(config: DrConfig, region: RegionConfig): string {
+  return stageName(config, 'dr', regionCode(region.region));
 }
 
-/** SSM parameters whose versions log the automation's runs, by job. */
-export function automationParameterNames(config: DrConfig) {
-  return {
-    integrityReport: parameterName(config, 'backups', 'integrity', 'latest'),
-    redisBackup: parameterName(config, 'backups', 'redis', 'latest'),
-    /** Names the newest full Aurora backup: what the plan's `async-toolformer-<stage>-latest` means. */
-    auroraLatest: parameterName(config, 'backups', 'aurora', 'latest'),
-    iacBackup: parameterName(config, 'backups', 'iac', 'latest'),
-    crossRegionReport: parameterName(config, 'backups', 'cross-region', 'latest'),
-  } as const;
+/** A DR schedule, for example `async-toolformer-prod-daily-integrity-check`. */
+export function scheduleName(config: DrConfig, id: string): string {
+  return stageName(config, id);
+}
+
+/** A DR state machine of a region, for example `async-toolformer-prod-use1-region-failover`. */
+export function stateMachineName(config: DrConfig, region: RegionConfig, job: string): string {
+  return regionalName(config, region, job);
+}
+
+/** Name of the canary in `region` that probes `target`; canary names are limited to 21 characters. */
+export function probeCanaryName(config: DrConfig, target: RegionConfig): string {
+  const stage = config.stage === 'prod' ? 'prd' : 'stg';
+  return `atf-${stage}-probe-${regionCode(target.region)}`;
+}
+
+/** How notices and descriptions name the stage, for example `async-toolformer prod`. */
+export function stageLabel(config: DrConfig): string {
+  return `${RESOURCE_PREFIX} ${config.stage}`;
+}
+
+/** A stack's description: what it holds, with stage, region and role. */
+export function stackDescription(config: DrConfig, region: RegionConfig, what: string, withRole = true): string {
+  const where = withRole ? `${config.stage}, ${region.region}, ${region.role}` : `${config.stage}, ${region.region}`;
+  return `${RESOURCE_PREFIX} DR ${what} (${where})`;
+}
+
+/** The Kubernetes namespace of the orchestrator: the plan's runbooks use `-n async-toolformer`. */
+export const KUBERNETES_NAMESPACE = RESOURCE_PREFIX;
+
+/** Label key of the orchestrator's node pool. */
+export const NODE_POOL_LABEL = `${RESOURCE_PREFIX}/pool`;
+
+/** The application's name in Kubernetes labels (`app.kubernetes.io/part-of`). */
+export const APPLICATION_NAME = RESOURCE_PREFIX;
+
+/** Description of a KMS key of the app, by what it encrypts. */
+export function keyDescription(purpose: string): string {
+  return `${RESOURCE_PREFIX} DR: ${purpose}`;
 }

@@ -1,9 +1,7 @@
 // What each ElastiCache event notification means for rate limiting: the degraded-mode decision table.
 import type { SNSEvent } from 'aws-lambda';
 
-/** Values of the rate-limiter mode parameter that the orchestrator reads. */
-export const MODES = ['redis', 'in-memory'] as const;
-export type Mode = (typeof MODES)[number];
+import { DEGRADED_MODE, NORMAL_MODE, type RateLimiterMode as Mode } from '../../lib/contract';
 
 /** What an event asks of the switch: degrade to in-memory, recover to redis, or nothing. */
 export type EventAction = 'degrade' | 'recover' | 'none';
@@ -184,7 +182,7 @@ export function decide(notification: CacheNotification, replicationGroupId: stri
 
 /** The mode an action leads to, or `undefined` for none. */
 export function targetMode(action: EventAction): Mode | undefined {
-  if (action === 'degrade') return 'in-memory';
-  if (action === 'recover') return 'redis';
+  if (action === 'degrade') return DEGRADED_MODE;
+  if (action === 'recover') return NORMAL_MODE;
   return undefined;
 }

@@ -1,7 +1,8 @@
 // Degraded-mode logic: decides from ElastiCache events and flips the rate-limiter mode parameter, alerting on every switch.
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { MODES, decide, targetMode, type CacheNotification, type Decision, type Mode } from './events';
+import { DEGRADED_MODE, RATE_LIMITER_MODES, type RateLimiterMode as Mode } from '../../lib/contract';
+import { decide, targetMode, type CacheNotification, type Decision } from './events';
 
 /** What {@link run} needs: its clients and settings, so tests hand in mocks or a moto endpoint. */
 export interface SwitchDeps {
@@ -39,7 +40,7 @@ export interface SwitchResult {
 }
 
 function isMode(value: string | undefined): value is Mode {
-  return (MODES as readonly (string | undefined)[]).includes(value);
+  return (RATE_LIMITER_MODES as readonly (string | undefined)[]).includes(value);
 }
 
 /**
@@ -65,14 +66,14 @@ export async function run(deps: SwitchDeps, input: SwitchInput): Promise<SwitchR
     new PublishCommand({
       TopicArn: deps.alertTopicArn,
       Subject:
-        `[${deps.stage}] rate limiting ${target === 'in-memory' ? 'DEGRADED to in-memory' : 'back on Redis'} in ${deps.region}`.slice(
+        `[${deps.stage}] rate limiting ${target === DEGRADED_MODE ? 'DEGRADED to in-memory' : 'back on Redis'} in ${deps.region}`.slice(
           0,
           100,
         ),
       Message: JSON.stringify(
         {
           summary:
-            target === 'in-memory'
+            target === DEGRADED_MODE
               ? `Redis is unavailable in ${deps.region}: the orchestrator now rate-limits in memory (per pod, less exact).`
               : `Redis recovered in ${deps.region}: the orchestrator rate-limits through Redis again.`,
           parameter: deps.parameterName,

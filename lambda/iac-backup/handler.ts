@@ -2,28 +2,30 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { requireEnv } from '../shared/env';
+import { readEnvironment } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { parseScheduledInvocation } from '../shared/scheduled-event';
 import { run, type IacBackupDeps, type IacBackupResult, type IacBackupSettings } from './export-iac';
+import { FUNCTIONS } from '../../lib/contract';
 
 /** The schedule that invokes this function. */
 export const SCHEDULE_ID = 'iac-backup';
 
-const { logger } = createObservability('iac-backup');
+const env = readEnvironment(FUNCTIONS.iacBackup);
+const { logger } = createObservability(FUNCTIONS.iacBackup);
 const deps: IacBackupDeps = {
   cloudformation: new CloudFormationClient({}),
   ssm: new SSMClient({}),
   // The bucket is in the other region, so that this region's templates outlive it.
-  s3: new S3Client({ region: requireEnv('BACKUP_BUCKET_REGION') }),
+  s3: new S3Client({ region: env.BACKUP_BUCKET_REGION }),
   now: () => new Date(),
 };
 const settings: IacBackupSettings = {
-  stackPrefix: requireEnv('STACK_PREFIX'),
-  parameterPath: requireEnv('PARAMETER_PATH'),
-  bucket: requireEnv('BACKUP_BUCKET'),
-  region: requireEnv('AWS_REGION'),
-  resultParameter: requireEnv('RESULT_PARAMETER_NAME'),
+  stackPrefix: env.STACK_PREFIX,
+  parameterPath: env.PARAMETER_PATH,
+  bucket: env.BACKUP_BUCKET,
+  region: env.AWS_REGION,
+  resultParameter: env.RESULT_PARAMETER_NAME,
 };
 
 export async function handler(event: unknown): Promise<IacBackupResult> {

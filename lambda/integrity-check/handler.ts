@@ -4,11 +4,12 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CheckReport } from '../shared/check-report';
-import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { recordCheckRun } from '../shared/record-check-run';
 import { parseScheduledInvocation } from '../shared/scheduled-event';
 import { run, type IntegrityDeps, type IntegrityInput, type RegionClients } from './check-integrity';
+import { FUNCTIONS } from '../../lib/contract';
 
 /** The schedule that invokes this function. */
 export const SCHEDULE_ID = 'daily-integrity-check';
@@ -21,34 +22,35 @@ const regionClients = (region: string): RegionClients => ({
 });
 
 // Cold start: settings and clients once per container; a missing setting fails here, before any event.
-const { logger, metrics } = createObservability('integrity-check');
+const env = readEnvironment(FUNCTIONS.integrityCheck);
+const { logger, metrics } = createObservability(FUNCTIONS.integrityCheck);
 const deps: IntegrityDeps = {
-  primary: regionClients(requireEnv('AWS_REGION')),
-  secondary: regionClients(requireEnv('PEER_REGION')),
+  primary: regionClients(env.AWS_REGION),
+  secondary: regionClients(env.PEER_REGION),
   now: () => new Date(),
 };
 const input: IntegrityInput = {
   aurora: {
-    clusterIdentifier: requireEnv('CLUSTER_IDENTIFIER'),
-    clusterArn: requireEnv('CLUSTER_ARN'),
-    vaultName: requireEnv('VAULT_NAME'),
-    peerVaultName: requireEnv('PEER_VAULT_NAME'),
-    databaseKeyParameter: requireEnv('DATABASE_KEY_PARAMETER'),
-    copyKeyParameter: requireEnv('COPY_KEY_PARAMETER'),
+    clusterIdentifier: env.CLUSTER_IDENTIFIER,
+    clusterArn: env.CLUSTER_ARN,
+    vaultName: env.VAULT_NAME,
+    peerVaultName: env.PEER_VAULT_NAME,
+    databaseKeyParameter: env.DATABASE_KEY_PARAMETER,
+    copyKeyParameter: env.COPY_KEY_PARAMETER,
   },
   redis: {
-    bucket: requireEnv('REDIS_BUCKET'),
-    peerBucket: requireEnv('PEER_REDIS_BUCKET'),
-    prefix: requireEnv('REDIS_PREFIX'),
+    bucket: env.REDIS_BUCKET,
+    peerBucket: env.PEER_REDIS_BUCKET,
+    prefix: env.REDIS_PREFIX,
   },
   limits: {
-    daily: requirePositiveInteger('DAILY_MAX_AGE_SECONDS'),
-    weekly: requirePositiveInteger('WEEKLY_MAX_AGE_SECONDS'),
-    pointInTime: requirePositiveInteger('POINT_IN_TIME_MAX_LAG_SECONDS'),
+    daily: requirePositiveInteger('DAILY_MAX_AGE_SECONDS', env),
+    weekly: requirePositiveInteger('WEEKLY_MAX_AGE_SECONDS', env),
+    pointInTime: requirePositiveInteger('POINT_IN_TIME_MAX_LAG_SECONDS', env),
   },
 };
 const ssm = new SSMClient({});
-const reportParameter = requireEnv('REPORT_PARAMETER_NAME');
+const reportParameter = env.REPORT_PARAMETER_NAME;
 
 export async function handler(event: unknown): Promise<CheckReport> {
   try {

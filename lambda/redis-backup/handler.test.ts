@@ -12,6 +12,8 @@ beforeAll(() => {
 
 jest.mock('../shared/env', () => ({
   requireEnv: (name: string) => `value-of-${name}`,
+  readEnvironment: (contract: { environment: string[] }) =>
+    Object.fromEntries(contract.environment.map((name) => [name, `value-of-${name}`])),
   requirePositiveInteger: () => 3600,
 }));
 

@@ -2,12 +2,14 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type BackupState, type RedisBackupDeps, type RedisBackupSettings } from './redis-backup';
+import { FUNCTIONS } from '../../lib/contract';
 
-const { logger } = createObservability('redis-backup');
+const env = readEnvironment(FUNCTIONS.redisBackup);
+const { logger } = createObservability(FUNCTIONS.redisBackup);
 const deps: RedisBackupDeps = {
   elasticache: new ElastiCacheClient({}),
   s3: new S3Client({}),
@@ -15,10 +17,10 @@ const deps: RedisBackupDeps = {
   now: () => new Date(),
 };
 const settings: RedisBackupSettings = {
-  replicationGroupId: requireEnv('REPLICATION_GROUP_ID'),
-  bucket: requireEnv('BACKUP_BUCKET'),
-  resultParameter: requireEnv('RESULT_PARAMETER_NAME'),
-  automaticSnapshotMaxAge: requirePositiveInteger('AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS'),
+  replicationGroupId: env.REPLICATION_GROUP_ID,
+  bucket: env.BACKUP_BUCKET,
+  resultParameter: env.RESULT_PARAMETER_NAME,
+  automaticSnapshotMaxAge: requirePositiveInteger('AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS', env),
 };
 
 const PHASES = new Set(['start', 'snapshotting', 'exporting', 'done']);

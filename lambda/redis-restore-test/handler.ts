@@ -2,24 +2,26 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { S3Client } from '@aws-sdk/client-s3';
-import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type RestoreTestDeps, type RestoreTestSettings, type RestoreTestState } from './restore-test';
+import { DIMENSION, FUNCTIONS, METRIC, RESTORE_TEST_COMPONENTS } from '../../lib/contract';
 
-const { logger, metrics } = createObservability('redis-restore-test');
+const env = readEnvironment(FUNCTIONS.redisRestoreTest);
+const { logger, metrics } = createObservability(FUNCTIONS.redisRestoreTest);
 const deps: RestoreTestDeps = { elasticache: new ElastiCacheClient({}), s3: new S3Client({}), now: () => new Date() };
 const settings: RestoreTestSettings = {
-  bucket: requireEnv('BACKUP_BUCKET'),
-  prefix: requireEnv('EXPORT_PREFIX'),
-  groupPrefix: requireEnv('GROUP_PREFIX'),
-  engine: requireEnv('ENGINE'),
-  engineVersion: requireEnv('ENGINE_VERSION'),
-  cacheNodeType: requireEnv('CACHE_NODE_TYPE'),
-  subnetGroupName: requireEnv('SUBNET_GROUP_NAME'),
-  securityGroupIds: requireEnv('SECURITY_GROUP_IDS').split(','),
-  tag: { key: requireEnv('RESTORE_TAG_KEY'), value: requireEnv('RESTORE_TAG_VALUE') },
-  maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS'),
+  bucket: env.BACKUP_BUCKET,
+  prefix: env.EXPORT_PREFIX,
+  groupPrefix: env.GROUP_PREFIX,
+  engine: env.ENGINE,
+  engineVersion: env.ENGINE_VERSION,
+  cacheNodeType: env.CACHE_NODE_TYPE,
+  subnetGroupName: env.SUBNET_GROUP_NAME,
+  securityGroupIds: env.SECURITY_GROUP_IDS.split(','),
+  tag: { key: env.RESTORE_TAG_KEY, value: env.RESTORE_TAG_VALUE },
+  maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS', env),
 };
 
 /** Validates the state Step Functions hands in; anything else is refused before AWS is called. */
@@ -44,10 +46,10 @@ export async function handler(event: unknown): Promise<RestoreTestState> {
     const next = await advance(deps, settings, state);
     logger.info('redis restore test step', { from: state.phase, to: next.phase, state: next });
     if (next.phase === 'done') {
-      metrics.addDimension('component', 'redis');
-      metrics.addMetric('recovery_test_results', MetricUnit.Count, next.verdict.passed ? 1 : 0);
+      metrics.addDimension(DIMENSION.component, RESTORE_TEST_COMPONENTS.redis);
+      metrics.addMetric(METRIC.recoveryTestResults, MetricUnit.Count, next.verdict.passed ? 1 : 0);
       if (next.verdict.restoreSeconds !== undefined)
-        metrics.addMetric('restore_duration_seconds', MetricUnit.Seconds, next.verdict.restoreSeconds);
+        metrics.addMetric(METRIC.restoreDurationSeconds, MetricUnit.Seconds, next.verdict.restoreSeconds);
     }
     return next;
   } finally {

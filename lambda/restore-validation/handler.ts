@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import {
   parseRestoreEvent,
@@ -12,13 +12,15 @@ import {
   type RestoreValidationDeps,
   type RestoreValidationSettings,
 } from './validate-restore';
+import { DIMENSION, FUNCTIONS, METRIC, RESTORE_TEST_COMPONENTS } from '../../lib/contract';
 
-const { logger, metrics } = createObservability('restore-validation');
+const env = readEnvironment(FUNCTIONS.restoreValidation);
+const { logger, metrics } = createObservability(FUNCTIONS.restoreValidation);
 const deps: RestoreValidationDeps = { backup: new BackupClient({}), rds: new RDSClient({}), ssm: new SSMClient({}) };
 const settings: RestoreValidationSettings = {
-  engineVersion: requireEnv('ENGINE_VERSION'),
-  keyParameter: requireEnv('DATABASE_KEY_PARAMETER'),
-  maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS'),
+  engineVersion: env.ENGINE_VERSION,
+  keyParameter: env.DATABASE_KEY_PARAMETER,
+  maxRestoreSeconds: requirePositiveInteger('MAX_RESTORE_SECONDS', env),
 };
 
 export async function handler(event: unknown): Promise<RestoreValidation> {
@@ -26,10 +28,10 @@ export async function handler(event: unknown): Promise<RestoreValidation> {
     const result = await run(deps, settings, parseRestoreEvent(event));
     if (result.outcome !== 'skipped') {
       // The plan's recovery_test_results: 1 for a restore that worked, 0 for one that did not.
-      metrics.addDimension('component', 'aurora');
-      metrics.addMetric('recovery_test_results', MetricUnit.Count, result.outcome === 'passed' ? 1 : 0);
+      metrics.addDimension(DIMENSION.component, RESTORE_TEST_COMPONENTS.aurora);
+      metrics.addMetric(METRIC.recoveryTestResults, MetricUnit.Count, result.outcome === 'passed' ? 1 : 0);
       if (result.restoreSeconds !== undefined)
-        metrics.addMetric('restore_duration_seconds', MetricUnit.Seconds, result.restoreSeconds);
+        metrics.addMetric(METRIC.restoreDurationSeconds, MetricUnit.Seconds, result.restoreSeconds);
     }
     (result.outcome === 'failed' ? logger.error : logger.info).call(logger, 'restore validation', { ...result });
     return result;

@@ -2,6 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { DIMENSION, METRIC } from '../../lib/contract';
 import { publishReport, type CheckReport } from './check-report';
 
 /** Where a run's report goes. */
@@ -23,10 +24,10 @@ export async function recordCheckRun(report: CheckReport, recorder: RunRecorder)
   for (const result of report.results) {
     (result.passed ? logger.info : logger.error).call(logger, 'check', { ...result });
     const single = metrics.singleMetric();
-    single.addDimension('check', result.check);
-    single.addMetric('backup_check_passed', MetricUnit.Count, result.passed ? 1 : 0);
+    single.addDimension(DIMENSION.check, result.check);
+    single.addMetric(METRIC.backupCheckPassed, MetricUnit.Count, result.passed ? 1 : 0);
   }
-  metrics.addMetric('backup_success_rate', MetricUnit.Percent, report.successRate);
+  metrics.addMetric(METRIC.backupSuccessRate, MetricUnit.Percent, report.successRate);
   logger.info('report published', { parameter, version, successRate: report.successRate });
   return version;
 }

@@ -1,7 +1,7 @@
 // Lambda entry of the weekly Aurora full backup steps: Step Functions passes the last state in and waits between calls.
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { requireEnv, requirePositiveInteger } from '../shared/env';
+import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import {
@@ -10,15 +10,17 @@ import {
   type AuroraBackupSettings,
   type AuroraBackupState,
 } from './aurora-full-backup';
+import { FUNCTIONS } from '../../lib/contract';
 
-const { logger } = createObservability('weekly-full-backup');
+const env = readEnvironment(FUNCTIONS.weeklyAuroraBackup);
+const { logger } = createObservability(FUNCTIONS.weeklyAuroraBackup);
 const deps: AuroraBackupDeps = { rds: new RDSClient({}), ssm: new SSMClient({}), now: () => new Date() };
 const settings: AuroraBackupSettings = {
-  clusterIdentifier: requireEnv('CLUSTER_IDENTIFIER'),
-  latestSnapshotIdentifier: requireEnv('LATEST_SNAPSHOT_IDENTIFIER'),
-  aliasParameter: requireEnv('ALIAS_PARAMETER_NAME'),
-  retentionDays: requirePositiveInteger('RETENTION_DAYS'),
-  ownerTag: { key: requireEnv('OWNER_TAG_KEY'), value: requireEnv('OWNER_TAG_VALUE') },
+  clusterIdentifier: env.CLUSTER_IDENTIFIER,
+  latestSnapshotIdentifier: env.LATEST_SNAPSHOT_IDENTIFIER,
+  aliasParameter: env.ALIAS_PARAMETER_NAME,
+  retentionDays: requirePositiveInteger('RETENTION_DAYS', env),
+  ownerTag: { key: env.OWNER_TAG_KEY, value: env.OWNER_TAG_VALUE },
 };
 
 /** Validates the state Step Functions hands in; anything else is refused before AWS is called. */

@@ -6,11 +6,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
+import { FUNCTIONS, NORMAL_MODE, RATE_LIMITER_MODES } from '../contract';
 import { DrFunction } from './dr-function';
-
-/** Values the orchestrator understands; the parameter refuses anything else. */
-export const RATE_LIMITER_MODES = ['redis', 'in-memory'] as const;
 
 /** Props of {@link DegradedModeSwitch}. */
 export interface DegradedModeSwitchProps {
@@ -49,7 +46,7 @@ export class DegradedModeSwitch extends Construct {
       parameterName: props.parameterName,
       // Starts on Redis. CloudFormation rewrites this value only when this resource itself changes,
       // so a stack update does not undo a switch the function made.
-      stringValue: 'redis',
+      stringValue: NORMAL_MODE,
       allowedPattern: `^(${RATE_LIMITER_MODES.join('|')})$`,
       description: 'Rate limiter mode the orchestrator reads: redis, or in-memory while ElastiCache is unavailable',
     });
@@ -86,7 +83,7 @@ export class DegradedModeSwitch extends Construct {
     );
 
     this.function = new DrFunction(this, 'Function', {
-      entry: join(__dirname, '..', '..', 'lambda', 'degraded-mode', 'handler.ts'),
+      contract: FUNCTIONS.degradedModeSwitch,
       description: `Flips ${props.parameterName} between redis and in-memory on ElastiCache events of ${props.replicationGroupId}`,
       stage: props.stage,
       encryptionKey: props.encryptionKey,

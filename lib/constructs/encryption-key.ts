@@ -3,6 +3,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { keyDescription } from '../naming';
 
 /** Props of {@link EncryptionKey}. */
 export interface EncryptionKeyProps {
@@ -31,7 +32,7 @@ export class EncryptionKey extends Construct {
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
     this.key = new kms.Key(this, 'Resource', {
-      description: `async-toolformer DR: ${props.purpose}`,
+      description: keyDescription(props.purpose),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.alias ? { alias: `alias/${props.alias}` } : {}),

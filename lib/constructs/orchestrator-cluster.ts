@@ -7,6 +7,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { NODE_POOL_LABEL } from '../naming';
 import { acknowledgeManagedPolicies } from '../acknowledgements';
 
 /**
@@ -140,7 +141,7 @@ export class OrchestratorCluster extends Construct {
       metadata: { name: ORCHESTRATOR_NODE_POOL },
       spec: {
         template: {
-          metadata: { labels: { 'async-toolformer/pool': ORCHESTRATOR_NODE_POOL } },
+          metadata: { labels: { [NODE_POOL_LABEL]: ORCHESTRATOR_NODE_POOL } },
           spec: {
             nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name: ORCHESTRATOR_NODE_POOL },
             requirements: [

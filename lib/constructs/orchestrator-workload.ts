@@ -6,10 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { APPLICATION_NAME, KUBERNETES_NAMESPACE, NODE_POOL_LABEL } from '../naming';
 import { ORCHESTRATOR_NODE_POOL } from './orchestrator-cluster';
 
 /** Namespace and names the plan's runbooks use (`kubectl ... deployment/orchestrator -n async-toolformer`). */
-export const ORCHESTRATOR_NAMESPACE = 'async-toolformer';
+export const ORCHESTRATOR_NAMESPACE = KUBERNETES_NAMESPACE;
 export const ORCHESTRATOR_NAME = 'orchestrator';
 /** Path of the health endpoint that the probes, the target group, Route 53 and the canaries call. */
 export const HEALTH_PATH = '/health';
@@ -73,7 +74,7 @@ export interface OrchestratorManifestProps {
 
 /** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
 export function orchestratorManifests(props: OrchestratorManifestProps): Record<string, unknown>[] {
-  const labels = { 'app.kubernetes.io/name': ORCHESTRATOR_NAME, 'app.kubernetes.io/part-of': 'async-toolformer' };
+  const labels = { 'app.kubernetes.io/name': ORCHESTRATOR_NAME, 'app.kubernetes.io/part-of': APPLICATION_NAME };
   const metadata = { name: ORCHESTRATOR_NAME, namespace: ORCHESTRATOR_NAMESPACE, labels };
   const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
     httpGet: { path: HEALTH_PATH, port: 'http' },
@@ -96,7 +97,7 @@ export function orchestratorManifests(props: OrchestratorManifestProps): Record<
           metadata: { labels },
           spec: {
             serviceAccountName: ORCHESTRATOR_NAME,
-            nodeSelector: { 'async-toolformer/pool': ORCHESTRATOR_NODE_POOL },
+            nodeSelector: { [NODE_POOL_LABEL]: ORCHESTRATOR_NODE_POOL },
             securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
             // An AZ failure must leave replicas in the other AZs; ScheduleAnyway keeps pods running
             // while an AZ is down instead of leaving them pending.

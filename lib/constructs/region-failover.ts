@@ -60,8 +60,10 @@ export interface RegionFailoverProps {
    * @default - Aurora only: the stage runs without an ElastiCache Global Datastore
    */
   readonly cache?: RegionFailoverCache;
-  /** Stage, the `stage` dimension of {@link FAILOVER_TIME_METRIC} and part of every message. */
+  /** Stage, the `stage` dimension of {@link FAILOVER_TIME_METRIC}. */
   readonly stage: string;
+  /** How every notice names the stage, for example `async-toolformer prod`. */
+  readonly stageLabel: string;
   /** Namespace of {@link FAILOVER_TIME_METRIC}; the DR functions' namespace. */
   readonly metricNamespace: string;
   /** Topic told of every outcome: the region is active, or activation failed. */
@@ -178,10 +180,10 @@ export class RegionFailover extends Construct {
     });
     const notifyActive = tasks.SnsPublish.jsonata(this, 'NotifyActive', {
       topic: props.alertTopic,
-      subject: `async-toolformer ${props.stage}: ${region} is active`,
+      subject: `${props.stageLabel}: ${region} is active`,
       message: sfn.TaskInput.fromText(
         jsonata(
-          `'async-toolformer ${props.stage}: ${region} is active. ${this.activeWhat(region)} ' & ` +
+          `'${props.stageLabel}: ${region} is active. ${this.activeWhat(region)} ' & ` +
             `($promoted ? 'Failover took ' & $string($failoverSeconds) & ' s' : 'It already was: nothing was promoted') & ` +
             `' (execution ' & $states.context.Execution.Name & ').'`,
         ),
@@ -189,10 +191,10 @@ export class RegionFailover extends Construct {
     });
     const notifyFailure = tasks.SnsPublish.jsonata(this, 'NotifyFailure', {
       topic: props.alertTopic,
-      subject: `async-toolformer ${props.stage}: activating ${region} FAILED`,
+      subject: `${props.stageLabel}: activating ${region} FAILED`,
       message: sfn.TaskInput.fromText(
         jsonata(
-          `'async-toolformer ${props.stage}: activating ${region} failed after ' & $string($round(${ELAPSED_MS} / 1000)) & ' s: ' & ` +
+          `'${props.stageLabel}: activating ${region} failed after ' & $string($round(${ELAPSED_MS} / 1000)) & ' s: ' & ` +
             `$states.input.Error & ': ' & $states.input.Cause & ' Execution: ' & $states.context.Execution.Id & '. ` +
             `Follow the README runbook to finish by hand.'`,
         ),

@@ -1,5 +1,6 @@
 // Alerting of one region: the severity topics that every alarm in that region publishes to.
 import type { Construct } from 'constructs';
+import { alertTopicNamePrefix, stackDescription } from '../naming';
 import { AlertTopics } from '../constructs/alert-topics';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -15,10 +16,10 @@ export class AlertingStack extends DrStack {
       ...props,
       purpose: 'Alerting',
       priority: 'critical',
-      description: `async-toolformer DR alert topics (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'alert topics'),
     });
     this.alerts = new AlertTopics(this, 'Alerts', {
-      namePrefix: `async-toolformer-${this.config.stage}`,
+      namePrefix: alertTopicNamePrefix(this.config),
       contacts: this.config.contacts,
     });
   }

@@ -7,23 +7,41 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { cacheBackupBucketName, cacheGlobalDatastoreSuffix, cacheReplicationGroupId } from '../cache-naming';
 import { scheduleById, type RegionConfig } from '../config';
 import { AuroraRestoreTesting } from '../constructs/aurora-restore-testing';
-import { AutomationAlarms, DR_METRICS_NAMESPACE } from '../constructs/automation-alarms';
+import { AutomationAlarms } from '../constructs/automation-alarms';
+import {
+  FUNCTIONS,
+  METRICS_NAMESPACE,
+  type FunctionContract,
+  type FunctionEnvironment,
+  RESTORE_TEST_COMPONENTS,
+  RESTORE_TEST_TAG,
+  WEEKLY_SNAPSHOT_TAG,
+} from '../contract';
 import { DrFunction } from '../constructs/dr-function';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { IacBackupBucket } from '../constructs/iac-backup-bucket';
 import { RegionFailover } from '../constructs/region-failover';
 import { SteppedJob, type SteppedJobProps } from '../constructs/stepped-job';
 import {
-  automationParameterNames,
+  cacheBackupBucketName,
+  cacheGlobalDatastoreSuffix,
+  cacheReplicationGroupId,
   clusterIdentifier,
   globalClusterIdentifier,
   iacBackupBucketName,
+  latestSnapshotIdentifier,
   parameterName,
-  regionCode,
-  regionFailoverParameterName,
+  parameters,
+  RESTORE_TEST_GROUP_PREFIX,
+  restoreTestingPlanName,
+  scheduleGroupName,
+  scheduleName,
+  stackDescription,
+  stackNamePrefix,
+  stageLabel,
+  stateMachineName,
   vaultName,
 } from '../naming';
 import type { AlertingStack } from './alerting-stack';
@@ -51,11 +69,6 @@ export interface AutomationStackProps extends Omit<DrStackProps, 'purpose' | 'pr
    */
   readonly peerProbeAlarm?: cloudwatch.IAlarm;
 }
-
-/** Tag on everything a restore test creates; IAM lets the test modify nothing without it. */
-export const RESTORE_TEST_TAG = { key: 'dr-restore-test', value: 'temporary' } as const;
-/** Tag on the weekly manual snapshots, the only snapshots the weekly job may delete. */
-export const WEEKLY_SNAPSHOT_TAG = { key: 'dr-managed-by', value: 'weekly-full-backup' } as const;
 
 /** Ids of the schedules that export Redis to S3: the recovery model reads their crons as the backup interval. */
 export const REDIS_EXPORT_SCHEDULE_IDS = ['daily-backup-redis', 'weekly-full-backup-redis'] as const;
@@ -94,7 +107,7 @@ export class AutomationStack extends DrStack {
       ...props,
       purpose: 'Automation',
       priority: 'critical',
-      description: `async-toolformer DR backup and validation automation (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'backup and validation automation'),
     });
     this.props = props;
     const { config } = this;
@@ -123,7 +136,7 @@ export class AutomationStack extends DrStack {
       'critical',
     );
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
-      scheduleGroupName: `async-toolformer-${config.stage}-dr-${regionCode(this.region)}`,
+      scheduleGroupName: scheduleGroupName(config, this.regionConfig),
     });
     this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -167,24 +180,24 @@ export class AutomationStack extends DrStack {
     return `arn:${this.partition}:s3:::${bucket}${objects === undefined ? '' : `/${objects}`}`;
   }
 
-  private parameterArn(name: string): string {
-    return this.arn('ssm', 'parameter', name.replace(/^\//, ''), this.region, true);
+  private parameterArn(name: string, region = this.region): string {
+    return this.arn('ssm', 'parameter', name.replace(/^\//, ''), region, true);
   }
 
-  private fn(
+  private fn<Key extends string>(
     id: string,
-    entry: string,
+    contract: FunctionContract<Key>,
     description: string,
-    environment: Record<string, string>,
+    environment: FunctionEnvironment<Key>,
     timeout = Duration.minutes(1),
   ): DrFunction {
     const { network } = this.props.network;
     const fn = new DrFunction(this, id, {
-      entry,
+      contract,
       description,
       stage: this.config.stage,
       encryptionKey: this.key.key,
-      environment: { POWERTOOLS_SERVICE_NAME: id, ...environment },
+      environment,
       timeout,
       vpc: network.vpc,
       vpcSubnets: { subnetGroupName: 'private' },
@@ -228,16 +241,14 @@ export class AutomationStack extends DrStack {
     this.allow(
       fn,
       ['ssm:GetParameter'],
-      names.map((name) =>
-        this.arn('ssm', 'parameter', `async-toolformer/${this.config.stage}/data/${name}`, region, true),
-      ),
+      names.map((name) => this.parameterArn(parameterName(this.config, 'data', name), region)),
     );
   }
 
   private job(id: string, step: DrFunction, timeout: Duration, cleanup?: SteppedJobProps['cleanup']): SteppedJob {
     const job = new SteppedJob(this, `${id}Job`, {
       step,
-      stateMachineName: `async-toolformer-${this.config.stage}-${regionCode(this.region)}-${id}`,
+      stateMachineName: stateMachineName(this.config, this.regionConfig, id),
       interval: STEP_INTERVAL,
       timeout,
       logKey: this.key.key,
@@ -252,7 +263,7 @@ export class AutomationStack extends DrStack {
     this.scheduleMap.set(
       id,
       new scheduler.Schedule(this, `${id}Schedule`, {
-        scheduleName: `async-toolformer-${this.config.stage}-${id}`,
+        scheduleName: scheduleName(this.config, id),
         scheduleGroup: this.scheduleGroup,
         description: purpose,
         schedule: scheduler.ScheduleExpression.expression(cron, TimeZone.ETC_UTC),
@@ -292,15 +303,15 @@ export class AutomationStack extends DrStack {
 
   private iacBackup(): void {
     const { config, props } = this;
-    const names = automationParameterNames(config);
+    const names = parameters(config);
     const peerBucket = iacBackupBucketName(config, props.peerRegion);
     const fn = this.fn(
       'IacBackup',
-      'lambda/iac-backup/handler.ts',
+      FUNCTIONS.iacBackup,
       'Daily IaC backup: deployed templates of the stage and its SSM parameters, to the other region',
       {
-        STACK_PREFIX: `${config.stackPrefix}-${config.stage}-`,
-        PARAMETER_PATH: `/async-toolformer/${config.stage}/`,
+        STACK_PREFIX: stackNamePrefix(config),
+        PARAMETER_PATH: `${parameters(config).root}/`,
         BACKUP_BUCKET: peerBucket,
         BACKUP_BUCKET_REGION: props.peerRegion.region,
         RESULT_PARAMETER_NAME: names.iacBackup,
@@ -313,7 +324,7 @@ export class AutomationStack extends DrStack {
     this.allow(
       fn,
       ['cloudformation:GetTemplate'],
-      [this.arn('cloudformation', 'stack', `${config.stackPrefix}-${config.stage}-*/*`, this.region, true)],
+      [this.arn('cloudformation', 'stack', `${stackNamePrefix(config)}*/*`, this.region, true)],
       {
         why: "Templates of this stage's stacks only; stack ids end in a generated suffix.",
       },
@@ -321,7 +332,7 @@ export class AutomationStack extends DrStack {
     this.allow(
       fn,
       ['ssm:GetParametersByPath'],
-      [this.parameterArn(`async-toolformer/${config.stage}`), this.parameterArn(`async-toolformer/${config.stage}/*`)],
+      [this.parameterArn(parameters(config).root), this.parameterArn(`${parameters(config).root}/*`)],
       {
         why: "Reads the stage's own DR parameter path, which is what the backup exports.",
       },
@@ -336,13 +347,13 @@ export class AutomationStack extends DrStack {
   private integrityCheck(): void {
     const { config, props } = this;
     const secondary = props.peerRegion;
-    const names = automationParameterNames(config);
+    const names = parameters(config);
     const slack = config.automation.backupAgeSlack.toSeconds();
     const cluster = props.data.database.cluster;
     const id = clusterIdentifier(config, this.regionConfig);
     const fn = this.fn(
       'IntegrityCheck',
-      'lambda/integrity-check/handler.ts',
+      FUNCTIONS.integrityCheck,
       'Daily backup integrity check of Aurora and Redis backups in both regions',
       {
         PEER_REGION: secondary.region,
@@ -400,28 +411,23 @@ export class AutomationStack extends DrStack {
     this.scheduleFunction('daily-integrity-check', 'daily-integrity-check', fn);
     this.alarms.backupSuccessRate(
       'BackupSuccessRate',
-      { service: 'IntegrityCheck', stage: config.stage, region: this.region },
+      { service: FUNCTIONS.integrityCheck.service, stage: config.stage, region: this.region },
       true,
     );
   }
 
   private redisBackups(): void {
     const { config } = this;
-    const names = automationParameterNames(config);
+    const names = parameters(config);
     const groupId = cacheReplicationGroupId(config, this.regionConfig);
     const bucket = cacheBackupBucketName(config, this.regionConfig);
-    const fn = this.fn(
-      'RedisBackup',
-      'lambda/redis-backup/handler.ts',
-      'Redis backup step: snapshot, export to S3, verify',
-      {
-        REPLICATION_GROUP_ID: groupId,
-        BACKUP_BUCKET: bucket,
-        RESULT_PARAMETER_NAME: names.redisBackup,
-        // The automatic snapshot runs 00:30-01:30 UTC; the 02:00 export reuses one from the last six hours.
-        AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: String(6 * HOUR),
-      },
-    );
+    const fn = this.fn('RedisBackup', FUNCTIONS.redisBackup, 'Redis backup step: snapshot, export to S3, verify', {
+      REPLICATION_GROUP_ID: groupId,
+      BACKUP_BUCKET: bucket,
+      RESULT_PARAMETER_NAME: names.redisBackup,
+      // The automatic snapshot runs 00:30-01:30 UTC; the 02:00 export reuses one from the last six hours.
+      AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: String(6 * HOUR),
+    });
     const generated =
       'ElastiCache names automatic snapshots, nodes and export files; only this group, its nodes, snapshots and its own backup bucket are reachable.';
     this.allow(
@@ -446,12 +452,12 @@ export class AutomationStack extends DrStack {
 
   private weeklyAuroraBackup(): void {
     const { config, props } = this;
-    const names = automationParameterNames(config);
+    const names = parameters(config);
     const id = clusterIdentifier(config, this.regionConfig);
-    const latest = `async-toolformer-${config.stage}-latest`;
+    const latest = latestSnapshotIdentifier(config);
     const fn = this.fn(
       'WeeklyAuroraBackup',
-      'lambda/weekly-backup/handler.ts',
+      FUNCTIONS.weeklyAuroraBackup,
       'Weekly full Aurora backup step: snapshot, then the -latest name',
       {
         CLUSTER_IDENTIFIER: id,
@@ -495,7 +501,7 @@ export class AutomationStack extends DrStack {
     const { config, props } = this;
     const fn = this.fn(
       'RestoreValidation',
-      'lambda/restore-validation/handler.ts',
+      FUNCTIONS.restoreValidation,
       'Validates Aurora restores of AWS Backup restore testing',
       {
         ENGINE_VERSION: AURORA_ENGINE_VERSION.auroraPostgresFullVersion,
@@ -512,7 +518,7 @@ export class AutomationStack extends DrStack {
     this.allowKeyParameters(fn, this.region, ['database-key-arn']);
     const database = props.data.database;
     new AuroraRestoreTesting(this, 'AuroraRestoreTesting', {
-      planName: `async_toolformer_${config.stage}_weekly`,
+      planName: restoreTestingPlanName(config),
       cron: scheduleById(config, 'weekly-restore-test').cron,
       vault: props.protection.vault.vault,
       clusterArn: database.cluster.clusterArn,
@@ -523,10 +529,10 @@ export class AutomationStack extends DrStack {
       validator: fn,
     });
     this.alarms.recoveryTestResults('AuroraRecoveryTest', {
-      service: 'RestoreValidation',
+      service: FUNCTIONS.restoreValidation.service,
       stage: config.stage,
       region: this.region,
-      component: 'aurora',
+      component: RESTORE_TEST_COMPONENTS.aurora,
     });
   }
 
@@ -534,10 +540,10 @@ export class AutomationStack extends DrStack {
     const { config, props } = this;
     const group = props.cache.replicationGroup;
     const bucket = cacheBackupBucketName(config, this.regionConfig);
-    const prefix = 'atf-restore-test-';
+    const prefix = RESTORE_TEST_GROUP_PREFIX;
     const fn = this.fn(
       'RedisRestoreTest',
-      'lambda/redis-restore-test/handler.ts',
+      FUNCTIONS.redisRestoreTest,
       'Weekly Redis restore test step: restore, check, delete',
       {
         BACKUP_BUCKET: bucket,
@@ -584,21 +590,21 @@ export class AutomationStack extends DrStack {
     this.scheduleJob('weekly-restore-test-redis', 'weekly-restore-test', job, { phase: 'start' });
     this.alarms.jobFailures('RedisRestoreTestFailures', job.stateMachine, 'Recovery procedure failure');
     this.alarms.recoveryTestResults('RedisRecoveryTest', {
-      service: 'RedisRestoreTest',
+      service: FUNCTIONS.redisRestoreTest.service,
       stage: config.stage,
       region: this.region,
-      component: 'redis',
+      component: RESTORE_TEST_COMPONENTS.redis,
     });
   }
 
   private crossRegionVerification(): void {
     const { config, props } = this;
-    const names = automationParameterNames(config);
+    const names = parameters(config);
     const primary = props.peerRegion;
     const bucket = cacheBackupBucketName(config, this.regionConfig);
     const fn = this.fn(
       'CrossRegionVerification',
-      'lambda/cross-region-verification/handler.ts',
+      FUNCTIONS.crossRegionVerification,
       'Monthly cross-region backup verification in the secondary region',
       {
         VERIFY_DAYS: String(config.automation.crossRegionVerifyDays),
@@ -623,7 +629,7 @@ export class AutomationStack extends DrStack {
     this.scheduleFunction('monthly-cross-region-verification', 'monthly-cross-region-verification', fn);
     this.alarms.backupSuccessRate(
       'CrossRegionSuccessRate',
-      { service: 'CrossRegionVerification', stage: config.stage, region: this.region },
+      { service: FUNCTIONS.crossRegionVerification.service, stage: config.stage, region: this.region },
       false,
     );
   }
@@ -641,8 +647,8 @@ export class AutomationStack extends DrStack {
       );
     }
     const failover = new RegionFailover(this, 'RegionFailover', {
-      stateMachineName: `async-toolformer-${config.stage}-${regionCode(this.region)}-region-failover`,
-      parameterName: regionFailoverParameterName(config),
+      stateMachineName: stateMachineName(config, regionConfig, 'region-failover'),
+      parameterName: parameters(config).failoverStateMachineArn,
       globalClusterIdentifier: globalClusterIdentifier(config),
       clusterIdentifier: clusterIdentifier(config, regionConfig),
       peerClusterIdentifier: clusterIdentifier(config, props.peerRegion),
@@ -656,7 +662,8 @@ export class AutomationStack extends DrStack {
           }
         : {}),
       stage: config.stage,
-      metricNamespace: DR_METRICS_NAMESPACE,
+      stageLabel: stageLabel(config),
+      metricNamespace: METRICS_NAMESPACE,
       alertTopic: props.alerting.alerts.topic('critical'),
       alertTopicKey: props.alerting.alerts.key,
       encryptionKey: this.key.key,

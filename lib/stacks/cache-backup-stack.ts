@@ -3,10 +3,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { cacheBackupBucketName, cacheParameterNames } from '../cache-naming';
 import { BackupReplicationAlarms } from '../constructs/cache-alarms';
 import { BACKUP_REPLICATION_RULE_ID, CacheBackupBucket } from '../constructs/cache-backup-bucket';
-import { regionCode } from '../naming';
+import { alarmNamePrefix, cacheBackupBucketName, parameters, stackDescription } from '../naming';
 import { DrStack, type DrStackProps } from './dr-stack';
 
 /** Props of {@link CacheBackupStack}. */
@@ -29,7 +28,7 @@ export class CacheBackupStack extends DrStack {
       ...props,
       purpose: 'CacheBackup',
       priority: 'critical',
-      description: `async-toolformer DR cache backups in S3 (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'cache backups in S3'),
     });
     const { config, regionConfig } = this;
     const { transitionAfter, retention, noncurrentVersionExpiry } = config.cache.backupBucket;
@@ -53,14 +52,14 @@ export class CacheBackupStack extends DrStack {
     });
 
     new ssm.StringParameter(this, 'BucketNameParameter', {
-      parameterName: cacheParameterNames(config).backupBucket,
+      parameterName: parameters(config).cacheBackupBucket,
       stringValue: bucketName,
       description: `Bucket for exported cache backups in ${regionConfig.region}, for the backup Lambdas`,
     });
 
     if (destination) {
       new BackupReplicationAlarms(this, 'ReplicationAlarms', {
-        alarmNamePrefix: `async-toolformer-${config.stage}-${regionCode(regionConfig.region)}-cache-backups`,
+        alarmNamePrefix: alarmNamePrefix(config, regionConfig, 'cache-backups'),
         sourceBucketName: bucketName,
         destinationBucketName: destination.bucketName,
         ruleId: BACKUP_REPLICATION_RULE_ID,

@@ -1,4 +1,5 @@
 // Cache tier of one region: the Valkey replication group (Global Datastore member), its alarms and the degraded-mode switch.
+import type { RestoreSettings } from '../contract';
 import { SecretValue, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,13 +7,6 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import {
-  type RestoreSettings,
-  cacheAuthTokenSecretName,
-  cacheGlobalDatastoreSuffix,
-  cacheParameterNames,
-  cacheReplicationGroupId,
-} from '../cache-naming';
 import type { RegionConfig } from '../config';
 import { CacheAlarms } from '../constructs/cache-alarms';
 import { CacheAuthToken } from '../constructs/cache-auth-token';
@@ -21,7 +15,16 @@ import { EncryptionKey } from '../constructs/encryption-key';
 import { GlobalDatastoreIdLookup, RedisGlobalDatastore } from '../constructs/redis-global-datastore';
 import { RedisReplicationGroup } from '../constructs/redis-replication-group';
 import { SUBNET_GROUPS } from '../constructs/regional-network';
-import { regionCode } from '../naming';
+import {
+  alarmNamePrefix,
+  cacheAuthTokenSecretName,
+  cacheEventsTopicName,
+  cacheGlobalDatastoreSuffix,
+  cacheReplicationGroupId,
+  parameters,
+  stackDescription,
+  stageLabel,
+} from '../naming';
 import { DrStack, type DrStackProps } from './dr-stack';
 
 /** Props of {@link CacheStack}. */
@@ -55,14 +58,14 @@ export class CacheStack extends DrStack {
       ...props,
       purpose: 'Cache',
       priority: 'critical',
-      description: `async-toolformer DR cache tier: Valkey for rate limiting (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'cache tier: Valkey for rate limiting'),
     });
     const { config, regionConfig } = this;
     const cache = config.cache;
     const isPrimary = regionConfig.role === 'primary';
     const primaryRegion = regionOf(config.regions, 'primary');
     const secondaryRegion = regionOf(config.regions, 'secondary');
-    const names = cacheParameterNames(config);
+    const names = parameters(config);
     const replicationGroupId = cacheReplicationGroupId(config, regionConfig);
 
     const key = new EncryptionKey(this, 'Key', { purpose: `cache tier in ${regionConfig.region}` }).key;
@@ -80,7 +83,7 @@ export class CacheStack extends DrStack {
     this.degradedMode = new DegradedModeSwitch(this, 'DegradedMode', {
       parameterName: names.rateLimiterMode,
       replicationGroupId,
-      eventsTopicName: `async-toolformer-${config.stage}-cache-events`,
+      eventsTopicName: cacheEventsTopicName(config),
       alertTopic: props.highTopic,
       alertTopicKey: props.alertTopicKey,
       encryptionKey: key,
@@ -105,7 +108,7 @@ export class CacheStack extends DrStack {
 
     this.replicationGroup = new RedisReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupId,
-      description: `async-toolformer ${config.stage} rate limiting (${regionConfig.role}, ${regionConfig.region})`,
+      description: `${stageLabel(config)} rate limiting (${regionConfig.role}, ${regionConfig.region})`,
       vpc: props.vpc,
       vpcSubnets: { subnetGroupName: SUBNET_GROUPS.isolated },
       allowedSecurityGroups: props.clientSecurityGroups,
@@ -127,7 +130,7 @@ export class CacheStack extends DrStack {
       this.globalDatastore = new RedisGlobalDatastore(this, 'GlobalDatastore', {
         primary: this.replicationGroup,
         idSuffix: cacheGlobalDatastoreSuffix(config),
-        description: `async-toolformer ${config.stage} rate limiting across ${primaryRegion.region} and ${secondaryRegion.region}`,
+        description: `${stageLabel(config)} rate limiting across ${primaryRegion.region} and ${secondaryRegion.region}`,
         idParameterName: names.globalReplicationGroupId,
       });
     }
@@ -158,13 +161,13 @@ export class CacheStack extends DrStack {
       notificationTopicArn: this.degradedMode.eventsTopic.topicArn,
     };
     new ssm.StringParameter(this, 'RestoreSettingsParameter', {
-      parameterName: names.restoreSettings,
+      parameterName: names.cacheRestoreSettings,
       stringValue: this.toJsonString(restoreSettings),
       description: `Settings of a cache group restored from an S3 backup in ${regionConfig.region}`,
     });
 
     this.alarms = new CacheAlarms(this, 'Alarms', {
-      alarmNamePrefix: `async-toolformer-${config.stage}-${regionCode(regionConfig.region)}-cache`,
+      alarmNamePrefix: alarmNamePrefix(config, regionConfig, 'cache'),
       nodeClusterIds: this.replicationGroup.nodeClusterIds,
       replicationLagThreshold: cache.alarms.replicationLag,
       // Only a Global Datastore secondary emits GlobalDatastoreReplicationLag.

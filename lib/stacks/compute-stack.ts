@@ -12,7 +12,16 @@ import { OrchestratorCluster } from '../constructs/orchestrator-cluster';
 import { HEALTH_PATH, OrchestratorWorkload } from '../constructs/orchestrator-workload';
 import { RegionalEndpoint } from '../constructs/regional-endpoint';
 import { SUBNET_GROUPS } from '../constructs/regional-network';
-import { apiDomainName, eksClusterName, parameterName, regionCode, regionalApiDomainName } from '../naming';
+import {
+  apiDomainName,
+  eksClusterName,
+  orchestratorSecretPrefix,
+  parameters,
+  probeCanaryName,
+  regionalApiDomainName,
+  stackDescription,
+  webAclName,
+} from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 import type { NetworkStack } from './network-stack';
@@ -44,7 +53,7 @@ export class ComputeStack extends DrStack {
       ...props,
       purpose: 'Compute',
       priority: 'critical',
-      description: `async-toolformer DR orchestrator compute and regional endpoint (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'orchestrator compute and regional endpoint'),
     });
     const { config, regionConfig } = this;
     const { traffic } = config;
@@ -70,7 +79,7 @@ export class ComputeStack extends DrStack {
       healthCheckPath: HEALTH_PATH,
       accessLogBucket: this.accessLogs.bucket,
       deletionProtection: isProd,
-      webAclName: `async-toolformer-${config.stage}-${regionCode(regionConfig.region)}-api`,
+      webAclName: webAclName(config, regionConfig),
       wafLogRetention: isProd ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_MONTH,
     });
 
@@ -99,16 +108,16 @@ export class ComputeStack extends DrStack {
       degradedModeParameter: ssm.StringParameter.fromStringParameterName(
         this,
         'DegradedModeParameter',
-        parameterName(config, 'rate-limiter', 'mode'),
+        parameters(config).rateLimiterMode,
       ),
-      secretNamePrefix: `async-toolformer/${config.stage}/orchestrator/`,
+      secretNamePrefix: orchestratorSecretPrefix(config),
       secretsKey: props.protection.secretsKey.key,
       regionRole: regionConfig.role,
     });
 
     const peer = props.peerRegion;
     this.peerProbe = new EndpointProbe(this, 'PeerProbe', {
-      canaryName: `atf-${isProd ? 'prd' : 'stg'}-probe-${regionCode(peer.region)}`,
+      canaryName: probeCanaryName(config, peer),
       domainName: regionalApiDomainName(config, peer),
       path: HEALTH_PATH,
       interval: traffic.probeInterval,

@@ -14,11 +14,14 @@ import { AuroraRegionalCluster } from '../constructs/aurora-regional-cluster';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { SUBNET_GROUPS } from '../constructs/regional-network';
 import {
+  auroraBackupPlanName,
+  auroraBackupSelectionTag,
   clusterIdentifier,
   dataKeyAlias,
   globalClusterIdentifier,
   masterSecretName,
   parameterName,
+  stackDescription,
   vaultName,
 } from '../naming';
 import type { AlertingStack } from './alerting-stack';
@@ -58,14 +61,14 @@ export class DataStack extends DrStack {
       ...props,
       purpose: 'Data',
       priority: 'critical',
-      description: `async-toolformer DR Core API data tier (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'Core API data tier'),
     });
     const { config, regionConfig } = this;
     const { data } = config;
     const { network } = props.network;
     const isPrimary = regionConfig.role === 'primary';
     const globalId = globalClusterIdentifier(config);
-    const selectionTag = { key: 'dr-backup-selection', value: `async-toolformer-${config.stage}-aurora` };
+    const selectionTag = auroraBackupSelectionTag(config);
 
     if (isPrimary) {
       this.globalCluster = new AuroraGlobalCluster(this, 'GlobalCluster', {
@@ -135,7 +138,7 @@ export class DataStack extends DrStack {
     }
 
     this.backupPlan = new AuroraBackupPlan(this, 'BackupPlan', {
-      planName: `async-toolformer-${config.stage}-aurora-${regionConfig.role}`,
+      planName: auroraBackupPlanName(config, regionConfig),
       vault: props.protection.vault.vault,
       copyTarget: backup.BackupVault.fromBackupVaultArn(
         this,

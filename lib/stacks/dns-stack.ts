@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { RegionConfig, RegionRole } from '../config';
 import { EndpointHealthCheck } from '../constructs/endpoint-health-check';
 import { HEALTH_PATH } from '../constructs/orchestrator-workload';
-import { apiDomainName, regionalApiDomainName } from '../naming';
+import { apiDomainName, regionalApiDomainName, stackDescription } from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -46,7 +46,7 @@ export class DnsStack extends DrStack {
       ...props,
       purpose: 'Dns',
       priority: 'critical',
-      description: `async-toolformer DR global DNS failover of the API (${props.config.stage}, ${props.regionConfig.region})`,
+      description: stackDescription(props.config, props.regionConfig, 'global DNS failover of the API', false),
     });
     if (this.regionConfig.region !== 'us-east-1') {
       throw new Error(

@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
-import { docsBucketName, docsDomainName } from '../naming';
+import { docsBucketName, docsDomainName, stackDescription, stageLabel } from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -45,7 +45,7 @@ export class DocsStack extends DrStack {
       ...props,
       purpose: 'Docs',
       priority: 'medium',
-      description: `async-toolformer DR documentation site (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'documentation site'),
     });
     const { config, regionConfig } = this;
     const { traffic } = config;
@@ -135,7 +135,7 @@ export class DocsStack extends DrStack {
       validation: acm.CertificateValidation.fromDns(zone),
     });
     const distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `async-toolformer ${config.stage} documentation`,
+      comment: `${stageLabel(config)} documentation`,
       defaultBehavior: {
         origin: new origins.OriginGroup({
           primaryOrigin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),

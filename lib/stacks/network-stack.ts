@@ -1,5 +1,6 @@
 // Network tier of one region: the VPC every later tier is placed in.
 import type { Construct } from 'constructs';
+import { stackDescription } from '../naming';
 import { RegionalNetwork } from '../constructs/regional-network';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -16,7 +17,7 @@ export class NetworkStack extends DrStack {
       purpose: 'Network',
       // The network carries the Core API and rate limiting, so it is as critical as they are.
       priority: 'critical',
-      description: `async-toolformer DR network tier (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'network tier'),
     });
     const { cidr } = this.regionConfig;
     const { natGateways, flowLogRetention, interfaceEndpoints } = this.config.network;

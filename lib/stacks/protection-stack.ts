@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { BackupFailureAlerts } from '../constructs/backup-failure-alerts';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { RecoveryVault } from '../constructs/recovery-vault';
-import { dataKeyAlias, parameterName, vaultName } from '../naming';
+import { dataKeyAlias, parameterName, stackDescription, vaultName } from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -30,7 +30,7 @@ export class ProtectionStack extends DrStack {
       ...props,
       purpose: 'Protection',
       priority: 'critical',
-      description: `async-toolformer DR keys and backup vault (${props.config.stage}, ${props.regionConfig.region}, ${props.regionConfig.role})`,
+      description: stackDescription(props.config, props.regionConfig, 'keys and backup vault'),
     });
     const { config } = this;
     this.databaseKey = new EncryptionKey(this, 'DatabaseKey', {

@@ -3,7 +3,7 @@ import { CreateReplicationGroupCommand, type ElastiCacheClient } from '@aws-sdk/
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { RestoreSettings } from '../../lib/cache-naming';
+import { RESOURCE_PREFIX, stageParameters, type RestoreSettings } from '../../lib/contract';
 
 /** Clients and clock; tests hand in moto-backed clients. */
 export interface RestoreDeps {
@@ -73,7 +73,7 @@ export async function newestBackup(s3: S3Client, bucket: string): Promise<string
 /** `atf-<stage>-<region code>-r<yyyyMMddHHmm>`: the short prefix keeps every stage within 40 characters. */
 function defaultGroupId(base: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
-  return `${base.replace(/^async-toolformer-/, 'atf-')}-r${stamp}`;
+  return `${base.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-')}-r${stamp}`;
 }
 
 const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
@@ -84,9 +84,9 @@ const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
  * not wait for the group: `aws elasticache wait replication-group-available` does that.
  */
 export async function run(deps: RestoreDeps, input: RestoreInput): Promise<RestoreResult> {
-  const prefix = `/async-toolformer/${input.stage}/cache`;
-  const bucket = await parameter(deps.ssm, `${prefix}/backup-bucket`);
-  const settings = JSON.parse(await parameter(deps.ssm, `${prefix}/restore-settings`)) as RestoreSettings;
+  const names = stageParameters(input.stage);
+  const bucket = await parameter(deps.ssm, names.cacheBackupBucket);
+  const settings = JSON.parse(await parameter(deps.ssm, names.cacheRestoreSettings)) as RestoreSettings;
   const key = input.backup === 'latest' ? await newestBackup(deps.s3, bucket) : input.backup;
 
   const head = await deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

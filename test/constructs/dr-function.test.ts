@@ -13,7 +13,8 @@ test('fails when the key is imported, since CloudWatch Logs could not be granted
   expect(
     () =>
       new DrFunction(scope, 'Fn', {
-        entry: 'lambda/degraded-mode/handler.ts',
+        contract: { entry: 'lambda/degraded-mode/handler.ts', service: 'unit', environment: [] },
+        environment: {},
         description: 'x',
         stage: 'prod',
         encryptionKey: key,
@@ -26,7 +27,8 @@ test.each([0, -1, 1.5])('fails when reserved concurrency is not a positive integ
   expect(
     () =>
       new DrFunction(scope, 'Fn', {
-        entry: 'lambda/degraded-mode/handler.ts',
+        contract: { entry: 'lambda/degraded-mode/handler.ts', service: 'unit', environment: [] },
+        environment: {},
         description: 'x',
         stage: 'prod',
         encryptionKey: new kms.Key(scope, 'Key'),

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STAGES, loadConfig } from '../../lib/config';
-import { regionFailoverParameterName } from '../../lib/naming';
+import { parameters } from '../../lib/naming';
 
 const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/failover-region.sh');
 const STATE_MACHINE = 'arn:aws:states:us-west-2:123456789012:stateMachine:fake';
@@ -83,7 +83,7 @@ describe.each(STAGES)('%s', (stage) => {
       const result = run(['--from', from, '--to', to, '--stage', stage, '--dry-run']);
       expect(result.status).toBe(0);
       expect(result.calls).toEqual([
-        `--region ${to} ssm get-parameter --name ${regionFailoverParameterName(config)} --query Parameter.Value --output text`,
+        `--region ${to} ssm get-parameter --name ${parameters(config).failoverStateMachineArn} --query Parameter.Value --output text`,
       ]);
       expect(result.stderr).toContain(`dry run: would start ${STATE_MACHINE} in ${to}`);
     },

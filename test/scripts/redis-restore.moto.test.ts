@@ -3,7 +3,7 @@ import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/cl
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { RestoreSettings } from '../../lib/cache-naming';
+import type { RestoreSettings } from '../../lib/contract';
 import { RestoreError, run, type RestoreDeps } from '../../scripts/redis/restore';
 import { startMoto, type MotoServer } from '../helpers/moto';
 

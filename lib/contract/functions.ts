@@ -1,0 +1,119 @@
+// Each DR function's handler module, service name (its metrics' `service` dimension) and the environment it reads at cold start.
+
+/** What lib/ and a function agree on. */
+export interface FunctionContract<Key extends string = string> {
+  /** Handler module, relative to the project root; its export `handler` is the entry point. */
+  readonly entry: string;
+  /**
+   * Powertools service name: the function's logs and the `service` dimension of its metrics carry
+   * it, so an alarm on the function's metrics filters on exactly this value.
+   */
+  readonly service: string;
+  /** Environment variables the handler requires at cold start, besides {@link SHARED_ENVIRONMENT}. */
+  readonly environment: readonly Key[];
+}
+
+/** Set for every function by the DrFunction construct (STAGE) or by Lambda itself (AWS_REGION). */
+export const SHARED_ENVIRONMENT = ['STAGE', 'AWS_REGION'] as const;
+
+function contract<Key extends string>(spec: FunctionContract<Key>): FunctionContract<Key> {
+  return spec;
+}
+
+/** Every DR function, by name. */
+export const FUNCTIONS = {
+  degradedModeSwitch: contract({
+    entry: 'lambda/degraded-mode/handler.ts',
+    service: 'degraded-mode-switch',
+    environment: ['MODE_PARAMETER_NAME', 'REPLICATION_GROUP_ID', 'ALERT_TOPIC_ARN'],
+  }),
+  iacBackup: contract({
+    entry: 'lambda/iac-backup/handler.ts',
+    service: 'iac-backup',
+    environment: ['STACK_PREFIX', 'PARAMETER_PATH', 'BACKUP_BUCKET', 'BACKUP_BUCKET_REGION', 'RESULT_PARAMETER_NAME'],
+  }),
+  integrityCheck: contract({
+    entry: 'lambda/integrity-check/handler.ts',
+    service: 'integrity-check',
+    environment: [
+      'PEER_REGION',
+      'CLUSTER_IDENTIFIER',
+      'CLUSTER_ARN',
+      'VAULT_NAME',
+      'PEER_VAULT_NAME',
+      'DATABASE_KEY_PARAMETER',
+      'COPY_KEY_PARAMETER',
+      'REDIS_BUCKET',
+      'PEER_REDIS_BUCKET',
+      'REDIS_PREFIX',
+      'DAILY_MAX_AGE_SECONDS',
+      'WEEKLY_MAX_AGE_SECONDS',
+      'POINT_IN_TIME_MAX_LAG_SECONDS',
+      'REPORT_PARAMETER_NAME',
+    ],
+  }),
+  redisBackup: contract({
+    entry: 'lambda/redis-backup/handler.ts',
+    service: 'redis-backup',
+    environment: [
+      'REPLICATION_GROUP_ID',
+      'BACKUP_BUCKET',
+      'RESULT_PARAMETER_NAME',
+      'AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS',
+    ],
+  }),
+  weeklyAuroraBackup: contract({
+    entry: 'lambda/weekly-backup/handler.ts',
+    service: 'weekly-full-backup',
+    environment: [
+      'CLUSTER_IDENTIFIER',
+      'LATEST_SNAPSHOT_IDENTIFIER',
+      'ALIAS_PARAMETER_NAME',
+      'RETENTION_DAYS',
+      'OWNER_TAG_KEY',
+      'OWNER_TAG_VALUE',
+    ],
+  }),
+  restoreValidation: contract({
+    entry: 'lambda/restore-validation/handler.ts',
+    service: 'restore-validation',
+    environment: ['ENGINE_VERSION', 'DATABASE_KEY_PARAMETER', 'MAX_RESTORE_SECONDS'],
+  }),
+  redisRestoreTest: contract({
+    entry: 'lambda/redis-restore-test/handler.ts',
+    service: 'redis-restore-test',
+    environment: [
+      'BACKUP_BUCKET',
+      'EXPORT_PREFIX',
+      'GROUP_PREFIX',
+      'ENGINE',
+      'ENGINE_VERSION',
+      'CACHE_NODE_TYPE',
+      'SUBNET_GROUP_NAME',
+      'SECURITY_GROUP_IDS',
+      'RESTORE_TAG_KEY',
+      'RESTORE_TAG_VALUE',
+      'MAX_RESTORE_SECONDS',
+    ],
+  }),
+  crossRegionVerification: contract({
+    entry: 'lambda/cross-region-verification/handler.ts',
+    service: 'cross-region-verification',
+    environment: [
+      'VERIFY_DAYS',
+      'VAULT_NAME',
+      'SOURCE_VAULT_NAME',
+      'SOURCE_CLUSTER_ARN',
+      'COPY_KEY_PARAMETER',
+      'REPLICA_BUCKET',
+      'EXPORT_PREFIX',
+      'REPORT_PARAMETER_NAME',
+    ],
+  }),
+} as const;
+
+/** Name of a DR function in {@link FUNCTIONS}. */
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** The environment a function's construct must pass: every key of its contract, as strings. */
+export type FunctionEnvironment<Key extends string> = Readonly<Record<Key, string>>;

@@ -1,0 +1,7 @@
+// The contract between lib/ (what the stacks deploy), lambda/ (what the functions read and emit) and scripts/: no CDK imports.
+export * from './functions';
+export * from './metrics';
+export * from './names';
+export * from './rate-limiter';
+export * from './restore-settings';
+export * from './tags';

@@ -1,0 +1,44 @@
+// The metrics the DR functions and state machines emit, and the dimensions alarms filter on.
+
+/** CloudWatch namespace of every metric of the DR automation (functions and state machines). */
+export const METRICS_NAMESPACE = 'AsyncToolformer/DR';
+
+/** Metric names: the plan's Key Metrics in snake_case, and the degraded-mode switch's own counters. */
+export const METRIC = {
+  /** Percent of a run's backup checks that passed (integrity check, cross-region verification). */
+  backupSuccessRate: 'backup_success_rate',
+  /** 1 or 0 per check of a run, with the {@link DIMENSION.check} dimension. */
+  backupCheckPassed: 'backup_check_passed',
+  /** 1 when a restore test passed, 0 when it did not, with the {@link DIMENSION.component} dimension. */
+  recoveryTestResults: 'recovery_test_results',
+  /** How long a restore test's restore took. */
+  restoreDurationSeconds: 'restore_duration_seconds',
+  /** How long a region failover took, from its start to the last promotion; recorded only when it promoted something. */
+  failoverTimeSeconds: 'failover_time_seconds',
+  /** Rate-limiter mode switches (1 per switch, 0 per event that changed nothing). */
+  modeSwitches: 'ModeSwitches',
+  /** ElastiCache events the switch did not recognise. */
+  unknownEvents: 'UnknownEvents',
+  /** Runs of the switch that failed. */
+  switchFailures: 'SwitchFailures',
+} as const;
+
+/**
+ * Dimension names. Powertools adds `service` (the function's service name, {@link FUNCTIONS}) and
+ * the default dimensions `stage` and `region` to every metric of a function.
+ */
+export const DIMENSION = {
+  service: 'service',
+  stage: 'stage',
+  region: 'region',
+  /** What a restore test restored: a value of {@link RESTORE_TEST_COMPONENTS}. */
+  component: 'component',
+  /** Which check of a run a `backup_check_passed` datapoint is about. */
+  check: 'check',
+} as const;
+
+/** Values of the {@link DIMENSION.component} dimension. */
+export const RESTORE_TEST_COMPONENTS = { aurora: 'aurora', redis: 'redis' } as const;
+
+/** A value of the {@link DIMENSION.component} dimension. */
+export type RestoreTestComponent = (typeof RESTORE_TEST_COMPONENTS)[keyof typeof RESTORE_TEST_COMPONENTS];
