@@ -1,5 +1,5 @@
 // Config validation: the default stages pass, and each rule rejects bad input naming field, value and fix.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import {
   ConfigValidationError,
   PLACEHOLDER_ACCOUNT,
@@ -18,6 +18,41 @@ const [primary, secondary] = base.regions as [RegionConfig, RegionConfig];
 
 function withRegions(...regions: RegionConfig[]): DrConfig {
   return { ...base, regions };
+}
+
+/** `config` with its top-level `key` replaced, whatever the type says. */
+function withTop(key: string, value: unknown): DrConfig {
+  return { ...base, [key]: value } as unknown as DrConfig;
+}
+
+/** `config` with the value at `path` (keys and list indexes) replaced, leaving everything else shared. */
+function withValueAt(config: unknown, path: readonly (string | number)[], value: unknown): DrConfig {
+  const [head, ...rest] = path;
+  if (head === undefined) return value as DrConfig;
+  const container = config as Record<string | number, unknown>;
+  const replaced = withValueAt(container[head], rest, value);
+  return (Array.isArray(config)
+    ? config.map((item, index) => (index === head ? replaced : item))
+    : { ...container, [head]: replaced }) as unknown as DrConfig;
+}
+
+/** Every path below the root of `value` that holds something, containers and leaves alike. */
+function pathsOf(value: unknown, at: readonly (string | number)[] = []): (string | number)[][] {
+  if (value === undefined) return [];
+  const here = at.length > 0 ? [[...at]] : [];
+  if (value === null || typeof value !== 'object' || value instanceof Duration) return here;
+  const children = Array.isArray(value)
+    ? value.flatMap((item, index) => pathsOf(item, [...at, index]))
+    : Object.entries(value).flatMap(([key, item]) => pathsOf(item, [...at, key]));
+  return [...here, ...children];
+}
+
+/** `['regions', 1, 'cidr']` as the problems name it: `regions[1].cidr`. */
+function fieldOf(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (at, segment) => (typeof segment === 'number' ? `${at}[${segment}]` : at ? `${at}.${segment}` : segment),
+    '',
+  );
 }
 
 /** The problems of `config`, asserting there is at least one on `field`. */
@@ -553,5 +588,151 @@ describe('automation', () => {
 
   test('a slow canary is no problem while failover stays manual', () => {
     expect(configProblems(withAutomation(false, Duration.minutes(8)))).toEqual([]);
+  });
+});
+
+describe('missing or malformed sections', () => {
+  const SECTIONS = [
+    'regions',
+    'network',
+    'objectives',
+    'schedules',
+    'contacts',
+    'data',
+    'cache',
+    'traffic',
+    'automation',
+  ];
+  const FIELDS = ['stage', 'account', 'serviceName', 'stackPrefix', 'terminationProtection'];
+
+  test('the tests cover every top-level key of the config', () => {
+    expect([...SECTIONS, ...FIELDS].sort()).toEqual(Object.keys(base).sort());
+  });
+
+  test.each(SECTIONS)('fails when the %s section is missing, naming the section', (key) => {
+    expect(configProblems(withTop(key, undefined))).toEqual([
+      {
+        field: key,
+        value: undefined,
+        fix: expect.stringMatching(/^section missing; give .*, as in lib\/config\/stages\.ts$/),
+      },
+    ]);
+  });
+
+  test.each(SECTIONS.flatMap((key) => ['a string', 42, null].map((value) => [key, value] as const)))(
+    'fails when the %s section is %p, naming the section',
+    (key, value) => {
+      expect(configProblems(withTop(key, value))).toEqual([
+        { field: key, value, fix: expect.stringMatching(/^section must be .*, as in lib\/config\/stages\.ts; got /) },
+      ]);
+    },
+  );
+
+  test.each(['regions', 'objectives', 'schedules'])('fails when the %s list is given as an object', (key) => {
+    expect(configProblems(withTop(key, {}))).toEqual([
+      { field: key, value: {}, fix: expect.stringMatching(/^section must be a list with .*; got an object$/) },
+    ]);
+  });
+
+  test.each(FIELDS)('fails when %s is missing', (key) => {
+    expect(configProblems(withTop(key, undefined)).map((problem) => problem.field)).toEqual([key]);
+  });
+
+  test('the error names the missing section, its value and what to give', () => {
+    expect(() => validateConfig(withTop('data', undefined))).toThrow(
+      /1 problem\):\n {2}- data = undefined: section missing; give the Aurora and AWS Backup settings of the data tier, as in lib\/config\/stages\.ts$/,
+    );
+  });
+
+  test('fails when the config is not an object at all', () => {
+    expect(configProblems(undefined as unknown as DrConfig)).toEqual([
+      { field: 'config', value: undefined, fix: expect.stringContaining('DrConfig') },
+    ]);
+  });
+
+  // Cross-field rules run only on fields of the right type, so no value anywhere can make one throw.
+  test.each(pathsOf(base).flatMap((path) => [undefined, null].map((value) => [fieldOf(path), path, value] as const)))(
+    'reports %s = %p as a problem of that field, never a TypeError',
+    (field, path, value) => {
+      const problems = configProblems(withValueAt(base, path, value));
+      expect(problems.map((problem) => problem.field)).toContain(field);
+    },
+  );
+});
+
+describe('schema rules', () => {
+  test.each(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])(
+    'both maintenance windows take %s, in one day order',
+    (day) => {
+      const window = `${day}:03:00-${day}:04:00`;
+      const config: DrConfig = {
+        ...base,
+        data: { ...base.data, preferredMaintenanceWindow: window },
+        cache: { ...base.cache, maintenanceWindow: window },
+      };
+      expect(configProblems(config)).toEqual([]);
+    },
+  );
+
+  test('both maintenance windows explain the format the same way', () => {
+    const config: DrConfig = {
+      ...base,
+      data: { ...base.data, preferredMaintenanceWindow: 'Tue:03:00-Tue:03:30' },
+      cache: { ...base.cache, maintenanceWindow: 'Sun:05:00-Sun:06:00' },
+    };
+    const fixes = configProblems(config).map((problem) => problem.fix.replace(/, for example .*$/, ''));
+    expect(fixes).toEqual([
+      'must be ddd:hh24:mi-ddd:hh24:mi in UTC, with a lower-case day (mon to sun)',
+      'must be ddd:hh24:mi-ddd:hh24:mi in UTC, with a lower-case day (mon to sun)',
+    ]);
+  });
+
+  test('durations that are unresolved tokens are left to deploy time', () => {
+    const days = (n: number) => Duration.days(Lazy.number({ produce: () => n }));
+    const config: DrConfig = {
+      ...base,
+      data: { ...base.data, backupRetention: days(1), weeklyBackupRetention: days(1) },
+      cache: { ...base.cache, snapshotRetention: days(1) },
+    };
+    expect(configProblems(config)).toEqual([]);
+  });
+
+  test('a problem shows a Duration as people write it', () => {
+    const config: DrConfig = { ...base, automation: { ...base.automation, maxRedisRestore: Duration.seconds(0) } };
+    expect(configProblems(config)).toEqual([
+      { field: 'automation.maxRedisRestore', value: '0 seconds', fix: 'must be positive' },
+    ]);
+  });
+
+  test.each(['Async Toolformer', 'Async_Toolformer', '1Async', ''])(
+    'fails when the stack prefix is %p',
+    (stackPrefix) => {
+      expectProblem({ ...base, stackPrefix }, 'stackPrefix');
+    },
+  );
+
+  test('fails when the Aurora instance class carries the db. prefix CDK adds itself', () => {
+    expectProblem({ ...base, data: { ...base.data, instanceType: 'db.r7g.large' } }, 'data.instanceType');
+  });
+
+  test('fails when a log retention is not a RetentionDays value', () => {
+    const network = { ...base.network, flowLogRetention: 42 as DrConfig['network']['flowLogRetention'] };
+    expectProblem({ ...base, network }, 'network.flowLogRetention');
+  });
+
+  test('fails when a daily window is malformed, with one message for both tiers', () => {
+    const config: DrConfig = {
+      ...base,
+      data: { ...base.data, preferredBackupWindow: '1:00-2:00' },
+      cache: { ...base.cache, snapshotWindow: '00:30' },
+    };
+    expect(configProblems(config)).toEqual([
+      {
+        field: 'data.preferredBackupWindow',
+        value: '1:00-2:00',
+        fix: 'must be hh24:mi-hh24:mi in UTC, for example 00:00-01:00',
+      },
+      { field: 'cache.snapshotWindow', value: '00:30', fix: 'must be hh24:mi-hh24:mi in UTC, for example 00:30-01:30' },
+    ]);
   });
 });

@@ -1,0 +1,41 @@
+// The schema of a whole DrConfig, composed of one schema per section in the order problems are reported.
+import { z } from 'zod';
+import type { DrConfig } from '../types';
+import { automationSchema } from './automation';
+import { cacheSchema } from './cache';
+import { contactsSchema } from './contacts';
+import type { RuleContext } from './context';
+import { dataSchema } from './data';
+import { identityFields, terminationProtection } from './identity';
+import { networkSchema } from './network';
+import { objectivesSchema } from './objectives';
+import { regionsSchema } from './regions';
+import { schedulesSchema } from './schedules';
+import { trafficSchema } from './traffic';
+
+export { ruleContext, type RuleContext } from './context';
+export { fallbackError } from './sections';
+
+/**
+ * The schema of one stage's config. Rules that read another section (the stage, the AZ count, the
+ * daily backup time, the rate-limiting RPO) get it from `context`, so each rule lives with the field
+ * it judges and every section is validated even when another one is malformed.
+ */
+export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
+  return z.object(
+    {
+      ...identityFields,
+      regions: regionsSchema,
+      network: networkSchema(context),
+      objectives: objectivesSchema(context),
+      schedules: schedulesSchema,
+      contacts: contactsSchema,
+      data: dataSchema(context),
+      cache: cacheSchema(context),
+      traffic: trafficSchema(context),
+      automation: automationSchema,
+      terminationProtection,
+    },
+    { error: 'must be the DrConfig object of one stage (see lib/config/stages.ts)' },
+  );
+}
