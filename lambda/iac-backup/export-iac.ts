@@ -6,7 +6,8 @@ import {
   StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { paginateGetParametersByPath, PutParameterCommand, type Parameter, type SSMClient } from '@aws-sdk/client-ssm';
+import { paginateGetParametersByPath, type Parameter, type SSMClient } from '@aws-sdk/client-ssm';
+import { publishRecord } from '../shared/run-record';
 
 export interface IacBackupDeps {
   readonly cloudformation: CloudFormationClient;
@@ -101,14 +102,6 @@ export async function run(deps: IacBackupDeps, settings: IacBackupSettings): Pro
   objects.push(await put(`${folder}/ssm-parameters.json`, JSON.stringify(exported, null, 2)));
 
   const record = { region: settings.region, stacks, parameters: found.length, objects, exportedAt: now.toISOString() };
-  const { Version } = await deps.ssm.send(
-    new PutParameterCommand({
-      Name: settings.resultParameter,
-      Value: JSON.stringify(record),
-      Type: 'String',
-      Overwrite: true,
-      Tier: 'Intelligent-Tiering',
-    }),
-  );
-  return { stacks, parameters: found.length, objects, resultVersion: Version ?? 0 };
+  const version = await publishRecord(deps.ssm, settings.resultParameter, record);
+  return { stacks, parameters: found.length, objects, resultVersion: version };
 }

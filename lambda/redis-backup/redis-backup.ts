@@ -8,7 +8,8 @@ import {
   type Snapshot,
 } from '@aws-sdk/client-elasticache';
 import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
 
 /** The clients and clock of one region. */
@@ -160,15 +161,8 @@ async function verify(
     objects,
     verifiedAt: deps.now().toISOString(),
   };
-  const { Version } = await deps.ssm.send(
-    new PutParameterCommand({
-      Name: settings.resultParameter,
-      Value: JSON.stringify(record),
-      Type: 'String',
-      Overwrite: true,
-    }),
-  );
-  return { ...state, phase: 'done', objects, resultVersion: Version ?? 0 };
+  const version = await publishRecord(deps.ssm, settings.resultParameter, record);
+  return { ...state, phase: 'done', objects, resultVersion: version };
 }
 
 /** Advances `state` by one step. */

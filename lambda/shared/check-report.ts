@@ -1,5 +1,6 @@
 // Check results and reports shared by every validation function: a check that could not run is a failure.
-import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { publishRecord } from './run-record';
 
 /** The outcome of one check of one resource. */
 export interface CheckResult {
@@ -126,15 +127,5 @@ export function buildReport(results: readonly CheckResult[], now: Date): CheckRe
  * parameter's history is the log of past runs.
  */
 export async function publishReport(ssm: SSMClient, name: string, report: CheckReport): Promise<number> {
-  const result = await ssm.send(
-    new PutParameterCommand({
-      Name: name,
-      Value: JSON.stringify(report),
-      Type: 'String',
-      Overwrite: true,
-      // Reports of many resources outgrow the 4 KB standard tier; this tier upgrades only when needed.
-      Tier: 'Intelligent-Tiering',
-    }),
-  );
-  return result.Version ?? 0;
+  return publishRecord(ssm, name, report);
 }

@@ -9,7 +9,8 @@ import {
   type DBClusterSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
 
 export interface AuroraBackupDeps {
@@ -155,15 +156,8 @@ async function record(
     expired: state.expired,
     recordedAt: deps.now().toISOString(),
   };
-  const { Version } = await deps.ssm.send(
-    new PutParameterCommand({
-      Name: settings.aliasParameter,
-      Value: JSON.stringify(value),
-      Type: 'String',
-      Overwrite: true,
-    }),
-  );
-  return { ...state, phase: 'done', aliasVersion: Version ?? 0 };
+  const version = await publishRecord(deps.ssm, settings.aliasParameter, value);
+  return { ...state, phase: 'done', aliasVersion: version };
 }
 
 /** Advances `state` by one step. */
