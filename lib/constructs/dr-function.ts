@@ -4,10 +4,10 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { bundledNodejsCode } from './lambda-bundle';
 
 /** Props of {@link DrFunction}. */
 export interface DrFunctionProps {
@@ -97,6 +97,8 @@ export function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
 
 /** Node.js 22 is the newest Lambda runtime for Node.js that esbuild targets here. */
 const RUNTIME = lambda.Runtime.NODEJS_22_X;
+/** esbuild's name for {@link RUNTIME}. */
+const ESBUILD_TARGET = 'node22';
 const DEFAULT_TIMEOUT = Duration.seconds(30);
 /** How long a failed event waits in the DLQ for someone to look: SQS's maximum. */
 const DLQ_RETENTION = Duration.days(14);
@@ -108,7 +110,7 @@ const DLQ_RETENTION = Duration.days(14);
  * bundles small and cold starts short.
  */
 export class DrFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
   public readonly deadLetterQueue: sqs.Queue;
   /** The execution role. Its permissions live in {@link policy}, never inline. */
@@ -185,10 +187,10 @@ export class DrFunction extends Construct {
         'permissions; every other statement of this policy names its resource.',
     });
 
-    this.function = new nodejs.NodejsFunction(this, 'Resource', {
+    this.function = new lambda.Function(this, 'Resource', {
       role: this.role.withoutPolicyUpdates(),
-      entry: props.entry,
-      handler: 'handler',
+      code: bundledNodejsCode({ entry: props.entry, target: ESBUILD_TARGET }),
+      handler: 'index.handler',
       description: props.description,
       runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -206,13 +208,6 @@ export class DrFunction extends Construct {
         STAGE: props.stage,
         // Stack traces point into the TypeScript sources, not the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // Never Docker: esbuild is a dev dependency, so synth works offline and in CI.
-        forceDockerBundling: false,
       },
       ...(props.vpc
         ? {
