@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** README.md and every markdown file under docs/, as paths relative to the repository root. */
+/** README.md, lambda/README.md and every markdown file under docs/, as paths relative to the repository root. */
 export function markdownFiles(): string[] {
   const walk = (dir: string): string[] =>
     readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -12,7 +12,7 @@ export function markdownFiles(): string[] {
       if (entry.isDirectory()) return walk(path);
       return entry.name.endsWith('.md') ? [path] : [];
     });
-  return ['README.md', ...walk('docs')].sort();
+  return ['README.md', 'lambda/README.md', ...walk('docs')].sort();
 }
 
 export function read(file: string): string {
