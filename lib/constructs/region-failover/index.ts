@@ -1,0 +1,96 @@
+// "Activate this region": a Step Functions run that promotes this region's Aurora and cache members and reports how long it took.
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { failoverArns } from './arns';
+import { failoverDefinition } from './definition';
+import { failoverRole } from './permissions';
+import { FAILOVER_TIME_METRIC, resolveFailoverProps, type RegionFailoverProps } from './props';
+import { failoverTrigger } from './trigger';
+
+export {
+  FAILOVER_TIME_METRIC,
+  type RegionFailoverCache,
+  type RegionFailoverProps,
+  type RegionFailoverTrigger,
+} from './props';
+
+/** Slack of the whole run over one promotion: reads, retries and notifications. */
+const RUN_SLACK = Duration.minutes(10);
+
+/**
+ * Well-Architected (REL11-BP04, REL13) asks recovery to run from the region being activated: every
+ * call here goes to this region's endpoints, so the run works with the other region gone. Both
+ * regions deploy one, and either can activate itself.
+ *
+ * Aurora and the cache are promoted in parallel; each first checks whether its member already
+ * leads, so a second run, or a run after a human promoted by hand, changes nothing and records no
+ * `failover_time_seconds` (a no-op is not a failover). Every outcome is told to the alert topic.
+ */
+export class RegionFailover extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  /** Rule that starts a run when {@link RegionFailoverProps.trigger}'s alarm enters ALARM. */
+  public readonly trigger?: events.Rule;
+  /** The alarm the trigger listens to. */
+  public readonly triggerAlarm?: cloudwatch.IAlarm;
+  /** Events the trigger could not deliver after every retry: a failover that did not start. */
+  public readonly triggerDeadLetterQueue?: sqs.Queue;
+  public readonly parameter: ssm.StringParameter;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RegionFailoverProps) {
+    super(scope, id);
+    const resolved = resolveFailoverProps(props);
+    const stack = Stack.of(this);
+    const region = stack.region;
+    const arns = failoverArns(stack, props);
+    // The states are created in this construct: their ids are their names in the definition.
+    const definition = failoverDefinition({ scope: this, props: resolved, region, arns });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.encryptionKey,
+      retention: logs.RetentionDays.ONE_YEAR,
+      // The log is the record of what a failover did, wanted most after the fact.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = failoverRole(this, props, arns);
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineName: props.stateMachineName,
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      comment: `Activates ${region}: Aurora writer${props.cache ? ', cache primary' : ''}, then ${FAILOVER_TIME_METRIC}`,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      // Every statement the tasks would add is in the role's managed policy (permissions.ts).
+      role: role.withoutPolicyUpdates(),
+      timeout: Duration.seconds(resolved.promotionTimeout.toSeconds() + RUN_SLACK.toSeconds()),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+
+    // The state machine depends on its role through the role's ARN already; the DependsOn CDK adds
+    // for a given role repeats it, which cfn-lint W3005 flags.
+    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addDeletionOverride('DependsOn');
+
+    this.parameter = new ssm.StringParameter(this, 'ArnParameter', {
+      parameterName: props.parameterName,
+      stringValue: this.stateMachine.stateMachineArn,
+      description: `ARN of the state machine that activates ${region}; scripts/disaster-recovery/failover-region.sh reads it`,
+    });
+
+    if (props.trigger) {
+      const { rule, deadLetterQueue } = failoverTrigger(this, {
+        trigger: props.trigger,
+        stateMachine: this.stateMachine,
+        stateMachineName: props.stateMachineName,
+        encryptionKey: props.encryptionKey,
+      });
+      this.trigger = rule;
+      this.triggerAlarm = props.trigger.alarm;
+      this.triggerDeadLetterQueue = deadLetterQueue;
+    }
+  }
+}

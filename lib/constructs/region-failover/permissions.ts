@@ -1,0 +1,99 @@
+// The role a region failover runs as: one managed policy, written out statement by statement, with its acknowledgements.
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { arnFindingId } from '../../acknowledgements';
+import type { FailoverArns } from './arns';
+import type { RegionFailoverProps } from './props';
+
+/**
+ * Our own role with one managed policy: the role the state machine would generate carries an
+ * inline policy, and its task statements cannot take the namespace condition PutMetricData needs.
+ * Creates `Policy` and `Role` in `scope`.
+ */
+export function failoverRole(scope: Construct, props: RegionFailoverProps, arns: FailoverArns): iam.Role {
+  const stack = Stack.of(scope);
+  const statements = [
+    new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [arns.globalCluster] }),
+    new iam.PolicyStatement({
+      actions: ['rds:FailoverGlobalCluster'],
+      resources: [arns.globalCluster, ...arns.memberClusters],
+    }),
+    new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
+    }),
+    new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
+    // The alert topic is KMS-encrypted: publishing needs a data key from its key.
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [props.alertTopicKey.keyArn],
+    }),
+    // What Step Functions needs to deliver its logs and traces; none of these has a resource-level form.
+    new iam.PolicyStatement({
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      actions: [
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+      ],
+      resources: ['*'],
+    }),
+  ];
+  if (arns.cache) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['elasticache:DescribeReplicationGroups'],
+        resources: [arns.cache.replicationGroup],
+      }),
+      new iam.PolicyStatement({
+        actions: ['elasticache:DescribeGlobalReplicationGroups'],
+        resources: [arns.cache.globalDatastore],
+      }),
+      new iam.PolicyStatement({
+        actions: ['elasticache:FailoverGlobalReplicationGroup'],
+        resources: [arns.cache.globalDatastore, arns.cache.replicationGroup],
+      }),
+    );
+  }
+  const policy = new iam.ManagedPolicy(scope, 'Policy', {
+    description: `What the region failover of ${stack.region} may do: promote, record, notify, log`,
+    statements,
+  });
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: `Runs ${props.stateMachineName}`,
+    // Attached through the role, so the state machine, which reads the role, comes after the
+    // policy: Step Functions checks its log delivery rights when it is created.
+    managedPolicies: [policy],
+  });
+  const acknowledgements: Record<string, string> = {
+    'Resource::*':
+      'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions, and PutMetricData is ' +
+      'limited to the DR metric namespace by a condition.',
+  };
+  if (arns.cache) {
+    acknowledgements[`Resource::${arnFindingId(stack.resolve(arns.cache.globalDatastore))}`] =
+      "ElastiCache prefixes the Global Datastore id with letters of its own choosing; the grant covers only the stage's suffix.";
+  }
+  for (const [finding, reason] of Object.entries(acknowledgements)) {
+    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+  return role;
+}
