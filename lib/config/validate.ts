@@ -1,7 +1,7 @@
 // Synth-time validation of the DR configuration: every problem names the field, the value and the fix.
 import { Duration } from 'aws-cdk-lib';
 import type { z } from 'zod';
-import { drConfigSchema, fallbackError, ruleContext } from './schema';
+import { fallbackError, ruleContext, schemaFor } from './schema';
 import type { DrConfig } from './types';
 
 /** One thing wrong with a configuration. */
@@ -49,7 +49,7 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
 
 /** Every problem of `config`; empty when it is valid. */
 export function configProblems(config: DrConfig): ConfigProblem[] {
-  const result = drConfigSchema(ruleContext(config)).safeParse(config, { reportInput: true, error: fallbackError });
+  const result = schemaFor(ruleContext(config)).safeParse(config, { reportInput: true, error: fallbackError });
   return result.success ? [] : result.error.issues.map(toProblem);
 }
 

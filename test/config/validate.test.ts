@@ -651,11 +651,15 @@ describe('missing or malformed sections', () => {
   });
 
   // Cross-field rules run only on fields of the right type, so no value anywhere can make one throw.
-  test.each(pathsOf(base).flatMap((path) => [undefined, null].map((value) => [fieldOf(path), path, value] as const)))(
-    'reports %s = %p as a problem of that field, never a TypeError',
-    (field, path, value) => {
-      const problems = configProblems(withValueAt(base, path, value));
-      expect(problems.map((problem) => problem.field)).toContain(field);
+  test.each(Object.keys(base))(
+    'every field under %s, missing or null, is reported on that field, never a TypeError',
+    (key) => {
+      const unreported = pathsOf(base[key as keyof DrConfig], [key]).flatMap((path) =>
+        [undefined, null]
+          .filter((value) => !configProblems(withValueAt(base, path, value)).some((p) => p.field === fieldOf(path)))
+          .map((value) => `${fieldOf(path)} = ${String(value)}`),
+      );
+      expect(unreported).toEqual([]);
     },
   );
 });

@@ -16,6 +16,25 @@ import { trafficSchema } from './traffic';
 export { ruleContext, type RuleContext } from './context';
 export { fallbackError } from './sections';
 
+/** Schemas built so far, by context: zod compiles a schema on its first parse, which costs more than the parse. */
+const built = new Map<string, z.ZodType<DrConfig>>();
+
+/** The schema for `context`, built once per distinct context. */
+export function schemaFor(context: RuleContext): z.ZodType<DrConfig> {
+  const key = JSON.stringify([
+    context.prod,
+    context.fewestAzs,
+    context.dailyBackupMinute,
+    context.rateLimitingRpo?.toMilliseconds({ integral: false }),
+  ]);
+  let schema = built.get(key);
+  if (!schema) {
+    schema = drConfigSchema(context);
+    built.set(key, schema);
+  }
+  return schema;
+}
+
 /**
  * The schema of one stage's config. Rules that read another section (the stage, the AZ count, the
  * daily backup time, the rate-limiting RPO) get it from `context`, so each rule lives with the field
