@@ -31,22 +31,6 @@ export function worstNodeMetric(
   });
 }
 
-/** An S3 replication metric of one replication rule. */
-export function s3ReplicationMetric(
-  metricName: 'ReplicationLatency' | 'OperationsFailedReplication',
-  sourceBucket: string,
-  destinationBucket: string,
-  ruleId: string,
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/S3',
-    metricName,
-    dimensionsMap: { SourceBucket: sourceBucket, DestinationBucket: destinationBucket, RuleId: ruleId },
-    statistic: metricName === 'ReplicationLatency' ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.SUM,
-    period: Duration.minutes(5),
-  });
-}
-
 function notify(alarm: cloudwatch.Alarm, topic: sns.ITopic): cloudwatch.Alarm {
   // OK actions too, so the page resolves itself when the metric recovers.
   alarm.addAlarmAction(new actions.SnsAction(topic));
@@ -145,56 +129,5 @@ export class CacheAlarms extends Construct {
         props.highTopic,
       ),
     );
-  }
-}
-
-/** Props of {@link BackupReplicationAlarms}. */
-export interface BackupReplicationAlarmsProps {
-  readonly alarmNamePrefix: string;
-  readonly sourceBucketName: string;
-  readonly destinationBucketName: string;
-  /** Id of the replication rule, the `RuleId` dimension. */
-  readonly ruleId: string;
-  /** `ReplicationLatency` above this raises an alert; just under Replication Time Control's 15 minutes. */
-  readonly latencyThreshold: Duration;
-  /** Topic of both alarms. */
-  readonly topic: sns.ITopic;
-}
-
-/** Failed replications and latency near the Replication Time Control bound of the backup bucket. */
-export class BackupReplicationAlarms extends Construct {
-  public readonly alarms: cloudwatch.Alarm[];
-
-  constructor(scope: Construct, id: string, props: BackupReplicationAlarmsProps) {
-    super(scope, id);
-    const metric = (metricName: 'ReplicationLatency' | 'OperationsFailedReplication') =>
-      s3ReplicationMetric(metricName, props.sourceBucketName, props.destinationBucketName, props.ruleId);
-    this.alarms = [
-      notify(
-        new cloudwatch.Alarm(this, 'FailedReplication', {
-          alarmName: `${props.alarmNamePrefix}-failed-replication`,
-          alarmDescription:
-            'A Valkey backup failed to replicate to the secondary region: that region cannot restore it',
-          metric: metric('OperationsFailedReplication'),
-          threshold: 0,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-        props.topic,
-      ),
-      notify(
-        new cloudwatch.Alarm(this, 'ReplicationLatency', {
-          alarmName: `${props.alarmNamePrefix}-replication-latency`,
-          alarmDescription: 'Backup replication is close to the 15 minute Replication Time Control bound',
-          metric: metric('ReplicationLatency'),
-          threshold: props.latencyThreshold.toSeconds(),
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-        props.topic,
-      ),
-    ];
   }
 }

@@ -1,8 +1,9 @@
 // The S3 bucket that holds exported Valkey backups (.rdb) of one region, with lifecycle and optional cross-region replication.
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ReplicatedBucket } from './replicated-bucket';
 
 /**
  * Exactly what ElastiCache's export (`CopySnapshot` with `TargetBucket`) needs on a bucket with ACLs
@@ -41,13 +42,16 @@ const ACCESS_LOG_PREFIX = 'backups/';
 export const BACKUP_REPLICATION_RULE_ID = 'backups-to-secondary-region';
 
 /**
- * Versioned, SSE-S3 encrypted (ElastiCache cannot restore from a KMS-encrypted .rdb), private,
- * TLS-only bucket with server access logging into a sibling bucket. Both are retained when the
- * stack goes: they hold the second line of defence.
+ * A {@link ReplicatedBucket} for exported backups: SSE-S3 (ElastiCache cannot restore from a
+ * KMS-encrypted .rdb), tiered then expired, open to this region's ElastiCache export, with server
+ * access logging into a sibling bucket. Both are retained when the stack goes: they hold the second
+ * line of defence.
  */
 export class CacheBackupBucket extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly accessLogBucket: s3.Bucket;
+  /** The bucket with its replication: what the replication alarms watch. */
+  public readonly replicated: ReplicatedBucket;
 
   constructor(scope: Construct, id: string, props: CacheBackupBucketProps) {
     super(scope, id);
@@ -87,16 +91,12 @@ export class CacheBackupBucket extends Construct {
       },
     );
 
-    const replicationRole = props.replicateTo ? this.createReplicationRole(props) : undefined;
-
-    this.bucket = new s3.Bucket(this, 'Resource', {
+    // The main child; its bucket's own id is 'Default', so the bucket keeps the logical id it had as
+    // this construct's 'Resource'.
+    this.replicated = new ReplicatedBucket(this, 'Resource', {
       bucketName: props.bucketName,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      encryptionReason:
+        'ElastiCache restores only from .rdb objects encrypted with SSE-S3; a KMS-encrypted backup could not be restored.',
       lifecycleRules: [
         {
           id: 'tier-then-expire-backups',
@@ -106,53 +106,23 @@ export class CacheBackupBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
-      ...(props.replicateTo && replicationRole
+      accessLogBucket: this.accessLogBucket,
+      accessLogPrefix: ACCESS_LOG_PREFIX,
+      ...(props.replicateTo
         ? {
-            replicationRole: replicationRole.withoutPolicyUpdates(),
-            replicationRules: [
-              {
-                id: BACKUP_REPLICATION_RULE_ID,
-                destination: props.replicateTo.bucket,
-                replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
-                metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
-                // A delete in the primary region must not reach the copy: that copy is what survives a mistake.
-                deleteMarkerReplication: false,
-              },
-            ],
+            replication: {
+              destination: props.replicateTo.bucket,
+              ruleId: BACKUP_REPLICATION_RULE_ID,
+              // A delete in the primary region must not reach the copy: that copy is what survives a mistake.
+              deleteMarkerReplication: false,
+            },
           }
-        : {}),
+        : {
+            replicaReason:
+              "This is the secondary region's bucket: it is the destination of the primary's replication, and its own exports stay in-region.",
+          }),
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      reason:
-        'ElastiCache restores only from .rdb objects encrypted with SSE-S3; a KMS-encrypted backup could not be restored.',
-    });
-    if (!props.replicateTo) {
-      Validations.of(this.bucket).acknowledge({
-        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-        reason:
-          "This is the secondary region's bucket: it is the destination of the primary's replication, and its own exports stay in-region.",
-      });
-    }
-
-    // Access logging through a bucket policy, set here rather than through serverAccessLogsBucket,
-    // whose ACL-or-policy choice depends on a feature flag that differs between the CLI and tests.
-    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-      destinationBucketName: this.accessLogBucket.bucketName,
-      logFilePrefix: ACCESS_LOG_PREFIX,
-    };
-    this.accessLogBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'S3ServerAccessLogs',
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.accessLogBucket.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
-      }),
-    );
+    this.bucket = this.replicated.bucket;
 
     const exporter = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
     const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
@@ -174,51 +144,5 @@ export class CacheBackupBucket extends Construct {
         conditions: sameAccount,
       }),
     );
-  }
-
-  /**
-   * The role S3 replicates with. Its permissions are written out in a managed policy with the
-   * fixed bucket names, instead of the inline policy the Bucket construct would generate.
-   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
-   */
-  private createReplicationRole(props: CacheBackupBucketProps): iam.Role {
-    const stack = Stack.of(this);
-    const bucketArn = (name: string) => `arn:${stack.partition}:s3:::${name}`;
-    // Nag names the partition as written: a literal with @aws-cdk/core:enablePartitionLiterals, else the pseudo parameter.
-    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-    const source = bucketArn(props.bucketName);
-    const destination = bucketArn(props.replicateTo!.bucket.bucketName);
-    const role = new iam.Role(this, 'ReplicationRole', {
-      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-      description: `Replicates ${props.bucketName} to ${props.replicateTo!.bucket.bucketName}`,
-    });
-    const policy = new iam.ManagedPolicy(this, 'ReplicationPolicy', {
-      description: 'Read new backup versions from the source bucket and write them to the other region',
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [source] }),
-        new iam.PolicyStatement({
-          actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
-          resources: [`${source}/*`],
-        }),
-        new iam.PolicyStatement({
-          actions: ['s3:ReplicateObject', 's3:ReplicateTags'],
-          resources: [`${destination}/*`],
-        }),
-      ],
-    });
-    const reason =
-      'Replication reads and writes every object version of exactly these two backup buckets; object-level S3 ' +
-      'actions need an object ARN, and the buckets hold nothing but backups.';
-    Validations.of(policy).acknowledge(
-      { id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${props.bucketName}/*]`, reason },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${props.replicateTo!.bucket.bucketName}/*]`,
-        reason,
-      },
-    );
-    return role;
   }
 }

@@ -3,8 +3,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { BackupReplicationAlarms } from '../constructs/cache-alarms';
-import { BACKUP_REPLICATION_RULE_ID, CacheBackupBucket } from '../constructs/cache-backup-bucket';
+import { CacheBackupBucket } from '../constructs/cache-backup-bucket';
+import { ReplicationAlarms } from '../constructs/replicated-bucket-alarms';
 import { alarmNamePrefix, cacheBackupBucketName, parameters, stackDescription } from '../naming';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -58,12 +58,11 @@ export class CacheBackupStack extends DrStack {
     });
 
     if (destination) {
-      new BackupReplicationAlarms(this, 'ReplicationAlarms', {
+      new ReplicationAlarms(this, 'ReplicationAlarms', {
+        bucket: this.backup.replicated,
         alarmNamePrefix: alarmNamePrefix(config, regionConfig, 'cache-backups'),
-        sourceBucketName: bucketName,
-        destinationBucketName: destination.bucketName,
-        ruleId: BACKUP_REPLICATION_RULE_ID,
         latencyThreshold: config.cache.alarms.s3ReplicationLatency,
+        failureImpact: 'the secondary region cannot restore the backups that did not arrive',
         topic: props.highTopic,
       });
     }
