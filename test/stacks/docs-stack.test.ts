@@ -1,7 +1,7 @@
 // Documentation site: retained versioned buckets, replication with RTC, CloudFront origin group failover with OAC, TLS, logging, DNS, alarms.
 import { Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type RegionRole } from '../../lib/config';
-import { DOCS_FAILOVER_STATUS_CODES, DOCS_REPLICATION_RULE_ID } from '../../lib/stacks/docs-stack';
+import { DOCS_FAILOVER_STATUS_CODES, DOCS_REPLICATION_RULE_ID } from '../../lib/constructs/docs-site';
 import { regionCode } from '../../lib/naming';
 import { synthStage } from '../helpers/synth';
 
@@ -40,7 +40,7 @@ describe.each(STAGES)('%s docs', (stage) => {
     primary.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: bucketName('primary'),
       ReplicationConfiguration: {
-        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReplicationRole'), 'Arn'] },
+        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BucketReplicationRole'), 'Arn'] },
         Rules: [
           Match.objectLike({
             Id: DOCS_REPLICATION_RULE_ID,
@@ -154,7 +154,7 @@ describe.each(STAGES)('%s docs', (stage) => {
     const dimensions = [
       { Name: 'DestinationBucket', Value: bucketName('secondary') },
       { Name: 'RuleId', Value: DOCS_REPLICATION_RULE_ID },
-      { Name: 'SourceBucket', Value: { Ref: Match.stringLikeRegexp('^Bucket') } },
+      { Name: 'SourceBucket', Value: bucketName('primary') },
     ];
     for (const [metricName, threshold] of [
       ['OperationsFailedReplication', 0],
