@@ -125,8 +125,8 @@ export class ReplicatedBucket extends Construct {
       });
     }
 
-    // Logging is granted by a statement of the log bucket's policy, written out here, never by ACLs,
-    // and whatever @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy says.
+    // Logging is admitted by a statement of the log bucket's policy, written out here: never by ACLs,
+    // whichever way @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy is set.
     (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
       destinationBucketName: props.accessLogBucket.bucketName,
       logFilePrefix: props.accessLogPrefix,
