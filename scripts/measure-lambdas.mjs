@@ -1,10 +1,12 @@
-// Measures every Lambda bundle (size, minified as DrFunction builds it) and its module initialisation time.
+// Measures every Lambda bundle (size, with DrFunction's esbuild options) and its module initialisation time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { build } from 'esbuild';
+import { esbuildOptions } from '../lib/constructs/lambda-bundle.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.INIT_RUNS ?? 10);
@@ -80,16 +82,10 @@ try {
   );
   for (const name of functions) {
     const outfile = join(out, name, 'index.js');
-    // The options of DrFunction's bundling: minified, node22, the AWS SDK left to the runtime.
+    // DrFunction's bundle options (lib/constructs/lambda-bundle.ts) for its runtime, written to disk here.
     await build({
-      entryPoints: [join(root, 'lambda', name, 'handler.ts')],
+      ...esbuildOptions({ entry: join(root, 'lambda', name, 'handler.ts'), runtime: Runtime.NODEJS_22_X }),
       outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      external: ['@aws-sdk/*'],
       logLevel: 'error',
     });
     const kb = statSync(outfile).size / 1024;

@@ -97,8 +97,6 @@ export function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
 
 /** Node.js 22 is the newest Lambda runtime for Node.js that esbuild targets here. */
 const RUNTIME = lambda.Runtime.NODEJS_22_X;
-/** esbuild's name for {@link RUNTIME}. */
-const ESBUILD_TARGET = 'node22';
 const DEFAULT_TIMEOUT = Duration.seconds(30);
 /** How long a failed event waits in the DLQ for someone to look: SQS's maximum. */
 const DLQ_RETENTION = Duration.days(14);
@@ -189,7 +187,7 @@ export class DrFunction extends Construct {
 
     this.function = new lambda.Function(this, 'Resource', {
       role: this.role.withoutPolicyUpdates(),
-      code: bundledNodejsCode({ entry: props.entry, target: ESBUILD_TARGET }),
+      code: bundledNodejsCode({ entry: props.entry, runtime: RUNTIME }),
       handler: 'index.handler',
       description: props.description,
       runtime: RUNTIME,

@@ -9,8 +9,8 @@ import { buildSync, type BuildOptions } from 'esbuild';
 export interface BundledNodejsCodeProps {
   /** Path of the TypeScript handler module, for example `lambda/degraded-mode/handler.ts`. */
   readonly entry: string;
-  /** esbuild's target, matching the function's runtime, for example `node22`. */
-  readonly target: string;
+  /** The function's runtime, a Node.js one; the bundle targets its Node.js version. */
+  readonly runtime: lambda.Runtime;
 }
 
 /**
@@ -26,6 +26,15 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..');
  */
 const RUNTIME_PROVIDED = ['@aws-sdk/*', '@smithy/*'];
 
+/** esbuild's target for a Node.js Lambda runtime: `node22` for `nodejs22.x`. */
+function esbuildTarget(runtime: lambda.Runtime): string {
+  const version = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  if (!version) {
+    throw new Error(`runtime must be a Node.js runtime with a version, such as nodejs22.x, got: ${runtime.name}`);
+  }
+  return `node${version}`;
+}
+
 /**
  * The esbuild options of one handler: one minified CommonJS file with its source map, the settings
  * `NodejsFunction` used with `minify` and `sourceMap`. Scripts that measure the bundles use the same.
@@ -36,7 +45,7 @@ export function esbuildOptions(props: BundledNodejsCodeProps): BuildOptions {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: props.target,
+    target: esbuildTarget(props.runtime),
     minify: true,
     sourcemap: true,
     external: RUNTIME_PROVIDED,
