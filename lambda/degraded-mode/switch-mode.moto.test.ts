@@ -29,7 +29,8 @@ beforeAll(async () => {
     stage: 'prod',
     region: 'us-east-1',
   };
-});
+  // Starting moto_server takes seconds, more on a busy machine (startMoto waits up to 30 s).
+}, 60_000);
 
 afterAll(async () => {
   await moto?.stop();

@@ -1,14 +1,26 @@
-// Jest global setup: the real CLI synth of every stage, once per run, offline and side by side.
+// Jest global setup of the synth project: the real CLI synth of every stage, once per run, offline and side by side.
 // Stack tests read these templates and the cfn-lint gate lints them, so nothing synthesizes twice.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STAGES, type Stage } from '../../lib/config';
-import { testAssemblyDir } from './synth';
 
 const root = resolve(__dirname, '../..');
 const cdk = join(root, 'node_modules', '.bin', 'cdk');
+
+/** Where each stage's cloud assembly is written (ignored by git, like every `cdk.out.*`). */
+export const TEST_ASSEMBLY_ROOT = join(root, 'cdk.out.test');
+
+export function testAssemblyDir(stage: Stage): string {
+  return join(TEST_ASSEMBLY_ROOT, stage);
+}
+
+/**
+ * Set by this setup for the test files of its run. Kept here rather than in synth.ts, so the setup
+ * starts synthesizing without loading the app first.
+ */
+export const ASSEMBLY_READY = 'DR_TEST_ASSEMBLY_READY';
 
 /** The environment of a machine with no AWS credentials and no CDK settings of its own. */
 function offlineEnv(home: string): NodeJS.ProcessEnv {
@@ -25,13 +37,17 @@ function offlineEnv(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `cdk synth` of `stage` into its test assembly directory; rejects with the CLI's stderr. */
+/**
+ * `cdk synth` of `stage` into its test assembly directory, as `npm run synth` runs it; rejects with
+ * the CLI's stderr. CDK's built-in template validation is off (`--no-validation`) because the
+ * cfn-lint gate checks these same templates (docs/performance.md).
+ */
 function synth(stage: Stage): Promise<void> {
   const outdir = testAssemblyDir(stage);
   rmSync(outdir, { recursive: true, force: true });
   const home = mkdtempSync(join(tmpdir(), `dr-synth-${stage}-home-`));
   return new Promise((done, fail) => {
-    const child = spawn(cdk, ['synth', '--quiet', '-c', `stage=${stage}`, '-o', outdir], {
+    const child = spawn(cdk, ['synth', '--quiet', '--no-validation', '-c', `stage=${stage}`, '-o', outdir], {
       cwd: root,
       env: offlineEnv(home),
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -49,4 +65,6 @@ function synth(stage: Stage): Promise<void> {
 
 export default async function globalSetup(): Promise<void> {
   await Promise.all(STAGES.map(synth));
+  // Workers start after this and inherit it: synthStage refuses to read an assembly of an earlier run.
+  process.env[ASSEMBLY_READY] = '1';
 }

@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { loadConfig, type DrConfig, type Stage } from '../../lib/config';
 import { buildDrApp, type DrStacks } from '../../lib/dr-app';
+import { ASSEMBLY_READY, TEST_ASSEMBLY_ROOT, testAssemblyDir } from './global-setup';
 
 /** A stage: its config, the app and stacks as built, and the cloud assembly the global setup synthesized. */
 export interface SynthesizedStage {
@@ -18,12 +19,7 @@ export interface SynthesizedStage {
   template(stackName: string): Template;
 }
 
-/** Where the global setup's `cdk synth` writes each stage's cloud assembly (ignored by git, like every `cdk.out.*`). */
-export const TEST_ASSEMBLY_ROOT = join(__dirname, '..', '..', 'cdk.out.test');
-
-export function testAssemblyDir(stage: Stage): string {
-  return join(TEST_ASSEMBLY_ROOT, stage);
-}
+export { TEST_ASSEMBLY_ROOT, testAssemblyDir };
 
 const cache = new Map<string, SynthesizedStage>();
 
@@ -35,11 +31,13 @@ const CDK_JSON_CONTEXT = (
 /**
  * A new App with the project's feature flags, for trees a test builds itself. Assets are neither
  * bundled nor copied: that changes no resource a test reads, and the global setup's real CLI synth
- * proves that bundling works.
+ * proves that bundling works. CDK's built-in template validation is off, as in `npm run synth`:
+ * the cfn-lint gate checks the templates, and the built-in one took seconds per synthesized tree.
  */
 export function newApp(outdir?: string): App {
   return new App({
     ...(outdir ? { outdir } : {}),
+    builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true },
   });
 }
@@ -52,6 +50,12 @@ export function newApp(outdir?: string): App {
 export function synthStage(stage: Stage): SynthesizedStage {
   let synthesized = cache.get(stage);
   if (!synthesized) {
+    if (process.env[ASSEMBLY_READY] !== '1') {
+      throw new Error(
+        `synthStage('${stage}') reads the assembly the synth project's global setup writes, and none was written in this run: ` +
+          'add this test file to the synth project in jest.config.js',
+      );
+    }
     const config = loadConfig({ stage });
     const app = newApp();
     const stacks = buildDrApp(app, config);

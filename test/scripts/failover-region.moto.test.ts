@@ -89,7 +89,8 @@ beforeAll(async () => {
       Type: 'String',
     }),
   );
-});
+  // Starting moto_server takes seconds, more on a busy machine (startMoto waits up to 30 s).
+}, 60_000);
 
 afterAll(async () => {
   await moto?.stop();

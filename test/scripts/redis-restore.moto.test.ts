@@ -57,7 +57,8 @@ beforeAll(async () => {
   await new Promise((wait) => setTimeout(wait, 1100));
   await put('daily/2026-11-26-0001.rdb', 'AES256');
   await put('daily/2026-11-26-notes.txt', 'AES256');
-});
+  // Starting moto_server takes seconds, more on a busy machine (startMoto waits up to 30 s).
+}, 60_000);
 
 afterAll(async () => {
   await moto?.stop();
