@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledgeConfiguredAvailabilityZone } from '../acknowledgements';
+import { acknowledgeConfiguredAvailabilityZone } from '../nag/acknowledgements';
 import type { RegionRole } from '../config';
 
 /** Props of {@link AuroraRegionalCluster}. */

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { NODE_POOL_LABEL } from '../naming';
-import { acknowledgeManagedPolicies } from '../acknowledgements';
+import { acknowledgeManagedPolicies } from '../nag/acknowledgements';
 
 /**
  * Kubernetes version of every cluster. 1.35 is in EKS standard support through early 2027; moving

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeConfiguredAvailabilityZone } from '../acknowledgements';
+import { acknowledgeConfiguredAvailabilityZone } from '../nag/acknowledgements';
 import type { InterfaceEndpointName } from '../config';
 import { EncryptionKey } from './encryption-key';
 

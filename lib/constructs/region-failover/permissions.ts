@@ -2,7 +2,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { arnFindingId } from '../../acknowledgements';
+import { arnFindingId } from '../../nag/acknowledgements';
 import type { FailoverArns } from './arns';
 import type { RegionFailoverProps } from './props';
 
