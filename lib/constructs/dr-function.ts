@@ -1,18 +1,25 @@
 // The one Lambda construct of the app: every DR function gets the same runtime, bundling, logging, tracing and DLQ.
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { FunctionContract, FunctionEnvironment } from '../contract';
+import { EncryptedDeadLetterQueue } from './encrypted-dead-letter-queue';
+import { allowLogsToUseKey } from './encryption-key';
 import { bundledNodejsCode } from './lambda-bundle';
 
 /** Props of {@link DrFunction}. */
-export interface DrFunctionProps {
-  /** Path of the TypeScript handler module, for example `lambda/degraded-mode/handler.ts`. */
-  readonly entry: string;
+export interface DrFunctionProps<Key extends string = string> {
+  /**
+   * What the function and lib/ agree on (lib/contract): its handler module, its service name (the
+   * `service` dimension of its metrics and `POWERTOOLS_SERVICE_NAME`) and the environment it reads.
+   */
+  readonly contract: FunctionContract<Key>;
   /** What the function does, in one line. */
   readonly description: string;
   /** Stage, passed as `STAGE` for the shared Powertools dimensions. */
@@ -22,11 +29,8 @@ export interface DrFunctionProps {
    * (not imported), because the construct grants the regional CloudWatch Logs service use of it.
    */
   readonly encryptionKey: kms.IKey;
-  /**
-   * Environment variables the handler reads at cold start.
-   * @default - only the shared ones (STAGE, NODE_OPTIONS)
-   */
-  readonly environment?: Readonly<Record<string, string>>;
+  /** Every environment variable of the contract; the shared ones (STAGE, NODE_OPTIONS, the service name) are added. */
+  readonly environment: FunctionEnvironment<Key>;
   /**
    * How long the function's logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
@@ -70,36 +74,11 @@ export interface DrFunctionProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
-/**
- * Lets the regional CloudWatch Logs service encrypt this account's log groups with `key`; throws when
- * `key` is imported, because its policy cannot be changed from here.
- */
-export function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  const granted = key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-        },
-      },
-    }),
-  );
-  if (!granted.statementAdded) {
-    throw new Error(
-      `the encryption key given to ${scope.node.path} is imported, so CloudWatch Logs cannot be granted use of it; pass a key created in this app`,
-    );
-  }
-}
-
 /** Node.js 22 is the newest Lambda runtime for Node.js that esbuild targets here. */
 const RUNTIME = lambda.Runtime.NODEJS_22_X;
 const DEFAULT_TIMEOUT = Duration.seconds(30);
-/** How long a failed event waits in the DLQ for someone to look: SQS's maximum. */
-const DLQ_RETENTION = Duration.days(14);
+/** Contract entries are relative to the project root, wherever synth runs from. */
+const PROJECT_ROOT = join(__dirname, '..', '..');
 
 /**
  * A TypeScript Lambda bundled by esbuild (minified, with source maps), on ARM64, with its own
@@ -107,7 +86,7 @@ const DLQ_RETENTION = Duration.days(14);
  * asynchronous events, and reserved concurrency. The AWS SDK comes from the runtime, which keeps
  * bundles small and cold starts short.
  */
-export class DrFunction extends Construct {
+export class DrFunction<Key extends string = string> extends Construct {
   public readonly function: lambda.Function;
   public readonly logGroup: logs.LogGroup;
   public readonly deadLetterQueue: sqs.Queue;
@@ -116,7 +95,7 @@ export class DrFunction extends Construct {
   /** The customer-managed policy that holds every permission of the function. */
   public readonly policy: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, props: DrFunctionProps) {
+  constructor(scope: Construct, id: string, props: DrFunctionProps<Key>) {
     super(scope, id);
     const concurrency = props.reservedConcurrentExecutions ?? 1;
     if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1)) {
@@ -131,11 +110,9 @@ export class DrFunction extends Construct {
       // The log is the record of what a DR function decided; it outlives the function.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
+    this.deadLetterQueue = new EncryptedDeadLetterQueue(this, 'DeadLetterQueue', {
+      encryptionKey: props.encryptionKey,
+      deadLettersOf: "this function's failed asynchronous invocations",
     });
 
     this.role = new iam.Role(this, 'ServiceRole', {
@@ -145,7 +122,9 @@ export class DrFunction extends Construct {
     // Every permission, including the ones CDK would add by itself, is written out here in a managed
     // policy: the function gets an immutable view of the role, so nothing lands in an inline policy.
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `Permissions of ${this.node.path}`.slice(0, 1000),
+      // Without `Default`, as in logical ids: a function that became the default child of a job
+      // construct keeps its description, and a new description would replace the managed policy.
+      description: `Permissions of ${this.node.path.replace(/\/Default(?=\/|$)/g, '')}`.slice(0, 1000),
       roles: [this.role],
       statements: [
         new iam.PolicyStatement({
@@ -187,7 +166,7 @@ export class DrFunction extends Construct {
 
     this.function = new lambda.Function(this, 'Resource', {
       role: this.role.withoutPolicyUpdates(),
-      code: bundledNodejsCode({ entry: props.entry, runtime: RUNTIME }),
+      code: bundledNodejsCode({ entry: join(PROJECT_ROOT, props.contract.entry), runtime: RUNTIME }),
       handler: 'index.handler',
       description: props.description,
       runtime: RUNTIME,
@@ -203,6 +182,7 @@ export class DrFunction extends Construct {
       environmentEncryption: props.encryptionKey,
       environment: {
         ...props.environment,
+        POWERTOOLS_SERVICE_NAME: props.contract.service,
         STAGE: props.stage,
         // Stack traces point into the TypeScript sources, not the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
@@ -216,16 +196,11 @@ export class DrFunction extends Construct {
         : {}),
     });
     // Lambda checks at creation that the role may send to the DLQ, so the policy must be attached
-    // first. The L2 also makes the function DependsOn its role, which the Role GetAtt already orders
-    // (cfn-lint W3005), so the explicit dependencies are set here; in a VPC the L2 adds subnet
-    // dependencies that must stay when the VPC is in this stack, so only the policy is added there.
-    // A VPC of another stack turns those into a stack dependency, and the override is safe again.
-    const cfnPolicy = this.policy.node.defaultChild as iam.CfnManagedPolicy;
-    if (props.vpc && Stack.of(props.vpc) === Stack.of(this)) {
-      this.function.node.addDependency(this.policy);
-    } else {
-      (this.function.node.defaultChild as lambda.CfnFunction).addOverride('DependsOn', [cfnPolicy.logicalId]);
-    }
+    // first; the function does not reference the policy, so only this dependency orders them. The
+    // DependsOn on the role that CDK adds as well is dropped by DrStack (W3005, see dr-stack.ts).
+    (this.function.node.defaultChild as lambda.CfnFunction).addResourceDependency(
+      this.policy.node.defaultChild as iam.CfnManagedPolicy,
+    );
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

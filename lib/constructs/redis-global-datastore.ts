@@ -6,7 +6,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { allowLogsToUseKey } from './dr-function';
+import { allowLogsToUseKey } from './encryption-key';
 import type { RedisReplicationGroup } from './redis-replication-group';
 
 /** Props of {@link RedisGlobalDatastore}. */

@@ -1,16 +1,14 @@
 // What starts a region failover without a human: an EventBridge rule on an alarm entering ALARM, with retries and a dead-letter queue.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { EncryptedDeadLetterQueue } from '../encrypted-dead-letter-queue';
 import type { RegionFailoverTrigger } from './props';
-
-/** A dead-lettered trigger event waits this long for someone to look: SQS's maximum. */
-const DLQ_RETENTION = Duration.days(14);
 
 /** What {@link failoverTrigger} starts and with which key. */
 export interface FailoverTriggerOptions {
@@ -29,16 +27,9 @@ export function failoverTrigger(
 ): { rule: events.Rule; deadLetterQueue: sqs.Queue } {
   const { trigger, stateMachine, stateMachineName, encryptionKey } = options;
   const stack = Stack.of(scope);
-  const deadLetterQueue = new sqs.Queue(scope, 'TriggerDeadLetters', {
-    encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: encryptionKey,
-    enforceSSL: true,
-    retentionPeriod: DLQ_RETENTION,
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'This queue is the dead-letter queue of the failover trigger; a DLQ of its own would only move the question.',
+  const deadLetterQueue = new EncryptedDeadLetterQueue(scope, 'TriggerDeadLetters', {
+    encryptionKey,
+    deadLettersOf: 'the failover trigger',
   });
   const ruleName = `${stateMachineName}-trigger`;
   const rule = new events.Rule(scope, 'Trigger', {
