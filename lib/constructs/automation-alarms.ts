@@ -6,22 +6,58 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, type RestoreTestComponent } from '../contract';
 import type { DrFunction } from './dr-function';
-
-/** Namespace of the metrics the DR functions emit (lambda/shared/observability.ts). */
-export const DR_METRICS_NAMESPACE = 'AsyncToolformer/DR';
 
 /** Dimensions Powertools puts on every metric of a function. */
 export interface FunctionMetricDimensions {
+  /** The function's service name (lib/contract `FUNCTIONS`). */
   readonly service: string;
   readonly stage: string;
   readonly region: string;
 }
 
+/** Severity of an alarm: the topic it is sent to. */
+export type AutomationAlarmSeverity = 'critical' | 'high';
+
 /** Props of {@link AutomationAlarms}. */
 export interface AutomationAlarmsProps {
   readonly criticalTopic: sns.ITopic;
   readonly highTopic: sns.ITopic;
+}
+
+/** Props of {@link AutomationAlarms.backupSuccessRate}. */
+export interface BackupSuccessRateAlarmProps {
+  /** Dimensions of the function that reports the rate. */
+  readonly dimensions: FunctionMetricDimensions;
+  /**
+   * Whether a day without a report breaches: true for a check that must run every day.
+   * @default false
+   */
+  readonly missingReportBreaches?: boolean;
+}
+
+/** Props of {@link AutomationAlarms.recoveryTestResults}. */
+export interface RecoveryTestResultsAlarmProps {
+  /** Dimensions of the function that reports the result, and what it restored. */
+  readonly dimensions: FunctionMetricDimensions & { readonly component: RestoreTestComponent };
+}
+
+/** Props of {@link AutomationAlarms.jobFailures}. */
+export interface JobFailuresAlarmProps {
+  /** The job's state machine. */
+  readonly stateMachine: sfn.StateMachine;
+  /** The plan's name of what a failed run means, for example `Backup service degradation`. */
+  readonly what: string;
+}
+
+/** Props of {@link AutomationAlarms.deadLetters}. */
+export interface DeadLettersAlarmProps {
+  /** The dead-letter queue watched. */
+  readonly queue: sqs.IQueue;
+  /** What a message in it means. */
+  readonly description: string;
+  readonly severity: AutomationAlarmSeverity;
 }
 
 /** Alarms, each sent with its OK transition to the topic of its severity. */
@@ -41,7 +77,7 @@ export class AutomationAlarms extends Construct {
     return this.all;
   }
 
-  private add(id: string, props: cloudwatch.AlarmProps, severity: 'critical' | 'high'): cloudwatch.Alarm {
+  private add(id: string, props: cloudwatch.AlarmProps, severity: AutomationAlarmSeverity): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, props);
     const action = severity === 'critical' ? this.critical : this.high;
     alarm.addAlarmAction(action);
@@ -52,20 +88,18 @@ export class AutomationAlarms extends Construct {
 
   /**
    * Backup service degradation: the daily report's `backup_success_rate` under 100, or no report in
-   * a day when `missingBreaches` (the check must run every day).
+   * a day when a missing report breaches.
    */
-  public backupSuccessRate(
-    id: string,
-    dimensions: FunctionMetricDimensions,
-    missingBreaches: boolean,
-  ): cloudwatch.Alarm {
+  public backupSuccessRate(id: string, props: BackupSuccessRateAlarmProps): cloudwatch.Alarm {
+    const { dimensions } = props;
+    const missingBreaches = props.missingReportBreaches ?? false;
     return this.add(
       id,
       {
         alarmDescription: `Backup service degradation: ${dimensions.service} found a backup missing, stale or unreadable${missingBreaches ? ', or did not report for a day' : ''}`,
         metric: new cloudwatch.Metric({
-          namespace: DR_METRICS_NAMESPACE,
-          metricName: 'backup_success_rate',
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.backupSuccessRate,
           dimensionsMap: { ...dimensions },
           statistic: 'Minimum',
           period: Duration.days(1),
@@ -82,17 +116,15 @@ export class AutomationAlarms extends Construct {
   }
 
   /** Recovery procedure failures: any restore test that did not pass. */
-  public recoveryTestResults(
-    id: string,
-    dimensions: FunctionMetricDimensions & { readonly component: string },
-  ): cloudwatch.Alarm {
+  public recoveryTestResults(id: string, props: RecoveryTestResultsAlarmProps): cloudwatch.Alarm {
+    const { dimensions } = props;
     return this.add(
       id,
       {
         alarmDescription: `Recovery procedure failure: the ${dimensions.component} restore test did not pass`,
         metric: new cloudwatch.Metric({
-          namespace: DR_METRICS_NAMESPACE,
-          metricName: 'recovery_test_results',
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.recoveryTestResults,
           dimensionsMap: { ...dimensions },
           statistic: 'Minimum',
           period: Duration.days(1),
@@ -107,7 +139,8 @@ export class AutomationAlarms extends Construct {
   }
 
   /** A job run that failed, timed out or was aborted: a backup or a restore test did not complete. */
-  public jobFailures(id: string, stateMachine: sfn.StateMachine, what: string): cloudwatch.Alarm {
+  public jobFailures(id: string, props: JobFailuresAlarmProps): cloudwatch.Alarm {
+    const { stateMachine, what } = props;
     const period = Duration.minutes(5);
     return this.add(
       id,
@@ -131,7 +164,7 @@ export class AutomationAlarms extends Construct {
     );
   }
 
-  /** Errors and throttles of a function, and events left in its dead-letter queue. */
+  /** Errors and throttles of a function, and events left in its dead-letter queue; `id` names the function. */
   public functionHealth(id: string, fn: DrFunction): void {
     const period = Duration.minutes(5);
     const above = (metric: cloudwatch.IMetric, description: string, suffix: string) =>
@@ -149,27 +182,29 @@ export class AutomationAlarms extends Construct {
       );
     above(fn.function.metricErrors({ period, statistic: 'Sum' }), `${id} raised errors`, 'Errors');
     above(fn.function.metricThrottles({ period, statistic: 'Sum' }), `${id} was throttled`, 'Throttles');
-    this.deadLetters(`${id}DeadLetters`, fn.deadLetterQueue, `${id} dead-lettered an event`, 'high');
+    this.deadLetters(`${id}DeadLetters`, {
+      queue: fn.deadLetterQueue,
+      description: `${id} dead-lettered an event`,
+      severity: 'high',
+    });
   }
 
   /** Messages in a dead-letter queue: an event that was never handled. */
-  public deadLetters(
-    id: string,
-    queue: sqs.IQueue,
-    description: string,
-    severity: 'critical' | 'high',
-  ): cloudwatch.Alarm {
+  public deadLetters(id: string, props: DeadLettersAlarmProps): cloudwatch.Alarm {
     return this.add(
       id,
       {
-        alarmDescription: description,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        alarmDescription: props.description,
+        metric: props.queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       },
-      severity,
+      props.severity,
     );
   }
 }

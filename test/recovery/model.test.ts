@@ -225,7 +225,7 @@ describe('a change that breaks an objective is an error on the resource behind t
     expect(findings).toContainEqual({
       rule: 'DR-ObjectiveExceeded[rate-limiting:RPO]',
       severity: 'error',
-      path: 'AsyncToolformer-prod-use1-Automation/daily-backup-redisSchedule/Resource',
+      path: 'AsyncToolformer-prod-use1-Automation/RedisBackup/DailySchedule/Resource',
       message: expect.stringMatching(
         /^Rate Limiting \(rate-limiting\) RPO: modeled 24 h 15 min, 145500 % of the objective of 60 s\. Largest terms: interval between Redis exports to S3 = 24 h/,
       ),
@@ -245,7 +245,7 @@ describe('a change that breaks an objective is an error on the resource behind t
     expect(objectiveFindings(app, config, recovery)).toContainEqual({
       rule: 'DR-ObjectiveExceeded[rate-limiting:RPO]',
       severity: 'error',
-      path: 'AsyncToolformer-staging-use1-Automation/daily-backup-redisSchedule/Resource',
+      path: 'AsyncToolformer-staging-use1-Automation/RedisBackup/DailySchedule/Resource',
       // Sunday 01:00 and 02:00, then nothing until the next Sunday 01:00: 6 d 23 h, plus RTC 15 min.
       message: expect.stringMatching(
         /^Rate Limiting \(rate-limiting\) RPO: modeled 167 h 15 min, 232 % of the objective of 72 h\./,

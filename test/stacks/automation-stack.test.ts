@@ -18,6 +18,31 @@ const schedulesByName = (template: Template) =>
     resources(template, 'AWS::Scheduler::Schedule').map((r) => [r.Properties.Name as string, r.Properties]),
   );
 
+/**
+ * Logical ids of the Automation stacks' resources with fixed names, as deployed before the jobs
+ * became constructs. A new id would make CloudFormation create a second resource under the same
+ * name before deleting the first, which fails (or, for an idempotent create, deletes the live one).
+ */
+const DEPLOYED_NAMED_IDS: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Scheduler::Schedule': [
+    'iacbackupSchedule18331D8F',
+    'dailyintegritycheckSchedule966F975D',
+    'dailybackupredisScheduleCEF1A386',
+    'weeklyfullbackupredisSchedule216C88EB',
+    'weeklyfullbackupauroraSchedule5C7769D3',
+    'weeklyrestoretestredisSchedule36855446',
+    'monthlycrossregionverificationSchedule127FEE47',
+  ],
+  'AWS::StepFunctions::StateMachine': [
+    'redisbackupJobE698E860',
+    'weeklyaurorabackupJob28B14C4F',
+    'redisrestoretestJob3299965C',
+    'RegionFailover4F699F6B',
+  ],
+  'AWS::Backup::RestoreTestingPlan': ['AuroraRestoreTesting95A5A8A2'],
+  'AWS::Backup::RestoreTestingSelection': ['AuroraRestoreTestingSelectionC8598ACD'],
+};
+
 describe.each(STAGES)('%s', (stage) => {
   test("the primary region runs the backups and the daily check on the plan's exact crons, in UTC", () => {
     const { template, config } = setup(stage, 'primary');
@@ -47,6 +72,35 @@ describe.each(STAGES)('%s', (stage) => {
       [`async-toolformer-${stage}-iac-backup`, `async-toolformer-${stage}-monthly-cross-region-verification`].sort(),
     );
   });
+
+  test.each(['primary', 'secondary'] as const)(
+    '%s: schedules, state machines and the restore testing plan keep the logical ids they were deployed with',
+    (role) => {
+      const { template } = setup(stage, role);
+      for (const [type, deployed] of Object.entries(DEPLOYED_NAMED_IDS)) {
+        for (const id of Object.keys(template.findResources(type))) expect(deployed).toContain(id);
+      }
+    },
+  );
+
+  test.each(['primary', 'secondary'] as const)(
+    '%s: the schedules may invoke only the functions a schedule starts',
+    (role) => {
+      const { template } = setup(stage, role);
+      const targets = Object.values(schedulesByName(template)).map((props) => (props.Target as { Arn: unknown }).Arn);
+      // Functions are targeted by their GetAtt Arn, state machines by their Ref.
+      const scheduledFunctions = targets.filter((arn) => JSON.stringify(arn).includes('Fn::GetAtt'));
+      const invoke = resources(template, 'AWS::IAM::ManagedPolicy')
+        .flatMap(
+          (policy) =>
+            (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+        )
+        .filter((statement) => statement.Action === 'lambda:InvokeFunction');
+      expect(invoke).toHaveLength(1);
+      const sorted = (arns: unknown[]) => arns.map((arn) => JSON.stringify(arn)).sort();
+      expect(sorted([invoke[0]!.Resource].flat())).toEqual(sorted(scheduledFunctions));
+    },
+  );
 
   test.each(['primary', 'secondary'] as const)(
     '%s: every schedule retries and dead-letters into an encrypted queue',

@@ -1,0 +1,114 @@
+// A function's permissions as the jobs write them: one statement at a time, a wildcard only with its reason.
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import type { DrConfig } from '../../config';
+import { parameterName } from '../../naming';
+import type { DrFunction } from '../dr-function';
+
+/** One statement of a function's policy. */
+export interface FunctionPermission {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  /**
+   * Conditions of the statement.
+   * @default - none
+   */
+  readonly conditions?: Readonly<Record<string, Record<string, unknown>>>;
+  /**
+   * Why a resource with a `*` is needed. It becomes the acknowledgement of exactly that
+   * `AwsSolutions-IAM5` finding, next to the policy.
+   * @default - no resource may contain a wildcard
+   */
+  readonly wildcardReason?: string;
+}
+
+/**
+ * Adds `permission` to `fn`'s managed policy and acknowledges each of its wildcard resources with
+ * its reason; throws when a wildcard has none.
+ */
+export function allow(fn: DrFunction, permission: FunctionPermission): void {
+  const { actions, resources, conditions, wildcardReason } = permission;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources: [...resources],
+      ...(conditions ? { conditions: { ...conditions } } : {}),
+    }),
+  );
+  for (const resource of resources.filter((arn) => arn.includes('*'))) {
+    if (!wildcardReason) {
+      throw new Error(`${fn.node.path}: ${actions.join(',')} on ${resource} needs a wildcardReason for its wildcard`);
+    }
+    Validations.of(fn.policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: wildcardReason });
+  }
+}
+
+/** The parts of an ARN in this account that {@link arn} needs. */
+export interface ArnParts {
+  readonly service: string;
+  readonly resource: string;
+  readonly resourceName: string;
+  /**
+   * Region of the resource.
+   * @default - the region of the stack
+   */
+  readonly region?: string;
+  /**
+   * How the resource name is attached.
+   * @default ArnFormat.COLON_RESOURCE_NAME
+   */
+  readonly arnFormat?: ArnFormat;
+}
+
+/** ARN of a resource of this account, by name: the jobs act on resources they know by name only. */
+export function arn(scope: IConstruct, parts: ArnParts): string {
+  const stack = Stack.of(scope);
+  return Arn.format(
+    {
+      service: parts.service,
+      region: parts.region ?? stack.region,
+      account: stack.account,
+      resource: parts.resource,
+      resourceName: parts.resourceName,
+      arnFormat: parts.arnFormat ?? ArnFormat.COLON_RESOURCE_NAME,
+    },
+    stack,
+  );
+}
+
+/** ARN of the SSM parameter `name` (with or without its leading slash). */
+export function parameterArn(scope: IConstruct, name: string, region?: string): string {
+  return arn(scope, {
+    service: 'ssm',
+    resource: 'parameter',
+    resourceName: name.replace(/^\//, ''),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    ...(region ? { region } : {}),
+  });
+}
+
+/** ARN of the bucket `bucket`, or of its objects matching `objects`. */
+export function bucketArn(scope: IConstruct, bucket: string, objects?: string): string {
+  return `arn:${Stack.of(scope).partition}:s3:::${bucket}${objects === undefined ? '' : `/${objects}`}`;
+}
+
+/** Props of {@link allowKeyParameters}. */
+export interface KeyParametersPermission {
+  /** The configuration of the stage, which names the parameters. */
+  readonly config: DrConfig;
+  /** Region of the Protection stack whose parameters are read. */
+  readonly region: string;
+  /** The key ARNs to read. */
+  readonly keys: readonly ('database-key-arn' | 'backup-key-arn')[];
+}
+
+/** Lets `fn` read the key ARNs that the Protection stack of a region hands over in SSM. */
+export function allowKeyParameters(fn: DrFunction, permission: KeyParametersPermission): void {
+  allow(fn, {
+    actions: ['ssm:GetParameter'],
+    resources: permission.keys.map((key) =>
+      parameterArn(fn, parameterName(permission.config, 'data', key), permission.region),
+    ),
+  });
+}

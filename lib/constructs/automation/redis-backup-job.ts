@@ -1,0 +1,101 @@
+// The Redis export of the primary region: snapshot, export to the backup bucket and verify, daily and weekly.
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { FUNCTIONS } from '../../contract';
+import { cacheBackupBucketName, cacheReplicationGroupId, parameters, stateMachineName } from '../../naming';
+import type { DrFunction } from '../dr-function';
+import { SteppedJob } from '../stepped-job';
+import { keepDeployedLogicalId } from './deployed-logical-id';
+import { STEP_INTERVAL, jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
+import { allow, arn, bucketArn, parameterArn } from './permissions';
+
+/** Names of the schedules that export Redis to S3: the recovery model reads their crons as the backup interval. */
+export const REDIS_EXPORT_SCHEDULE_IDS = ['daily-backup-redis', 'weekly-full-backup-redis'] as const;
+
+/** Props of {@link RedisBackupJob}. */
+export interface RedisBackupJobProps {
+  /** What the jobs of the region share. */
+  readonly context: AutomationJobContext;
+}
+
+/**
+ * The plan's Redis backups: a daily export and a weekly full export of the region's replication
+ * group to its backup bucket (which replicates to the other region). One run snapshots (or reuses
+ * the automatic snapshot), exports and verifies, one step at a time.
+ */
+export class RedisBackupJob extends Construct implements AutomationJob {
+  public readonly function: DrFunction;
+  public readonly steppedJob: SteppedJob;
+
+  constructor(scope: Construct, id: string, props: RedisBackupJobProps) {
+    super(scope, id);
+    const { context } = props;
+    const { config, regionConfig } = context;
+    const names = parameters(config);
+    const groupId = cacheReplicationGroupId(config, regionConfig);
+    const bucket = cacheBackupBucketName(config, regionConfig);
+    const fn = jobFunction(this, context, {
+      contract: FUNCTIONS.redisBackup,
+      description: 'Redis backup step: snapshot, export to S3, verify',
+      environment: {
+        REPLICATION_GROUP_ID: groupId,
+        BACKUP_BUCKET: bucket,
+        RESULT_PARAMETER_NAME: names.redisBackup,
+        // The automatic snapshot runs 00:30-01:30 UTC; the 02:00 export reuses one from the last six hours.
+        AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: String(Duration.hours(6).toSeconds()),
+      },
+    });
+    this.function = fn;
+
+    const generated =
+      'ElastiCache names automatic snapshots, nodes and export files; only this group, its nodes, snapshots and its own backup bucket are reachable.';
+    allow(fn, {
+      actions: ['elasticache:DescribeSnapshots', 'elasticache:CreateSnapshot', 'elasticache:CopySnapshot'],
+      resources: [
+        arn(this, { service: 'elasticache', resource: 'replicationgroup', resourceName: groupId }),
+        arn(this, { service: 'elasticache', resource: 'cluster', resourceName: `${groupId}-*` }),
+        arn(this, { service: 'elasticache', resource: 'snapshot', resourceName: '*' }),
+      ],
+      wildcardReason: generated,
+    });
+    allow(fn, {
+      actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketAcl'],
+      resources: [bucketArn(this, bucket)],
+    });
+    allow(fn, {
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [bucketArn(this, bucket, '*')],
+      wildcardReason: generated,
+    });
+    allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.redisBackup)] });
+
+    this.steppedJob = new SteppedJob(this, 'Job', {
+      step: fn,
+      stateMachineName: stateMachineName(config, regionConfig, 'redis-backup'),
+      interval: STEP_INTERVAL,
+      timeout: Duration.hours(2),
+      logKey: context.encryptionKey,
+    });
+    keepDeployedLogicalId(this.steppedJob.stateMachine, 'redisbackupJobE698E860');
+    keepDeployedLogicalId(this.steppedJob.logGroup, 'redisbackupJobLogs58AE2FDE');
+    const [daily, weekly] = REDIS_EXPORT_SCHEDULE_IDS;
+    const dailySchedule = context.scheduler.startExecution(this, 'DailySchedule', {
+      name: daily,
+      planSchedule: 'daily-backup',
+      stateMachine: this.steppedJob.stateMachine,
+      input: { phase: 'start', kind: 'daily' },
+    });
+    keepDeployedLogicalId(dailySchedule, 'dailybackupredisScheduleCEF1A386');
+    const weeklySchedule = context.scheduler.startExecution(this, 'WeeklySchedule', {
+      name: weekly,
+      planSchedule: 'weekly-full-backup',
+      stateMachine: this.steppedJob.stateMachine,
+      input: { phase: 'start', kind: 'weekly' },
+    });
+    keepDeployedLogicalId(weeklySchedule, 'weeklyfullbackupredisSchedule216C88EB');
+    context.alarms.jobFailures('RedisBackupFailures', {
+      stateMachine: this.steppedJob.stateMachine,
+      what: 'Backup service degradation',
+    });
+  }
+}
