@@ -1,5 +1,6 @@
 // Scheduled backup and validation automation of one region, and its region failover: composes the jobs and their shared plumbing.
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -36,8 +37,7 @@ import {
 } from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import type { CacheStack } from './cache-stack';
-import type { DataStack } from './data-stack';
-import { AURORA_ENGINE_VERSION } from './data-stack';
+import { AURORA_ENGINE_VERSION, type DataStack } from './data-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 import type { NetworkStack } from './network-stack';
 import type { ProtectionStack } from './protection-stack';
@@ -165,7 +165,7 @@ export class AutomationStack extends DrStack {
    * Every region can activate itself (the CLI starts it there); only the secondary starts it on its
    * own, when its canary sees the primary stop serving and the stage allows automatic failover.
    */
-  private regionFailover(props: AutomationStackProps, key: EncryptionKey['key']): RegionFailover {
+  private regionFailover(props: AutomationStackProps, key: kms.IKey): RegionFailover {
     const { config, regionConfig } = this;
     const automatic = regionConfig.role === 'secondary' && config.automation.autoFailover;
     if (automatic && !props.peerProbeAlarm) {
