@@ -54,7 +54,7 @@ const PROD_DATA: DataConfig = {
   backupRetention: Duration.days(35),
   logRetention: RetentionDays.ONE_YEAR,
   // Governance, not compliance: a compliance lock is irreversible after its cooling-off period,
-  // so it waits until retention periods have settled in production; see README, Data tier.
+  // so it waits until retention periods have settled in production; see docs/data-tier.md.
   vaultLock: { mode: 'governance', minRetention: Duration.days(7), maxRetention: Duration.days(365) },
 };
 

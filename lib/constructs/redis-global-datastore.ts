@@ -117,8 +117,6 @@ export class GlobalDatastoreIdLookup extends Construct {
     const providerFunction = provider?.node.defaultChild as CfnResource | undefined;
     const providerRole = provider?.node.tryFindChild('ServiceRole');
     if (providerFunction && providerRole) {
-      // The Function construct makes its resource DependsOn the role it already reads with GetAtt (cfn-lint W3005).
-      providerFunction.addDeletionOverride('DependsOn');
       const reason =
         "CDK's AwsCustomResource provider, which makes one SSM GetParameter call at deploy time; CloudFormation " +
         'waits on it synchronously, so a DLQ, reserved concurrency or VPC would add nothing but failure modes.';

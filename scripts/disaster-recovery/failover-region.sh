@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The plan's region failover command: starts, in the --to region, the state machine that activates it (see README, Automated region failover).
+# The plan's region failover command: starts, in the --to region, the state machine that activates it (docs/runbooks/region-failover.md).
 #
 #   failover-region.sh --from us-east-1 --to us-west-2 [--stage prod|staging] [--dry-run]
 #

@@ -54,6 +54,8 @@ function coldStart(contract: FunctionContract, environment: Record<string, strin
     let thrown: unknown;
     jest.isolateModules(() => {
       try {
+        // jest.isolateModules loads synchronously; a fresh module registry per call is the cold start.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(join(root, contract.entry));
       } catch (error) {
         thrown = error;

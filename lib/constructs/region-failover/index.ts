@@ -71,10 +71,6 @@ export class RegionFailover extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
 
-    // The state machine depends on its role through the role's ARN already; the DependsOn CDK adds
-    // for a given role repeats it, which cfn-lint W3005 flags.
-    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addDeletionOverride('DependsOn');
-
     this.parameter = new ssm.StringParameter(this, 'ArnParameter', {
       parameterName: props.parameterName,
       stringValue: this.stateMachine.stateMachineArn,

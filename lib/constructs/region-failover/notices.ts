@@ -35,7 +35,7 @@ export function notices(context: StepContext): Notices {
       jsonata(
         `'${stageLabel}: activating ${region} failed after ' & $string($round(${ELAPSED_MS} / 1000)) & ' s: ' & ` +
           `$states.input.Error & ': ' & $states.input.Cause & ' Execution: ' & $states.context.Execution.Id & '. ` +
-          `Follow the README runbook to finish by hand.'`,
+          `Follow docs/runbooks/region-failover.md to finish by hand.'`,
       ),
     ),
   });
