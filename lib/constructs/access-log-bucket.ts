@@ -2,6 +2,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 
 /** Props of {@link AccessLogBucket}. */
 export interface AccessLogBucketProps {
@@ -25,10 +26,7 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Resource', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...PRIVATE_BUCKET_PROPS,
       objectOwnership: props.allowCloudFrontLogging
         ? s3.ObjectOwnership.BUCKET_OWNER_PREFERRED
         : s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

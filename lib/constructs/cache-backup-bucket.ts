@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 import { ReplicatedBucket } from './replicated-bucket';
 
 /**
@@ -58,12 +59,7 @@ export class CacheBackupBucket extends Construct {
     const stack = Stack.of(this);
 
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      // S3 server access logging can only deliver to an SSE-S3 bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
+      ...PRIVATE_BUCKET_PROPS,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         { id: 'expire-access-logs', expiration: props.retention, noncurrentVersionExpiration: Duration.days(1) },

@@ -2,6 +2,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 import { AccessLogBucket } from './access-log-bucket';
 
 /** Props of {@link IacBackupBucket}. */
@@ -25,12 +26,7 @@ export class IacBackupBucket extends Construct {
     const accessLogs = new AccessLogBucket(this, 'AccessLogs', { retention: Duration.days(365) }).bucket;
     this.bucket = new s3.Bucket(this, 'Resource', {
       bucketName: props.bucketName,
-      // SSE-S3: the writer is in the other region, and a KMS key here would need a cross-region grant.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
+      ...PRIVATE_BUCKET_PROPS,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'iac/',
       removalPolicy: RemovalPolicy.RETAIN,

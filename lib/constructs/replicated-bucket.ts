@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 
 /** Where a {@link ReplicatedBucket} replicates to. */
 export interface BucketReplication {
@@ -92,11 +93,7 @@ export class ReplicatedBucket extends Construct {
 
     this.bucket = new s3.Bucket(this, 'Default', {
       bucketName: props.bucketName,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
+      ...PRIVATE_BUCKET_PROPS,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.lifecycleRules ? { lifecycleRules: props.lifecycleRules } : {}),
       ...(props.replication && this.replicationRole
