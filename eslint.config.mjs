@@ -1,4 +1,6 @@
 // ESLint flat config: typescript-eslint with type information, so floating promises are caught.
+// Type information comes from one program over tsconfig.json (`project`): the project service built
+// its programs file by file and took 32 s to this one's 20 s on the 2-core machine.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -9,7 +11,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

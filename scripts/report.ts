@@ -4,10 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { App } from 'aws-cdk-lib';
-import { ConfigValidationError, STAGES, loadConfig, type Stage } from '../lib/config';
-import { buildDrApp } from '../lib/dr-app';
-import { buildReport, renderMarkdown, summaryLines } from '../lib/readiness/report';
+// Only types and node: modules load here, so bad input is answered before the app's modules load (about 1 s).
+import { STAGES, type Stage } from '../lib/config/types';
 
 const ROOT = join(__dirname, '..');
 
@@ -32,8 +30,19 @@ function parse(): { stage: Stage; out: string } {
   return { stage: stage as Stage, out: resolve(values.out ?? ROOT) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { stage, out } = parse();
+  const [
+    { App },
+    { ConfigValidationError, loadConfig },
+    { buildDrApp },
+    { buildReport, renderMarkdown, summaryLines },
+  ] = await Promise.all([
+    import('aws-cdk-lib'),
+    import('../lib/config/index.js'),
+    import('../lib/dr-app.js'),
+    import('../lib/readiness/report.js'),
+  ]);
   // cdk.json's feature flags, as `cdk synth` applies them; assets are neither bundled nor staged,
   // which changes no resource property the report reads.
   const { context } = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: object };
@@ -65,4 +74,7 @@ function main(): void {
   if (!report.objectivesMet || unacknowledged > 0) process.exitCode = 1;
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

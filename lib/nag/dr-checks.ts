@@ -49,7 +49,11 @@ export class DrChecks extends NagPack {
   constructor(scope: IConstruct | undefined, props: DrChecksProps) {
     super(scope, props);
     this.packName = 'DR';
-    this.context = props.context;
+    // The rules ask for the model once per resource; it is built once, on first use, because
+    // validation runs after the tree is complete (modeling a stage takes about 0.2 s).
+    const { recovery } = props.context;
+    let modeled: ReturnType<NonNullable<typeof recovery>> | undefined;
+    this.context = recovery ? { ...props.context, recovery: () => (modeled ??= recovery()) } : props.context;
   }
 
   protected checkResource(node: CfnResource): void {

@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
 import type { DrConfig } from '../config';
 import type { DrStacks } from '../dr-app';
-import { modelStage, type StageRecovery } from '../recovery';
+import { modelStage } from '../recovery';
 import { DrChecks } from './dr-checks';
 
 export { DR_RULES, DrChecks } from './dr-checks';
@@ -13,7 +13,6 @@ export { DR_RULES, DrChecks } from './dr-checks';
  * given the app's `stacks`, holds the recovery model to the objectives.
  */
 export function nagPacks(scope: IConstruct, config: DrConfig, stacks?: DrStacks): NagPack[] {
-  let recovery: StageRecovery | undefined;
   return [
     new AwsSolutionsChecks(scope),
     new NIST80053R5Checks(scope),
@@ -21,8 +20,7 @@ export function nagPacks(scope: IConstruct, config: DrConfig, stacks?: DrStacks)
       context: {
         stage: config.stage,
         minBackupRetentionDays: config.data.backupRetention.toDays(),
-        // Modeled once, on first use: validation runs after the tree is complete.
-        ...(stacks ? { recovery: () => (recovery ??= modelStage(config, stacks)) } : {}),
+        ...(stacks ? { recovery: () => modelStage(config, stacks) } : {}),
       },
     }),
   ];

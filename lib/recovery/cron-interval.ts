@@ -41,8 +41,14 @@ function expand(field: string, range: Range, expression: string): Set<number> {
   return values;
 }
 
-/** The run times of `expression` from `from` (inclusive) to `to` (exclusive), in epoch seconds. */
-function runTimes(expression: string, from: Date, to: Date): number[] {
+/** One cron read: the seconds of the day it runs at, and the days it runs on. */
+interface DailyRuns {
+  /** Seconds after midnight UTC, ascending. */
+  readonly offsets: readonly number[];
+  runsOn(day: Date): boolean;
+}
+
+function dailyRuns(expression: string): DailyRuns {
   const match = /^cron\((.*)\)$/.exec(expression.trim());
   const fields = match?.[1]?.trim().split(/\s+/) ?? [];
   if (fields.length !== 6) throw new Error(`${expression} is not a six-field EventBridge cron`);
@@ -50,36 +56,69 @@ function runTimes(expression: string, from: Date, to: Date): number[] {
   if (/[LW#]/i.test(`${domField} ${dowField}`.replace(/\bWED\b/gi, ''))) {
     throw new Error(`${expression}: L, W and # days have no fixed interval; give the schedule plain days`);
   }
-  const minutes = [...expand(minuteField, MINUTE, expression)].sort((a, b) => a - b);
-  const hours = [...expand(hourField, HOUR, expression)].sort((a, b) => a - b);
+  const minutes = [...expand(minuteField, MINUTE, expression)];
+  const hours = [...expand(hourField, HOUR, expression)];
   const months = expand(monthField, MONTH, expression);
   const daysOfMonth = domField === '?' ? undefined : expand(domField, DAY_OF_MONTH, expression);
   const daysOfWeek = dowField === '?' ? undefined : expand(dowField, DAY_OF_WEEK, expression);
+  return {
+    offsets: hours.flatMap((hour) => minutes.map((minute) => hour * 3600 + minute * 60)).sort((a, b) => a - b),
+    runsOn: (day) =>
+      months.has(day.getUTCMonth() + 1) &&
+      (!daysOfMonth || daysOfMonth.has(day.getUTCDate())) &&
+      (!daysOfWeek || daysOfWeek.has(day.getUTCDay() + 1)),
+  };
+}
 
-  const times: number[] = [];
-  for (let day = new Date(from); day < to; day.setUTCDate(day.getUTCDate() + 1)) {
-    if (!months.has(day.getUTCMonth() + 1)) continue;
-    if (daysOfMonth && !daysOfMonth.has(day.getUTCDate())) continue;
-    if (daysOfWeek && !daysOfWeek.has(day.getUTCDay() + 1)) continue;
-    const midnight = day.getTime() / 1000;
-    for (const hour of hours) for (const minute of minutes) times.push(midnight + hour * 3600 + minute * 60);
+/** The runs of one day of the crons that run on it: first, last, how many, and the longest gap between them. */
+interface DaySummary {
+  readonly first: number;
+  readonly last: number;
+  readonly count: number;
+  readonly innerGap: number;
+}
+
+function summarize(offsets: readonly number[]): DaySummary {
+  let innerGap = 0;
+  for (let index = 1; index < offsets.length; index += 1) {
+    innerGap = Math.max(innerGap, offsets[index]! - offsets[index - 1]!);
   }
-  return times;
+  return { first: offsets[0]!, last: offsets[offsets.length - 1]!, count: offsets.length, innerGap };
 }
 
 /**
  * The longest time between two consecutive runs of any of `expressions`, in seconds, over two whole
  * years (so months of every length and both weekday alignments are seen). A backup taken on these
  * schedules is at most this old when it is needed. The year field is ignored.
+ *
+ * Walks the days, not the runs: a cron every minute has a million runs in two years, and listing
+ * them took seconds of every synth. A day's runs are the union of the matching crons' offsets,
+ * summarized once per combination of crons.
  * @example longestGap(['cron(0 2 * * ? *)']) === 86400
  */
 export function longestGap(expressions: readonly string[]): number {
   if (expressions.length === 0) return Infinity;
-  const from = new Date(Date.UTC(2027, 0, 1));
-  const to = new Date(Date.UTC(2029, 0, 1));
-  const times = [...new Set(expressions.flatMap((expression) => runTimes(expression, from, to)))].sort((a, b) => a - b);
-  if (times.length < 2) return Infinity;
+  const crons = expressions.map(dailyRuns);
+  const summaries = new Map<string, DaySummary>();
+  const to = Date.UTC(2029, 0, 1);
+  let previousRun: number | undefined;
+  let runs = 0;
   let gap = 0;
-  for (let index = 1; index < times.length; index += 1) gap = Math.max(gap, times[index]! - times[index - 1]!);
-  return gap;
+  for (const day = new Date(Date.UTC(2027, 0, 1)); day.getTime() < to; day.setUTCDate(day.getUTCDate() + 1)) {
+    const matching = crons.flatMap((cron, index) => (cron.runsOn(day) ? [index] : []));
+    if (matching.length === 0) continue;
+    const key = matching.join(',');
+    let summary = summaries.get(key);
+    if (!summary) {
+      const offsets = [...new Set(matching.flatMap((index) => crons[index]!.offsets))].sort((a, b) => a - b);
+      summary = summarize(offsets);
+      summaries.set(key, summary);
+    }
+    const midnight = day.getTime() / 1000;
+    if (previousRun !== undefined) gap = Math.max(gap, midnight + summary.first - previousRun);
+    gap = Math.max(gap, summary.innerGap);
+    previousRun = midnight + summary.last;
+    runs += summary.count;
+  }
+  return runs < 2 ? Infinity : gap;
 }
