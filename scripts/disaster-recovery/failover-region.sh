@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# The plan's region failover command: starts, in the --to region, the state machine that activates it (docs/runbooks/region-failover.md).
+# The plan's region failover command: runs the state machine that moves the Aurora writer, the cache
+# primary and DNS to a region, waits for it and shows each step (docs/runbooks/region-failover.md).
 #
-#   failover-region.sh --from us-east-1 --to us-west-2 [--stage prod|staging] [--dry-run]
+#   failover-region.sh --from <region> --to <region> [--stage prod|staging] [--planned] [--yes]
+#                      [--reason <text>] [--dry-run]
 #
-# Every AWS call goes to the --to region: the --from region may be down, so it is never called.
-# The state machine promotes the --to region's Aurora cluster (an unplanned failover, AllowDataLoss)
-# and its cache member, records failover_time_seconds and tells the critical topic. --dry-run makes
-# only the read-only SSM call and prints the execution it would start. AWS_ENDPOINT_URL, when set,
-# is passed as --endpoint-url (the tests point it at moto). Exit status: 0 started (or dry run),
-# 1 an AWS call failed, 2 bad input (no AWS call made).
+# Unplanned (the default): --from is lost or unusable. The --to region's state machine activates
+#   it (action "activate"): Aurora's unplanned failover accepts the replication lag as lost, so the
+#   script asks for confirmation first unless given --yes. Every AWS call goes to --to.
+# --planned: both regions answer; nothing is lost. Moving to the secondary region is a switchover
+#   (action "switchover"); moving back to the primary is the failback (action "failback"). Both run
+#   in the secondary region's state machine, which owns the DNS fence; only the failback lifts it.
+# --dry-run: shows the decision's inputs (the failover alarms) as the running region sees them and
+#   the run it would start, then exits; only read calls.
+#
+# AWS_ENDPOINT_URL, when set, is passed as --endpoint-url (the tests and the drill point it at moto).
+# FAILOVER_POLL_SECONDS sets how often the run is polled (default 5).
+# Exit status: 0 the target region is active (or dry run); 1 an AWS call or the run failed;
+# 2 bad input or no confirmation (no AWS call made).
 set -euo pipefail
 
 usage() {
-  echo 'usage: failover-region.sh --from <region> --to <region> [--stage prod|staging] [--dry-run]' >&2
+  cat >&2 <<'EOF'
+usage: failover-region.sh --from <region> --to <region> [--stage prod|staging] [--planned] [--yes]
+                          [--reason <text>] [--dry-run]
+EOF
   exit 2
 }
 
@@ -30,22 +42,25 @@ failed() {
 from=''
 to=''
 stage='prod'
+planned=false
+yes=false
 dry_run=false
+reason=''
 while [ $# -gt 0 ]; do
   case "$1" in
-    --from | --to | --stage)
+    --from | --to | --stage | --reason)
       [ $# -ge 2 ] && [ -n "$2" ] && [ "${2#--}" = "$2" ] || invalid "$1 needs a value"
       case "$1" in
         --from) from="$2" ;;
         --to) to="$2" ;;
         --stage) stage="$2" ;;
+        --reason) reason="$2" ;;
       esac
       shift 2
       ;;
-    --dry-run)
-      dry_run=true
-      shift
-      ;;
+    --planned) planned=true && shift ;;
+    --yes) yes=true && shift ;;
+    --dry-run) dry_run=true && shift ;;
     -h | --help) usage ;;
     *)
       echo "failover-region: unknown argument: $1" >&2
@@ -57,42 +72,104 @@ done
 
 # The region pair of each stage, as lib/config/stages.ts defines it (the script's tests compare them).
 case "$stage" in
-  prod | staging) regions='us-east-1 us-west-2' ;;
+  prod | staging) primary='us-east-1' secondary='us-west-2' ;;
   *) invalid "unknown stage '$stage'; use prod or staging" ;;
 esac
-in_pair() {
-  case " $regions " in *" $1 "*) return 0 ;; esac
-  return 1
-}
-in_pair "$from" || invalid "--from $from is not a region of stage $stage (${regions// /, })"
-in_pair "$to" || invalid "--to $to is not a region of stage $stage (${regions// /, })"
+in_pair() { [ "$1" = "$primary" ] || [ "$1" = "$secondary" ]; }
+in_pair "$from" || invalid "--from $from is not a region of stage $stage ($primary, $secondary)"
+in_pair "$to" || invalid "--to $to is not a region of stage $stage ($primary, $secondary)"
 [ "$from" != "$to" ] || invalid "--from and --to are both $to; fail over to the other region of stage $stage"
+[ ${#reason} -le 200 ] || invalid '--reason is longer than 200 characters'
+
+# Which state machine runs, and what it is asked to do.
+if [ "$planned" = false ]; then
+  action='activate' run_region="$to"
+elif [ "$to" = "$secondary" ]; then
+  action='switchover' run_region="$secondary"
+else
+  action='failback' run_region="$secondary"
+fi
+
+# Nothing has been called yet: an unconfirmed data-loss action stops here.
+if [ "$action" = 'activate' ] && [ "$dry_run" = false ] && [ "$yes" = false ]; then
+  [ -t 0 ] || invalid "an unplanned failover accepts data loss: confirm it interactively, or pass --yes"
+  echo "Unplanned failover of stage $stage to $to: Aurora's replication lag is lost, DNS is fenced from $from" >&2
+  echo "until a planned failback. Use --planned instead if $from still answers." >&2
+  read -r -p "Type \"activate $to\" to continue: " answer
+  [ "$answer" = "activate $to" ] || invalid 'not confirmed; nothing was started'
+fi
 
 command -v aws >/dev/null 2>&1 || failed 'the aws CLI is not installed or not on PATH'
 
 endpoint=()
 [ -z "${AWS_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$AWS_ENDPOINT_URL")
 # "${endpoint[@]}" of an empty array is an unbound variable to bash before 4.4 under set -u.
-aws_to() { aws --region "$to" ${endpoint[@]+"${endpoint[@]}"} "$@"; }
+aws_run() { aws --region "$run_region" ${endpoint[@]+"${endpoint[@]}"} "$@"; }
 
 parameter="/async-toolformer/$stage/failover/state-machine-arn"
-state_machine_arn="$(aws_to ssm get-parameter --name "$parameter" --query Parameter.Value --output text)" ||
-  failed "could not read $parameter in $to: deploy the Automation stack of $to first, or check your credentials"
-[ -n "$state_machine_arn" ] && [ "$state_machine_arn" != 'None' ] || failed "$parameter in $to is empty"
+state_machine_arn="$(aws_run ssm get-parameter --name "$parameter" --query Parameter.Value --output text)" ||
+  failed "could not read $parameter in $run_region: deploy the Automation stack of $run_region first, or check your credentials"
+[ -n "$state_machine_arn" ] && [ "$state_machine_arn" != 'None' ] || failed "$parameter in $run_region is empty"
 
-name="failover-$from-to-$to-$(date -u +%Y%m%dT%H%M%SZ)"
 user="$(id -un 2>/dev/null || echo unknown)"
-input="{\"requestedBy\":\"failover-region.sh\",\"from\":\"$from\",\"to\":\"$to\",\"user\":\"${user//[^A-Za-z0-9._@-]/}\"}"
+safe() { printf '%s' "$1" | tr -cd 'A-Za-z0-9 ._@:/-'; }
+input="{\"action\":\"$action\",\"requestedBy\":\"operator\",\"operator\":\"$(safe "$user")\",\"reason\":\"$(safe "${reason:-failover-region.sh --from $from --to $to}")\"}"
+# Unique per run: two operators starting in the same second get two runs, and the lock refuses one.
+name="$action-$to-$(date -u +%Y%m%dT%H%M%SZ)-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 
 if [ "$dry_run" = true ]; then
-  echo "dry run: would start $state_machine_arn in $to" >&2
-  echo "  aws stepfunctions start-execution --region $to --state-machine-arn $state_machine_arn --name $name --input '$input'" >&2
-  echo "It would make $to the Aurora writer (accepting replication lag as lost) and the cache primary." >&2
+  echo "dry run: would start $state_machine_arn in $run_region" >&2
+  echo "  action $action: $(
+    case "$action" in
+      activate) echo "make $to the Aurora writer (accepting replication lag as lost) and the cache primary, fence DNS" ;;
+      switchover) echo "switch the Aurora writer and the cache primary over to $to without data loss, fence DNS" ;;
+      failback) echo "switch the Aurora writer and the cache primary back to $to without data loss, lift the DNS fence" ;;
+    esac
+  )" >&2
+  echo "  aws stepfunctions start-execution --region $run_region --state-machine-arn $state_machine_arn --name $name --input '$input'" >&2
+  echo "the decision's inputs as $run_region sees them (failover alarms):" >&2
+  aws_run cloudwatch describe-alarms --alarm-name-prefix "async-toolformer-$stage-" --alarm-types MetricAlarm CompositeAlarm \
+    --query '[MetricAlarms,CompositeAlarms][] | [?contains(AlarmName, `failover`)].[AlarmName,StateValue]' --output text >&2 ||
+    failed "could not read the failover alarms in $run_region"
   exit 0
 fi
 
-execution_arn="$(aws_to stepfunctions start-execution --state-machine-arn "$state_machine_arn" --name "$name" \
+execution_arn="$(aws_run stepfunctions start-execution --state-machine-arn "$state_machine_arn" --name "$name" \
   --input "$input" --query executionArn --output text)" ||
-  failed "could not start $state_machine_arn in $to; see the aws error above"
+  failed "could not start $state_machine_arn in $run_region; see the aws error above"
 echo "$execution_arn"
-echo "failover of stage $stage to $to started; follow it with: aws stepfunctions describe-execution --region $to --execution-arn $execution_arn" >&2
+echo "started $action of stage $stage to $to in $run_region; waiting for it (Ctrl-C stops waiting, not the run)" >&2
+
+# Seconds since the run started, from the history's timestamps (GNU or BSD date); empty if neither parses.
+to_epoch() { date -u -d "$1" +%s 2>/dev/null || date -j -u -f '%Y-%m-%dT%H:%M:%S' "${1%%.*}" +%s 2>/dev/null || true; }
+started="$(to_epoch "$(aws_run stepfunctions describe-execution --execution-arn "$execution_arn" --query startDate --output text)")"
+
+shown=0
+status='RUNNING'
+while [ "$status" = 'RUNNING' ]; do
+  sleep "${FAILOVER_POLL_SECONDS:-5}"
+  status="$(aws_run stepfunctions describe-execution --execution-arn "$execution_arn" --query status --output text)" ||
+    failed "could not read the run's status; follow it with: aws stepfunctions describe-execution --region $run_region --execution-arn $execution_arn"
+  # One line per state that completed: its timestamp and name.
+  steps="$(aws_run stepfunctions get-execution-history --execution-arn "$execution_arn" \
+    --query 'events[?stateExitedEventDetails].[timestamp,stateExitedEventDetails.name]' --output text)" || steps=''
+  count=0
+  while IFS=$'\t' read -r timestamp step; do
+    [ -n "$step" ] || continue
+    count=$((count + 1))
+    [ "$count" -gt "$shown" ] || continue
+    at="$(to_epoch "$timestamp")"
+    if [ -n "$started" ] && [ -n "$at" ]; then
+      printf '  +%3ds  %s\n' "$((at - started))" "$step" >&2
+    else
+      printf '  %s  %s\n' "$timestamp" "$step" >&2
+    fi
+  done <<<"$steps"
+  [ "$count" -le "$shown" ] || shown=$count
+done
+
+if [ "$status" != 'SUCCEEDED' ]; then
+  cause="$(aws_run stepfunctions describe-execution --execution-arn "$execution_arn" --query '[error,cause]' --output text)" || cause=''
+  failed "the run ended $status: ${cause:-no cause given}. Follow docs/runbooks/region-failover.md; a re-run completes what is left."
+fi
+echo "$to is active for stage $stage ($action succeeded)" >&2

@@ -31,6 +31,7 @@ function env(): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: join(home, 'none'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
     AWS_ENDPOINT_URL: moto.endpoint,
+    FAILOVER_POLL_SECONDS: '0',
   };
 }
 
@@ -78,6 +79,11 @@ beforeAll(async () => {
     throw new Error(`the aws CLI is not installed in ${VENV_BIN}: run "npm run setup:python"`);
   }
   moto = await startMoto();
+  // The script waits for its run: moto must execute it (a Pass state), not leave it RUNNING.
+  await fetch(`${moto.endpoint}/moto-api/config`, {
+    method: 'POST',
+    body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
+  });
   home = mkdtempSync(join(tmpdir(), 'failover-moto-'));
   target = createStateMachine('async-toolformer-prod-usw2-region-failover');
   decoy = createStateMachine('async-toolformer-prod-usw2-something-else');
@@ -104,27 +110,25 @@ test('--dry-run reads the parameter and starts nothing', () => {
   expect(executions(target)).toEqual([]);
 });
 
-test('starts one execution of the state machine the parameter names, and prints its ARN', () => {
-  const result = failover('--from', 'us-east-1', '--to', REGION);
+test('runs the state machine the parameter names, waits for it and prints its ARN', () => {
+  const result = failover('--from', 'us-east-1', '--to', REGION, '--yes');
   expect(result.status).toBe(0);
   const executionArn = result.stdout.trim();
   expect(executions(target)).toEqual([
     expect.objectContaining({
       executionArn,
-      name: expect.stringMatching(/^failover-us-east-1-to-us-west-2-\d{8}T\d{6}Z$/),
+      name: expect.stringMatching(/^activate-us-west-2-\d{8}T\d{6}Z-[0-9a-f]{6}$/),
     }),
   ]);
   expect(executions(decoy)).toEqual([]);
   const described = aws<{ input: string }>('stepfunctions', 'describe-execution', '--execution-arn', executionArn);
-  expect(JSON.parse(described.input)).toMatchObject({
-    requestedBy: 'failover-region.sh',
-    from: 'us-east-1',
-    to: REGION,
-  });
+  expect(JSON.parse(described.input)).toMatchObject({ action: 'activate', requestedBy: 'operator' });
+  expect(result.stderr).toContain('Done');
+  expect(result.stderr).toContain(`${REGION} is active for stage prod`);
 });
 
 test('fails when the --to region has no parameter: its Automation stack is not deployed', () => {
-  const result = failover('--from', REGION, '--to', 'us-east-1');
+  const result = failover('--from', REGION, '--to', 'us-east-1', '--yes');
   expect(result.status).toBe(1);
   expect(result.stderr).toMatch(
     /failover failed: could not read \/async-toolformer\/prod\/failover\/state-machine-arn in us-east-1: deploy the Automation stack of us-east-1 first/,

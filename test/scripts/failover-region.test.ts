@@ -10,7 +10,11 @@ const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/failover-regi
 const STATE_MACHINE = 'arn:aws:states:us-west-2:123456789012:stateMachine:fake';
 const EXECUTION = 'arn:aws:states:us-west-2:123456789012:execution:fake:run';
 
-/** An `aws` that writes its arguments, one call a line, and answers like the real CLI with --output text. */
+/**
+ * An `aws` that writes its arguments, one call a line, and answers like the real CLI with --output
+ * text. A run's status is SUCCEEDED unless FAKE_AWS_RUN_STATUS says otherwise; its history has two
+ * exited states, 5 and 42 seconds after the start.
+ */
 const FAKE_AWS = `#!/usr/bin/env bash
 printf '%s\\n' "$*" >> "$FAKE_AWS_LOG"
 case " $* " in
@@ -18,6 +22,12 @@ case " $* " in
     [ -z "\${FAKE_AWS_SSM_ERROR:-}" ] || { echo "$FAKE_AWS_SSM_ERROR" >&2; exit 254; }
     echo '${STATE_MACHINE}' ;;
   *" stepfunctions start-execution "*) echo '${EXECUTION}' ;;
+  *" describe-execution "*"--query startDate "*) echo '2026-11-28T10:00:00.000000+00:00' ;;
+  *" describe-execution "*"--query status "*) echo "\${FAKE_AWS_RUN_STATUS:-SUCCEEDED}" ;;
+  *" describe-execution "*) printf 'States.TaskFailed\\tpromote rejected\\n' ;;
+  *" get-execution-history "*)
+    printf '2026-11-28T10:00:05.000000+00:00\\tAcquireLock\\n2026-11-28T10:00:42.000000+00:00\\tPromote\\n' ;;
+  *" cloudwatch describe-alarms "*) printf 'async-toolformer-prod-usw2-failover-probe\\tALARM\\n' ;;
   *) echo "fake aws: unexpected call: $*" >&2; exit 255 ;;
 esac
 `;
@@ -40,7 +50,13 @@ beforeEach(() => {
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync('bash', [SCRIPT, ...args], {
     encoding: 'utf8',
-    env: { PATH: `${work}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AWS_LOG: log, ...env },
+    env: {
+      PATH: `${work}:${process.env.PATH ?? ''}`,
+      HOME: work,
+      FAKE_AWS_LOG: log,
+      FAILOVER_POLL_SECONDS: '0',
+      ...env,
+    },
   });
   const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
@@ -64,6 +80,16 @@ test.each([
   ],
   ['an unknown stage', ['--from', 'us-east-1', '--to', 'us-west-2', '--stage', 'dev'], /unknown stage 'dev'/],
   ['an unknown argument', ['--from', 'us-east-1', '--to', 'us-west-2', '--force'], /unknown argument: --force/],
+  [
+    'an unplanned failover with no terminal and no --yes',
+    ['--from', 'us-east-1', '--to', 'us-west-2'],
+    /an unplanned failover accepts data loss: confirm it interactively, or pass --yes/,
+  ],
+  [
+    'a --reason with no text',
+    ['--from', 'us-east-1', '--to', 'us-west-2', '--yes', '--reason'],
+    /--reason needs a value/,
+  ],
 ])('fails when given %s, before any AWS call', (_label, args, message) => {
   const result = run(args);
   expect(result).toMatchObject({ status: 2, stdout: '', calls: [] });
@@ -82,36 +108,61 @@ describe.each(STAGES)('%s', (stage) => {
     (from, to) => {
       const result = run(['--from', from, '--to', to, '--stage', stage, '--dry-run']);
       expect(result.status).toBe(0);
-      expect(result.calls).toEqual([
+      expect(result.calls).toHaveLength(2);
+      expect(result.calls[0]).toBe(
         `--region ${to} ssm get-parameter --name ${parameters(config).failoverStateMachineArn} --query Parameter.Value --output text`,
-      ]);
+      );
+      expect(result.calls[1]).toMatch(new RegExp(`^--region ${to} cloudwatch describe-alarms `));
       expect(result.stderr).toContain(`dry run: would start ${STATE_MACHINE} in ${to}`);
+      expect(result.stderr).toContain('failover-probe\tALARM');
     },
   );
 });
 
-test('starts the state machine the parameter names, in the --to region, and prints the execution', () => {
-  const result = run(['--from', 'us-east-1', '--to', 'us-west-2']);
+test('an unplanned failover: activate in the --to region, wait, show each step, exit 0 once active', () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2', '--yes', '--reason', 'use1 down since 03:10']);
   expect(result).toMatchObject({ status: 0, stdout: `${EXECUTION}\n` });
-  expect(result.calls).toHaveLength(2);
   expect(result.calls[1]).toMatch(
     new RegExp(
       `^--region us-west-2 stepfunctions start-execution --state-machine-arn ${STATE_MACHINE} ` +
-        '--name failover-us-east-1-to-us-west-2-\\d{8}T\\d{6}Z --input \\{"requestedBy":"failover-region.sh","from":"us-east-1","to":"us-west-2",',
+        '--name activate-us-west-2-\\d{8}T\\d{6}Z-[0-9a-f]{6} --input \\{"action":"activate","requestedBy":"operator","operator":"[^"]*","reason":"use1 down since 03:10"\\} --query executionArn --output text$',
     ),
   );
-  expect(result.stderr).toContain('aws stepfunctions describe-execution --region us-west-2');
+  expect(result.stderr).toContain('  +  5s  AcquireLock\n  + 42s  Promote\n');
+  expect(result.stderr).toContain('us-west-2 is active for stage prod (activate succeeded)');
+});
+
+test.each([
+  ['us-east-1', 'us-west-2', 'switchover'],
+  ['us-west-2', 'us-east-1', 'failback'],
+])('--planned from %s to %s runs a %s in the secondary region, which owns the DNS fence', (from, to, action) => {
+  const result = run(['--from', from, '--to', to, '--planned']);
+  expect(result.status).toBe(0);
+  const start = result.calls.find((call) => call.includes('start-execution'))!;
+  expect(start).toMatch(new RegExp(`^--region us-west-2 stepfunctions start-execution .* --name ${action}-${to}-`));
+  expect(start).toContain(`"action":"${action}"`);
+  for (const call of result.calls) expect(call).toMatch(/^--region us-west-2 /);
+});
+
+test('a run that fails exits 1 with its error and the runbook', () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2', '--yes'], { FAKE_AWS_RUN_STATUS: 'FAILED' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(
+    /failover failed: the run ended FAILED: States\.TaskFailed\tpromote rejected\. Follow docs\/runbooks\/region-failover\.md/,
+  );
 });
 
 test('AWS_ENDPOINT_URL reaches every call as --endpoint-url', () => {
-  const result = run(['--from', 'us-east-1', '--to', 'us-west-2'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:5999' });
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2', '--yes'], {
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:5999',
+  });
   expect(result.status).toBe(0);
   for (const call of result.calls)
     expect(call).toMatch(/^--region us-west-2 --endpoint-url http:\/\/127\.0\.0\.1:5999 /);
 });
 
 test('fails when the parameter cannot be read, and starts nothing', () => {
-  const result = run(['--from', 'us-east-1', '--to', 'us-west-2'], {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2', '--yes'], {
     FAKE_AWS_SSM_ERROR: 'An error occurred (AccessDeniedException) when calling the GetParameter operation',
   });
   expect(result.status).toBe(1);
