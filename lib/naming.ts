@@ -230,6 +230,35 @@ export function probeCanaryName(config: DrConfig, target: RegionConfig): string 
   return `atf-${stage}-probe-${regionCode(target.region)}`;
 }
 
+/**
+ * Fixed names of the failover decision's alarms in `region` (the secondary): its signals, their
+ * composites and the DNS fence. Fixed, because the DNS stack in the other region names the fence
+ * alarm (a Route 53 health check takes an alarm by name and region), and the state machine
+ * re-reads the signals by name.
+ */
+export function failoverAlarmNames(config: DrConfig, region: RegionConfig) {
+  const name = (what: string) => regionalName(config, region, 'failover', what);
+  return {
+    /** S1: the out-of-region canary's failover alarm on the other region's endpoint. */
+    probe: name('s1-probe'),
+    /** S2: Route 53 no longer answers `api.<zone>` with the primary. */
+    route53View: name('s2-route53-view'),
+    /** The `dns-view` function stopped reporting: S2 is blind. */
+    route53ViewHeartbeat: name('s2-heartbeat'),
+    /** Composite of the table's `act` rows: its ALARM starts the activation. */
+    activate: name('activate'),
+    /** Composite of the table's `page` rows: the signals disagree or one is blind. */
+    disagreement: name('disagreement'),
+    /** The DNS fence: in ALARM the primary record's calculated health check is unhealthy. */
+    fence: name('dns-fence'),
+  } as const;
+}
+
+/** The region failover's lock table of a region: one run at a time, and the last activation. */
+export function failoverLockTableName(config: DrConfig, region: RegionConfig): string {
+  return regionalName(config, region, 'failover-lock');
+}
+
 /** How notices and descriptions name the stage, for example `async-toolformer prod`. */
 export function stageLabel(config: DrConfig): string {
   return `${RESOURCE_PREFIX} ${config.stage}`;

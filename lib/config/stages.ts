@@ -165,6 +165,9 @@ const AUTOMATION_COMMON = {
   // The plan's Disaster Scenario 1 fails over automatically; the canary alarm waits for two failed
   // runs in a row, so one lost probe does not move the writer.
   autoFailover: true,
+  // Longer than an activation takes end to end (the state machine's own timeout is 25 minutes),
+  // so a flapping primary cannot start a second unplanned failover on the heels of the first.
+  failoverCooldown: Duration.minutes(30),
 } as const;
 
 /** Prod backs up and verifies; the plan's weekly full restore test runs in staging. */

@@ -240,6 +240,12 @@ export interface AutomationConfig {
    * when `scripts/disaster-recovery/failover-region.sh` starts it.
    */
   readonly autoFailover: boolean;
+  /**
+   * Anti-flap cooldown: an activation started by the alarm (not by an operator) is refused this
+   * long after the last activation of the region, so a flapping primary cannot bounce the writer.
+   * The state machine reads the last activation from its lock table.
+   */
+  readonly failoverCooldown: Duration;
 }
 
 /** The whole configuration of one stage. */

@@ -110,6 +110,18 @@ export const FUNCTIONS = {
       'REPORT_PARAMETER_NAME',
     ],
   }),
+  dnsView: contract({
+    entry: 'lambda/dns-view/handler.ts',
+    service: 'dns-view',
+    environment: [
+      'ZONE_NAME',
+      'FAILOVER_NAME',
+      'PRIMARY_NAME',
+      'SECONDARY_NAME',
+      'SAMPLES_PER_RUN',
+      'SAMPLE_INTERVAL_SECONDS',
+    ],
+  }),
 } as const;
 
 /** Name of a DR function in {@link FUNCTIONS}. */

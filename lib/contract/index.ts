@@ -1,4 +1,6 @@
 // The contract between lib/ (what the stacks deploy), lambda/ (what the functions read and emit) and scripts/: no CDK imports.
+export * from './failover-decision';
+export * from './failover-input';
 export * from './functions';
 export * from './metrics';
 export * from './names';

@@ -15,6 +15,17 @@ export const METRIC = {
   restoreDurationSeconds: 'restore_duration_seconds',
   /** How long a region failover took, from its start to the last promotion; recorded only when it promoted something. */
   failoverTimeSeconds: 'failover_time_seconds',
+  /**
+   * 1 when Route 53's authoritative name servers answer `api.<zone>` with the primary region's
+   * endpoint, 0 when they answer with another; one high-resolution datapoint per sample of the
+   * `dns-view` function in the secondary region (signal S2 of the failover decision).
+   */
+  route53PrimaryAnswered: 'route53_primary_answered',
+  /**
+   * The DNS fence: 1 once the secondary is activated (the primary record reads unhealthy), 0 only
+   * after a planned failback. Published by the region failover state machine of the secondary.
+   */
+  failoverFence: 'failover_fence',
   /** Rate-limiter mode switches (1 per switch, 0 per event that changed nothing). */
   modeSwitches: 'ModeSwitches',
   /** ElastiCache events the switch did not recognise. */

@@ -25,6 +25,11 @@ export function stageParameters(stage: string) {
     backupKeyArn: parameterName(stage, 'data', 'backup-key-arn'),
     /** ARN of the state machine that activates a region; the same name in each region. */
     failoverStateMachineArn: parameterName(stage, 'failover', 'state-machine-arn'),
+    /**
+     * The region that holds the writer, as the last region failover run of this region wrote it
+     * (one per region); the orchestrator's pods read it at run time, so an activation needs no redeploy.
+     */
+    activeRegion: parameterName(stage, 'failover', 'active-region'),
     /** `redis` or `in-memory`; the orchestrator reads it (one per region). */
     rateLimiterMode: parameterName(stage, 'rate-limiter', 'mode'),
     /** Id of the region's replication group. */

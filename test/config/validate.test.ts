@@ -740,3 +740,20 @@ describe('schema rules', () => {
     ]);
   });
 });
+
+describe('automation.failoverCooldown', () => {
+  test.each([Duration.minutes(1), Duration.hours(25)])('fails when the cooldown is %s', (cooldown) => {
+    const problems = configProblems(withValueAt(base, ['automation', 'failoverCooldown'], cooldown));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'automation.failoverCooldown',
+        value: cooldown.toHumanString(),
+        fix: expect.stringMatching(/must be from 5 minutes to 24 hours/),
+      }),
+    ]);
+  });
+
+  test('the default is 30 minutes in both stages', () => {
+    for (const stage of STAGES) expect(loadConfig({ stage }).automation.failoverCooldown.toMinutes()).toBe(30);
+  });
+});

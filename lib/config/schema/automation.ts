@@ -26,5 +26,9 @@ export const automationSchema: z.ZodType<AutomationConfig> = section(
     crossRegionVerifyDays: integer(1, 35, 'verify 1 to 35 days: copies are kept at most 35 days by the daily rule'),
     iacBackupRetention: duration(POSITIVE),
     autoFailover: z.boolean(),
+    failoverCooldown: duration([
+      between(Duration.minutes(5), Duration.hours(24)),
+      'must be from 5 minutes to 24 hours: shorter lets a flapping primary bounce the writer, longer blocks a real second failover for a day',
+    ]),
   },
 );
