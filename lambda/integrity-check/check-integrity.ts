@@ -237,16 +237,32 @@ async function checkRedis(deps: IntegrityDeps, input: IntegrityInput, now: Date)
   return [source, replica];
 }
 
-/** Runs every check; one failing check never stops the others. */
-export async function run(deps: IntegrityDeps, input: IntegrityInput): Promise<CheckReport> {
+/** Which backups a run checks: those of what this region holds (lambda/integrity-check/follow-writer.ts). */
+export interface CheckedParts {
+  /** Aurora's recovery points, point in time and weekly snapshots: where the Aurora writer is. */
+  readonly aurora: boolean;
+  /** The Redis exports: where the cache primary is. */
+  readonly redis: boolean;
+}
+
+/** Runs every check of `parts`; one failing check never stops the others. */
+export async function run(
+  deps: IntegrityDeps,
+  input: IntegrityInput,
+  parts: CheckedParts = { aurora: true, redis: true },
+): Promise<CheckReport> {
   const now = deps.now();
   const results = await Promise.all([
-    checkContinuousBackup(deps, input, now),
-    checkPointInTime(deps, input, now),
-    checkCrossRegionCopy(deps, input, now),
-    checkWeeklySnapshot(deps, input, now, 'primary'),
-    checkWeeklySnapshot(deps, input, now, 'secondary'),
-    checkRedis(deps, input, now),
+    ...(parts.aurora
+      ? [
+          checkContinuousBackup(deps, input, now),
+          checkPointInTime(deps, input, now),
+          checkCrossRegionCopy(deps, input, now),
+          checkWeeklySnapshot(deps, input, now, 'primary'),
+          checkWeeklySnapshot(deps, input, now, 'secondary'),
+        ]
+      : []),
+    ...(parts.redis ? [checkRedis(deps, input, now)] : []),
   ]);
   return buildReport(results.flat(), now);
 }

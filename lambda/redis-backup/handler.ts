@@ -1,17 +1,21 @@
 // Lambda entry of the Redis backup steps: Step Functions passes the last state in and waits between calls.
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
+import { recordOutcome } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type BackupState, type RedisBackupDeps, type RedisBackupSettings } from './redis-backup';
 import { FUNCTIONS } from '../../lib/contract';
 
 const env = readEnvironment(FUNCTIONS.redisBackup);
-const { logger } = createObservability(FUNCTIONS.redisBackup);
+const observability = createObservability(FUNCTIONS.redisBackup);
+const { logger, metrics } = observability;
 const deps: RedisBackupDeps = {
   elasticache: new ElastiCacheClient({}),
+  rds: new RDSClient({}),
   s3: new S3Client({}),
   ssm: new SSMClient({}),
   now: () => new Date(),
@@ -21,6 +25,21 @@ const settings: RedisBackupSettings = {
   bucket: env.BACKUP_BUCKET,
   resultParameter: env.RESULT_PARAMETER_NAME,
   automaticSnapshotMaxAge: requirePositiveInteger('AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS', env),
+  primary: {
+    replicationGroupId: env.REPLICATION_GROUP_ID,
+    region: env.AWS_REGION,
+    peerRegion: env.PEER_REGION,
+    // Without a Global Datastore every group is standalone: the active region's is the one in use.
+    ...(env.STANDALONE_CACHE_FOLLOWS_WRITER === 'true'
+      ? {
+          standaloneFollows: {
+            globalClusterIdentifier: env.GLOBAL_CLUSTER_IDENTIFIER,
+            clusterIdentifier: env.CLUSTER_IDENTIFIER,
+            region: env.AWS_REGION,
+          },
+        }
+      : {}),
+  },
 };
 
 const PHASES = new Set(['start', 'snapshotting', 'exporting', 'done']);
@@ -44,5 +63,14 @@ export async function handler(event: unknown): Promise<BackupState> {
   const state = parseState(event);
   const next = await advance(deps, settings, state);
   logger.info('redis backup step', { from: state.phase, to: next.phase, state: next });
+  // The first step decides where the run acts: a skip ends the run, anything else acts.
+  if (state.phase === 'start') {
+    recordOutcome(
+      observability,
+      'outcome' in next ? next.outcome : 'acted',
+      'placement' in next ? [next.placement] : [],
+    );
+    metrics.publishStoredMetrics();
+  }
   return next;
 }

@@ -66,6 +66,8 @@ test('a weekly run snapshots, exports, verifies and records, one step per invoca
     bucket: BUCKET,
     resultParameter: PARAMETER,
     automaticSnapshotMaxAge: 6 * 3600,
+    // moto's group is in no Global Datastore: standalone, it is its own primary and the run acts.
+    primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
   };
   let state: BackupState = { phase: 'start', kind: 'weekly' };
   const phases: string[] = [];

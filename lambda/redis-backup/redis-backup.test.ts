@@ -2,6 +2,7 @@
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
+  DescribeReplicationGroupsCommand,
   DescribeSnapshotsCommand,
   ElastiCacheClient,
   ElastiCacheServiceException,
@@ -18,7 +19,19 @@ const settings = {
   bucket: 'async-toolformer-prod-cache-backups-123456789012-use1',
   resultParameter: '/async-toolformer/prod/backups/redis/latest',
   automaticSnapshotMaxAge: 6 * 3600,
+  primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
 };
+const member = (role: 'PRIMARY' | 'SECONDARY') => ({
+  ReplicationGroups: [
+    {
+      ReplicationGroupId: GROUP,
+      GlobalReplicationGroupInfo: {
+        GlobalReplicationGroupId: 'ldgnf-async-toolformer-prod',
+        GlobalReplicationGroupMemberRole: role,
+      },
+    },
+  ],
+});
 const elasticache = mockClient(ElastiCacheClient);
 const s3 = mockClient(S3Client);
 const ssm = mockClient(SSMClient);
@@ -27,6 +40,7 @@ const deps: RedisBackupDeps = {
   s3: new S3Client({}),
   ssm: new SSMClient({}),
   now: () => NOW,
+  retry: { attempts: 3, baseDelayMs: 1, sleep: async () => {} },
 };
 
 const automatic = (name: string, hoursAgo: number, status = 'available') => ({
@@ -45,6 +59,51 @@ beforeEach(() => {
   elasticache.reset();
   s3.reset();
   ssm.reset();
+  // moto has no Global Datastores: the role comes from aws-sdk-client-mock.
+  elasticache.on(DescribeReplicationGroupsCommand).resolves(member('PRIMARY'));
+});
+
+describe('the run follows the cache primary', () => {
+  test.each(['daily', 'weekly'] as const)(
+    'a %s run in the secondary of the Global Datastore ends at once, exporting nothing',
+    async (kind) => {
+      elasticache.on(DescribeReplicationGroupsCommand).resolves(member('SECONDARY'));
+      expect(await advance(deps, settings, { phase: 'start', kind })).toEqual({
+        phase: 'done',
+        kind,
+        outcome: 'skipped: cache primary is in us-west-2',
+        placement: expect.objectContaining({ follows: 'cache-primary', here: false }),
+      });
+      expect(elasticache.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+      expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
+      expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+    },
+  );
+
+  test('a throttled lookup is tried again before the run acts', async () => {
+    const throttled = new ElastiCacheServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {} });
+    elasticache.on(DescribeReplicationGroupsCommand).rejectsOnce(throttled).resolves(member('PRIMARY'));
+    elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    expect(await advance(deps, settings, { phase: 'start', kind: 'weekly' })).toMatchObject({ phase: 'snapshotting' });
+  });
+
+  test.each(['AccessDenied', 'ReplicationGroupNotFoundFault', 'ThrottlingException'])(
+    '%s when looking for the primary fails the run: a backup that may be ours did not happen',
+    async (name) => {
+      elasticache
+        .on(DescribeReplicationGroupsCommand)
+        .rejects(new ElastiCacheServiceException({ name, $fault: 'client', $metadata: {} }));
+      await expect(advance(deps, settings, { phase: 'start', kind: 'daily' })).rejects.toMatchObject({ name });
+      expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
+    },
+  );
+
+  test('an empty answer fails the run', async () => {
+    elasticache.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [] });
+    await expect(advance(deps, settings, { phase: 'start', kind: 'daily' })).rejects.toThrow(
+      `replication group ${GROUP} not found`,
+    );
+  });
 });
 
 describe('start', () => {

@@ -9,15 +9,25 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { retrying, type RetryPolicy } from '../shared/check-report';
 import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
+import {
+  findCachePrimary,
+  outcomeOf,
+  type CachePlacementClients,
+  type CachePlacementTarget,
+  type Placement,
+} from '../shared/writer-placement';
 
 /** The clients and clock of one region. */
-export interface RedisBackupDeps {
+export interface RedisBackupDeps extends CachePlacementClients {
   readonly elasticache: ElastiCacheClient;
   readonly s3: S3Client;
   readonly ssm: SSMClient;
   readonly now: () => Date;
+  /** How the writer lookup retries while AWS throttles it. @default DEFAULT_RETRY */
+  readonly retry?: RetryPolicy;
 }
 
 /** Which run this is: the daily one may reuse the automatic snapshot, the weekly one takes its own. */
@@ -32,6 +42,8 @@ export interface RedisBackupSettings {
   readonly resultParameter: string;
   /** Newest automatic snapshot the daily run may reuse, in seconds. */
   readonly automaticSnapshotMaxAge: number;
+  /** This region's group: the run acts only where it is the cache primary. */
+  readonly primary: CachePlacementTarget;
 }
 
 /**
@@ -46,7 +58,16 @@ export type BackupState =
       readonly phase: 'done';
       readonly objects: readonly { readonly key: string; readonly size: number }[];
       readonly resultVersion: number;
-    });
+    })
+  | SkippedRun;
+
+/** A run that found the cache primary in another region: it ends at once and exported nothing. */
+export interface SkippedRun {
+  readonly phase: 'done';
+  readonly kind: BackupKind;
+  readonly outcome: `skipped: ${string}`;
+  readonly placement: Placement;
+}
 
 /** What every step after the start knows. */
 interface InFlight {
@@ -86,6 +107,10 @@ async function snapshotStatus(elasticache: ElastiCacheClient, snapshotName: stri
 }
 
 async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind: BackupKind): Promise<BackupState> {
+  // Where the primary is now, not where it was at deploy: the job runs in both regions.
+  const placement = await retrying(() => findCachePrimary(deps, settings.primary), deps.retry);
+  const outcome = outcomeOf(placement);
+  if (outcome !== 'acted') return { phase: 'done', kind, outcome, placement };
   const now = deps.now();
   const exportName = `${settings.replicationGroupId}-${kind}-${nameStamp(now)}`;
   if (kind === 'daily') {

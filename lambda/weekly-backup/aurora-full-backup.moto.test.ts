@@ -2,6 +2,7 @@
 import {
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
+  CreateGlobalClusterCommand,
   DescribeDBClusterSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
@@ -22,6 +23,7 @@ const settings: AuroraBackupSettings = {
   aliasParameter: '/async-toolformer/prod/backups/aurora/latest',
   retentionDays: 90,
   ownerTag: { key: 'dr-managed-by', value: 'weekly-full-backup' },
+  writer: { globalClusterIdentifier: 'async-toolformer-prod-global', clusterIdentifier: CLUSTER, region: 'us-east-1' },
 };
 
 let moto: MotoServer;
@@ -33,8 +35,16 @@ beforeAll(async () => {
   rds = new RDSClient(moto.clientConfig());
   ssm = new SSMClient(moto.clientConfig());
   const { KeyMetadata } = await new KMSClient(moto.clientConfig()).send(new CreateKeyCommand({}));
+  // The first member moto adds to a global cluster is its writer.
+  await rds.send(
+    new CreateGlobalClusterCommand({
+      GlobalClusterIdentifier: settings.writer.globalClusterIdentifier,
+      Engine: 'aurora-postgresql',
+    }),
+  );
   await rds.send(
     new CreateDBClusterCommand({
+      GlobalClusterIdentifier: settings.writer.globalClusterIdentifier,
       DBClusterIdentifier: CLUSTER,
       Engine: 'aurora-postgresql',
       MasterUsername: 'postgres',

@@ -5,6 +5,7 @@ import {
   DBClusterSnapshotNotFoundFault,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
+  DescribeGlobalClustersCommand,
   RDSClient,
   RDSServiceException,
 } from '@aws-sdk/client-rds';
@@ -21,10 +22,32 @@ const settings = {
   aliasParameter: '/async-toolformer/prod/backups/aurora/latest',
   retentionDays: 90,
   ownerTag: OWNER,
+  writer: { globalClusterIdentifier: 'async-toolformer-prod-global', clusterIdentifier: CLUSTER, region: 'us-east-1' },
 };
+const member = (region: string, identifier: string, IsWriter: boolean) => ({
+  DBClusterArn: `arn:aws:rds:${region}:123456789012:cluster:${identifier}`,
+  IsWriter,
+});
+/** The global cluster as us-east-1 sees it: its cluster is the writer, or us-west-2's is. */
+const globalCluster = (writer: 'us-east-1' | 'us-west-2') => ({
+  GlobalClusters: [
+    {
+      GlobalClusterIdentifier: 'async-toolformer-prod-global',
+      GlobalClusterMembers: [
+        member('us-east-1', CLUSTER, writer === 'us-east-1'),
+        member('us-west-2', 'async-toolformer-prod-usw2', writer === 'us-west-2'),
+      ],
+    },
+  ],
+});
 const rds = mockClient(RDSClient);
 const ssm = mockClient(SSMClient);
-const deps: AuroraBackupDeps = { rds: new RDSClient({}), ssm: new SSMClient({}), now: () => NOW };
+const deps: AuroraBackupDeps = {
+  rds: new RDSClient({}),
+  ssm: new SSMClient({}),
+  now: () => NOW,
+  retry: { attempts: 3, baseDelayMs: 1, sleep: async () => {} },
+};
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 const weekly = `${CLUSTER}-weekly-20261129-0100`;
 const notFound = () => new DBClusterSnapshotNotFoundFault({ message: 'not found', $metadata: {} });
@@ -32,6 +55,50 @@ const notFound = () => new DBClusterSnapshotNotFoundFault({ message: 'not found'
 beforeEach(() => {
   rds.reset();
   ssm.reset();
+  rds.on(DescribeGlobalClustersCommand).resolves(globalCluster('us-east-1'));
+});
+
+describe('the run follows the writer', () => {
+  test('where the writer is elsewhere, the run ends at once: no snapshot, no deletion, a skipped outcome', async () => {
+    rds.on(DescribeGlobalClustersCommand).resolves(globalCluster('us-west-2'));
+    const next = await advance(deps, settings, { phase: 'start' });
+    expect(next).toEqual({
+      phase: 'done',
+      outcome: 'skipped: writer is in us-west-2',
+      placement: expect.objectContaining({ follows: 'aurora-writer', here: false, region: 'us-west-2' }),
+    });
+    expect(rds.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+    expect(rds.commandCalls(CreateDBClusterSnapshotCommand)).toHaveLength(0);
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+    expect(rds.commandCalls(DescribeGlobalClustersCommand)[0]!.args[0].input).toEqual({
+      GlobalClusterIdentifier: 'async-toolformer-prod-global',
+    });
+  });
+
+  test('a throttled lookup is tried again, and the run goes on once it answers', async () => {
+    const throttled = new RDSServiceException({ name: 'Throttling', $fault: 'client', $metadata: {} });
+    rds.on(DescribeGlobalClustersCommand).rejectsOnce(throttled).resolves(globalCluster('us-east-1'));
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    expect(await advance(deps, settings, { phase: 'start' })).toMatchObject({ phase: 'snapshotting' });
+    expect(rds.commandCalls(DescribeGlobalClustersCommand)).toHaveLength(2);
+  });
+
+  test.each([
+    ['throttling that outlasts the retries', 'ThrottlingException'],
+    ['access denied', 'AccessDenied'],
+    ['a missing global cluster', 'GlobalClusterNotFoundFault'],
+  ])('%s when looking for the writer fails the step: the run fails and pages', async (_, name) => {
+    rds.on(DescribeGlobalClustersCommand).rejects(new RDSServiceException({ name, $fault: 'client', $metadata: {} }));
+    await expect(advance(deps, settings, { phase: 'start' })).rejects.toThrow(expect.objectContaining({ name }));
+    expect(rds.commandCalls(CreateDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('an empty answer fails the step: it never guesses', async () => {
+    rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [] });
+    await expect(advance(deps, settings, { phase: 'start' })).rejects.toThrow(
+      'global cluster async-toolformer-prod-global not found',
+    );
+  });
 });
 
 test('start deletes only our weekly snapshots past retention, then takes a tagged one', async () => {

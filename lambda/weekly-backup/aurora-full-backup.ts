@@ -10,13 +10,17 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { retrying, type RetryPolicy } from '../shared/check-report';
 import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
+import { findAuroraWriter, outcomeOf, type AuroraTarget, type Placement } from '../shared/writer-placement';
 
 export interface AuroraBackupDeps {
   readonly rds: RDSClient;
   readonly ssm: SSMClient;
   readonly now: () => Date;
+  /** How the writer lookup retries while AWS throttles it. @default DEFAULT_RETRY */
+  readonly retry?: RetryPolicy;
 }
 
 export interface AuroraBackupSettings {
@@ -32,6 +36,8 @@ export interface AuroraBackupSettings {
   readonly retentionDays: number;
   /** Tag that marks snapshots this function made, and the only ones it may delete. */
   readonly ownerTag: { readonly key: string; readonly value: string };
+  /** This region's member of the global cluster: the run acts only where it is the writer. */
+  readonly writer: AuroraTarget;
 }
 
 /** What every step after the start knows. */
@@ -47,7 +53,15 @@ export type AuroraBackupState =
   | { readonly phase: 'start' }
   | (WeeklyRun & { readonly phase: 'snapshotting' })
   | (WeeklyRun & { readonly phase: 'naming-latest' })
-  | (WeeklyRun & { readonly phase: 'done'; readonly aliasVersion: number });
+  | (WeeklyRun & { readonly phase: 'done'; readonly aliasVersion: number })
+  | SkippedRun;
+
+/** A run that found the writer in another region: it ends at once, took nothing and deleted nothing. */
+export interface SkippedRun {
+  readonly phase: 'done';
+  readonly outcome: `skipped: ${string}`;
+  readonly placement: Placement;
+}
 
 export class AuroraBackupFailedError extends Error {
   constructor(message: string) {
@@ -96,6 +110,10 @@ async function expiredSnapshots(deps: AuroraBackupDeps, settings: AuroraBackupSe
 }
 
 async function start(deps: AuroraBackupDeps, settings: AuroraBackupSettings): Promise<AuroraBackupState> {
+  // Where the writer is now, not where it was at deploy: the job runs in both regions.
+  const placement = await retrying(() => findAuroraWriter(deps.rds, settings.writer), deps.retry);
+  const outcome = outcomeOf(placement);
+  if (outcome !== 'acted') return { phase: 'done', outcome, placement };
   const expired = await expiredSnapshots(deps, settings);
   for (const identifier of expired) {
     await deps.rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier }));

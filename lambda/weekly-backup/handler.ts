@@ -2,6 +2,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
+import { recordOutcome } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import {
@@ -13,7 +14,8 @@ import {
 import { FUNCTIONS } from '../../lib/contract';
 
 const env = readEnvironment(FUNCTIONS.weeklyAuroraBackup);
-const { logger } = createObservability(FUNCTIONS.weeklyAuroraBackup);
+const observability = createObservability(FUNCTIONS.weeklyAuroraBackup);
+const { logger, metrics } = observability;
 const deps: AuroraBackupDeps = { rds: new RDSClient({}), ssm: new SSMClient({}), now: () => new Date() };
 const settings: AuroraBackupSettings = {
   clusterIdentifier: env.CLUSTER_IDENTIFIER,
@@ -21,6 +23,11 @@ const settings: AuroraBackupSettings = {
   aliasParameter: env.ALIAS_PARAMETER_NAME,
   retentionDays: requirePositiveInteger('RETENTION_DAYS', env),
   ownerTag: { key: env.OWNER_TAG_KEY, value: env.OWNER_TAG_VALUE },
+  writer: {
+    globalClusterIdentifier: env.GLOBAL_CLUSTER_IDENTIFIER,
+    clusterIdentifier: env.CLUSTER_IDENTIFIER,
+    region: env.AWS_REGION,
+  },
 };
 
 /** Validates the state Step Functions hands in; anything else is refused before AWS is called. */
@@ -44,5 +51,14 @@ export async function handler(event: unknown): Promise<AuroraBackupState> {
   const state = parseState(event);
   const next = await advance(deps, settings, state);
   logger.info('weekly full backup step', { from: state.phase, to: next.phase, state: next });
+  // The first step decides where the run acts: a skip ends the run, anything else acts.
+  if (state.phase === 'start') {
+    recordOutcome(
+      observability,
+      'outcome' in next ? next.outcome : 'acted',
+      'placement' in next ? [next.placement] : [],
+    );
+    metrics.publishStoredMetrics();
+  }
   return next;
 }

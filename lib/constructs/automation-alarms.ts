@@ -115,6 +115,34 @@ export class AutomationAlarms extends Construct {
     );
   }
 
+  /**
+   * A job that follows the writer and did not run in a day: it records `backup_job_skipped` on every
+   * run, 1 where it found the writer elsewhere and 0 where it acted, so a day without any datapoint
+   * is a run that never decided, in either region. A skip keeps this alarm quiet but never moves
+   * `backup_success_rate`, which only checks that ran may move.
+   */
+  public jobDidNotRun(id: string, props: { readonly dimensions: FunctionMetricDimensions }): cloudwatch.Alarm {
+    const { dimensions } = props;
+    return this.add(
+      id,
+      {
+        alarmDescription: `Backup service degradation: ${dimensions.service} did not run for a day (neither checked nor found the writer in the other region)`,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.backupJobSkipped,
+          dimensionsMap: { ...dimensions },
+          statistic: 'SampleCount',
+          period: Duration.days(1),
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+      'critical',
+    );
+  }
+
   /** Recovery procedure failures: any restore test that did not pass. */
   public recoveryTestResults(id: string, props: RecoveryTestResultsAlarmProps): cloudwatch.Alarm {
     const { dimensions } = props;

@@ -7,6 +7,11 @@ export const METRICS_NAMESPACE = 'AsyncToolformer/DR';
 export const METRIC = {
   /** Percent of a run's backup checks that passed (integrity check, cross-region verification). */
   backupSuccessRate: 'backup_success_rate',
+  /**
+   * 1 for a run of a job that follows the writer and found it in the other region (it did nothing),
+   * 0 for a run that acted; one datapoint per run, so a day without any is a job that did not run.
+   */
+  backupJobSkipped: 'backup_job_skipped',
   /** 1 or 0 per check of a run, with the {@link DIMENSION.check} dimension. */
   backupCheckPassed: 'backup_check_passed',
   /** 1 when a restore test passed, 0 when it did not, with the {@link DIMENSION.component} dimension. */

@@ -63,11 +63,12 @@ export interface AutomationStackProps extends Omit<DrStackProps, 'purpose' | 'pr
 }
 
 /**
- * The plan's backup strategy and backup validation on schedules. In the primary region: the Redis
- * export (daily and weekly), the weekly full Aurora snapshot, the daily integrity check, the IaC
- * backup and, where the stage runs them, the weekly restore tests. In the secondary region: the
- * IaC backup and the monthly cross-region verification. In both: the region failover, which the
- * secondary also starts on its own when the stage allows automatic failover.
+ * The plan's backup strategy and backup validation on schedules. In both regions: the IaC backup,
+ * and the Redis export (daily and weekly), the weekly full Aurora snapshot and the daily integrity
+ * check, which act only where the writer (or the cache primary) is at run time. In the primary
+ * region: where the stage runs them, the weekly restore tests. In the secondary region: the monthly
+ * cross-region verification. In both: the region failover, which the secondary also starts on its
+ * own when the stage allows automatic failover.
  */
 export class AutomationStack extends DrStack {
   /** Each job's function, by the job's construct id (for example `IacBackup`). */
@@ -122,18 +123,18 @@ export class AutomationStack extends DrStack {
       scheduler: jobScheduler,
     };
     const { peerRegion } = props;
-    const jobs: AutomationJob[] = [new IacBackupJob(this, 'IacBackup', { context, peerRegion })];
+    const { database, backupPlan } = props.data;
+    // The backups and the daily check follow the writer: deployed in both regions, each run acts only
+    // where this region's APIs say the Aurora writer or the cache primary is, so they go on after a
+    // failover without a deploy.
+    const jobs: AutomationJob[] = [
+      new IacBackupJob(this, 'IacBackup', { context, peerRegion }),
+      new IntegrityCheckJob(this, 'IntegrityCheck', { context, peerRegion, cluster: database.cluster }),
+      new RedisBackupJob(this, 'RedisBackup', { context, peerRegion }),
+      new WeeklyAuroraBackupJob(this, 'WeeklyAuroraBackup', { context, databaseKey: props.protection.databaseKey.key }),
+    ];
     this.failover = this.regionFailover(props, key);
     if (regionConfig.role === 'primary') {
-      const { database, backupPlan } = props.data;
-      jobs.push(
-        new IntegrityCheckJob(this, 'IntegrityCheck', { context, peerRegion, cluster: database.cluster }),
-        new RedisBackupJob(this, 'RedisBackup', { context }),
-        new WeeklyAuroraBackupJob(this, 'WeeklyAuroraBackup', {
-          context,
-          databaseKey: props.protection.databaseKey.key,
-        }),
-      );
       if (config.automation.restoreTests) {
         const group = props.cache.replicationGroup;
         jobs.push(

@@ -66,11 +66,21 @@ describe.each(STAGES)('%s', (stage) => {
     for (const props of Object.values(schedules)) expect(props.ScheduleExpressionTimezone).toBe('Etc/UTC');
   });
 
-  test('the secondary region runs the IaC backup and the monthly cross-region verification', () => {
-    const { template } = setup(stage, 'secondary');
-    expect(Object.keys(schedulesByName(template)).sort()).toEqual(
-      [`async-toolformer-${stage}-iac-backup`, `async-toolformer-${stage}-monthly-cross-region-verification`].sort(),
-    );
+  test('the secondary region runs the same backups and daily check, and the monthly cross-region verification', () => {
+    const { template, config } = setup(stage, 'secondary');
+    const crons = Object.fromEntries(config.schedules.map((s) => [s.id, s.cron]));
+    expect(
+      Object.fromEntries(
+        Object.entries(schedulesByName(template)).map(([name, props]) => [name, props.ScheduleExpression]),
+      ),
+    ).toEqual({
+      [`async-toolformer-${stage}-daily-backup-redis`]: crons['daily-backup']!,
+      [`async-toolformer-${stage}-weekly-full-backup-redis`]: crons['weekly-full-backup']!,
+      [`async-toolformer-${stage}-weekly-full-backup-aurora`]: crons['weekly-full-backup']!,
+      [`async-toolformer-${stage}-daily-integrity-check`]: crons['daily-integrity-check']!,
+      [`async-toolformer-${stage}-iac-backup`]: crons['iac-backup']!,
+      [`async-toolformer-${stage}-monthly-cross-region-verification`]: crons['monthly-cross-region-verification']!,
+    });
   });
 
   test.each(['primary', 'secondary'] as const)(
@@ -205,22 +215,54 @@ describe.each(STAGES)('%s', (stage) => {
     }
   });
 
-  test("the plan's critical alerts: backup success rate and recovery test results page critical", () => {
+  test.each(['primary', 'secondary'] as const)(
+    "%s: the daily check's alarms page where its backups are missing, never for a skip",
+    (role) => {
+      const { template, stack } = setup(stage, role);
+      const alarms = resources(template, 'AWS::CloudWatch::Alarm');
+      const byMetric = (name: string) => alarms.filter((a) => a.Properties.MetricName === name);
+      const dimensions = [
+        { Name: 'region', Value: stack.region },
+        { Name: 'service', Value: 'integrity-check' },
+        { Name: 'stage', Value: stage },
+      ];
+      // A run that checked: a rate under 100 pages. A skip adds no rate, so a day without one is quiet.
+      const rate = byMetric('backup_success_rate').filter((a) => JSON.stringify(a).includes('integrity-check'));
+      expect(rate).toEqual([
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            Namespace: 'AsyncToolformer/DR',
+            Dimensions: dimensions,
+            Threshold: 100,
+            ComparisonOperator: 'LessThanThreshold',
+            TreatMissingData: 'notBreaching',
+          }),
+        }),
+      ]);
+      // Every run, acting or skipping, adds backup_job_skipped: a day without any is a check that did not run.
+      expect(byMetric('backup_job_skipped')).toEqual([
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            Namespace: 'AsyncToolformer/DR',
+            Dimensions: dimensions,
+            Statistic: 'SampleCount',
+            Period: 86400,
+            Threshold: 1,
+            ComparisonOperator: 'LessThanThreshold',
+            TreatMissingData: 'breaching',
+          }),
+        }),
+      ]);
+      for (const alarm of [...rate, ...byMetric('backup_job_skipped')]) {
+        expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alertscritical/);
+      }
+    },
+  );
+
+  test("the plan's critical alerts: recovery test results and function health", () => {
     const { template } = setup(stage, 'primary');
     const alarms = resources(template, 'AWS::CloudWatch::Alarm');
     const byMetric = (name: string) => alarms.filter((a) => a.Properties.MetricName === name);
-    expect(byMetric('backup_success_rate')).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({
-          Namespace: 'AsyncToolformer/DR',
-          Threshold: 100,
-          ComparisonOperator: 'LessThanThreshold',
-          TreatMissingData: 'breaching',
-          AlarmActions: [expect.objectContaining({})],
-        }),
-      }),
-    ]);
-    expect(JSON.stringify(byMetric('backup_success_rate')[0]!.Properties.AlarmActions)).toMatch(/Alertscritical/);
     expect(byMetric('recovery_test_results')).toHaveLength(stage === 'staging' ? 2 : 0);
     for (const alarm of byMetric('recovery_test_results')) {
       expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold' });

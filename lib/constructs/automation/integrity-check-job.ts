@@ -1,4 +1,4 @@
-// The daily backup integrity check of the primary region: Aurora and Redis backups in both regions.
+// The daily backup integrity check, in both regions: each part checks where the Aurora writer or the cache primary is.
 import { Duration } from 'aws-cdk-lib';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -8,6 +8,7 @@ import {
   cacheBackupBucketName,
   cacheReplicationGroupId,
   clusterIdentifier,
+  globalClusterIdentifier,
   parameterName,
   parameters,
   vaultName,
@@ -15,7 +16,15 @@ import {
 import type { DrFunction } from '../dr-function';
 import { keepDeployedLogicalId } from './deployed-logical-id';
 import { jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
-import { allow, allowKeyParameters, arn, bucketArn, parameterArn } from './permissions';
+import {
+  allow,
+  allowAuroraWriterLookup,
+  allowCachePrimaryLookup,
+  allowKeyParameters,
+  arn,
+  bucketArn,
+  parameterArn,
+} from './permissions';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -24,7 +33,7 @@ const DAY = 24 * HOUR;
 export interface IntegrityCheckJobProps {
   /** What the jobs of the region share. */
   readonly context: AutomationJobContext;
-  /** The secondary region, whose vault and bucket hold the copies. */
+  /** The other region, whose vault and bucket hold the copies of this region's backups. */
   readonly peerRegion: RegionConfig;
   /** The Aurora cluster of this region, whose point-in-time recovery is checked. */
   readonly cluster: rds.IDatabaseCluster;
@@ -33,14 +42,17 @@ export interface IntegrityCheckJobProps {
 /**
  * The plan's daily backup validation: the newest Aurora recovery points and Redis exports in both
  * regions are present, complete, encrypted with the expected key and young enough, and Aurora's
- * point-in-time recovery keeps up. The report's `backup_success_rate` pages critical when it falls
- * under 100 or is missing for a day.
+ * point-in-time recovery keeps up. Deployed in both regions: the Aurora checks run where the
+ * writer is and the Redis checks where the cache primary is, as this region's APIs say at run time;
+ * a region that holds neither reports a skip. The report's `backup_success_rate` pages critical
+ * when it falls under 100; `backup_job_skipped`, written by every run, pages when a day has none.
  */
 export class IntegrityCheckJob extends Construct implements AutomationJob {
   public readonly function: DrFunction;
 
   constructor(scope: Construct, id: string, props: IntegrityCheckJobProps) {
     super(scope, id);
+    // `secondary` is the other region, whichever role it has: the copies of this region's backups are there.
     const { context, peerRegion: secondary, cluster } = props;
     const { config, regionConfig } = context;
     const names = parameters(config);
@@ -51,8 +63,12 @@ export class IntegrityCheckJob extends Construct implements AutomationJob {
       description: 'Daily backup integrity check of Aurora and Redis backups in both regions',
       environment: {
         PEER_REGION: secondary.region,
+        GLOBAL_CLUSTER_IDENTIFIER: globalClusterIdentifier(config),
         CLUSTER_IDENTIFIER: identifier,
         CLUSTER_ARN: cluster.clusterArn,
+        REPLICATION_GROUP_ID: cacheReplicationGroupId(config, regionConfig),
+        // Without a Global Datastore every group is standalone: the Aurora writer's region is the one in use.
+        STANDALONE_CACHE_FOLLOWS_WRITER: String(!config.cache.globalDatastore),
         VAULT_NAME: vaultName(config, regionConfig),
         PEER_VAULT_NAME: vaultName(config, secondary),
         DATABASE_KEY_PARAMETER: parameterName(config, 'data', 'database-key-arn'),
@@ -103,6 +119,8 @@ export class IntegrityCheckJob extends Construct implements AutomationJob {
       wildcardReason: readOnly,
     });
     allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.integrityReport)] });
+    allowAuroraWriterLookup(fn, config);
+    allowCachePrimaryLookup(fn, config, regionConfig);
 
     const schedule = context.scheduler.invokeFunction(this, 'Schedule', {
       name: 'daily-integrity-check',
@@ -110,9 +128,9 @@ export class IntegrityCheckJob extends Construct implements AutomationJob {
       function: fn,
     });
     keepDeployedLogicalId(schedule, 'dailyintegritycheckSchedule966F975D');
-    context.alarms.backupSuccessRate('BackupSuccessRate', {
-      dimensions: { service: FUNCTIONS.integrityCheck.service, stage: config.stage, region: regionConfig.region },
-      missingReportBreaches: true,
-    });
+    const dimensions = { service: FUNCTIONS.integrityCheck.service, stage: config.stage, region: regionConfig.region };
+    // A skip adds no rate, so a day without one is no finding here; a day without any run is one.
+    context.alarms.backupSuccessRate('BackupSuccessRate', { dimensions });
+    context.alarms.jobDidNotRun('IntegrityCheckDidNotRun', { dimensions });
   }
 }

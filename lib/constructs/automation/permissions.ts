@@ -2,8 +2,8 @@
 import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import type { DrConfig } from '../../config';
-import { parameterName } from '../../naming';
+import type { DrConfig, RegionConfig } from '../../config';
+import { cacheReplicationGroupId, globalClusterIdentifier, parameterName } from '../../naming';
 import type { DrFunction } from '../dr-function';
 
 /** One statement of a function's policy. */
@@ -110,5 +110,37 @@ export function allowKeyParameters(fn: DrFunction, permission: KeyParametersPerm
     resources: permission.keys.map((key) =>
       parameterArn(fn, parameterName(permission.config, 'data', key), permission.region),
     ),
+  });
+}
+
+/**
+ * Lets `fn` read where the Aurora writer is: DescribeGlobalClusters on the stage's global cluster
+ * only (global cluster ARNs have no region).
+ */
+export function allowAuroraWriterLookup(fn: DrFunction, config: DrConfig): void {
+  allow(fn, {
+    actions: ['rds:DescribeGlobalClusters'],
+    resources: [
+      arn(fn, {
+        service: 'rds',
+        region: '',
+        resource: 'global-cluster',
+        resourceName: globalClusterIdentifier(config),
+      }),
+    ],
+  });
+}
+
+/** Lets `fn` read its region's cache group, whose Global Datastore role says where the primary is. */
+export function allowCachePrimaryLookup(fn: DrFunction, config: DrConfig, region: RegionConfig): void {
+  allow(fn, {
+    actions: ['elasticache:DescribeReplicationGroups'],
+    resources: [
+      arn(fn, {
+        service: 'elasticache',
+        resource: 'replicationgroup',
+        resourceName: cacheReplicationGroupId(config, region),
+      }),
+    ],
   });
 }

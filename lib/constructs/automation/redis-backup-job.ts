@@ -1,13 +1,21 @@
 // The Redis export of the primary region: snapshot, export to the backup bucket and verify, daily and weekly.
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { RegionConfig } from '../../config';
 import { FUNCTIONS } from '../../contract';
-import { cacheBackupBucketName, cacheReplicationGroupId, parameters, stateMachineName } from '../../naming';
+import {
+  cacheBackupBucketName,
+  cacheReplicationGroupId,
+  clusterIdentifier,
+  globalClusterIdentifier,
+  parameters,
+  stateMachineName,
+} from '../../naming';
 import type { DrFunction } from '../dr-function';
 import { SteppedJob } from '../stepped-job';
 import { keepDeployedLogicalId } from './deployed-logical-id';
 import { STEP_INTERVAL, jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
-import { allow, arn, bucketArn, parameterArn } from './permissions';
+import { allow, allowAuroraWriterLookup, allowCachePrimaryLookup, arn, bucketArn, parameterArn } from './permissions';
 
 /** Names of the schedules that export Redis to S3: the recovery model reads their crons as the backup interval. */
 export const REDIS_EXPORT_SCHEDULE_IDS = ['daily-backup-redis', 'weekly-full-backup-redis'] as const;
@@ -16,12 +24,17 @@ export const REDIS_EXPORT_SCHEDULE_IDS = ['daily-backup-redis', 'weekly-full-bac
 export interface RedisBackupJobProps {
   /** What the jobs of the region share. */
   readonly context: AutomationJobContext;
+  /** The other region: where the cache primary is when this group is a secondary of the Global Datastore. */
+  readonly peerRegion: RegionConfig;
 }
 
 /**
  * The plan's Redis backups: a daily export and a weekly full export of the region's replication
  * group to its backup bucket (which replicates to the other region). One run snapshots (or reuses
- * the automatic snapshot), exports and verifies, one step at a time.
+ * the automatic snapshot), exports and verifies, one step at a time. Deployed in both regions, each
+ * run first asks this region's ElastiCache whether its group is the cache primary (a standalone
+ * group is its own primary) and acts only there. A stage without a Global Datastore has a standalone
+ * group in each region by design; there the group of the Aurora writer's region is the one in use.
  */
 export class RedisBackupJob extends Construct implements AutomationJob {
   public readonly function: DrFunction;
@@ -29,9 +42,10 @@ export class RedisBackupJob extends Construct implements AutomationJob {
 
   constructor(scope: Construct, id: string, props: RedisBackupJobProps) {
     super(scope, id);
-    const { context } = props;
+    const { context, peerRegion } = props;
     const { config, regionConfig } = context;
     const names = parameters(config);
+    const followsWriter = !config.cache.globalDatastore;
     const groupId = cacheReplicationGroupId(config, regionConfig);
     const bucket = cacheBackupBucketName(config, regionConfig);
     const fn = jobFunction(this, context, {
@@ -43,6 +57,10 @@ export class RedisBackupJob extends Construct implements AutomationJob {
         RESULT_PARAMETER_NAME: names.redisBackup,
         // The automatic snapshot runs 00:30-01:30 UTC; the 02:00 export reuses one from the last six hours.
         AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: String(Duration.hours(6).toSeconds()),
+        PEER_REGION: peerRegion.region,
+        GLOBAL_CLUSTER_IDENTIFIER: globalClusterIdentifier(config),
+        CLUSTER_IDENTIFIER: clusterIdentifier(config, regionConfig),
+        STANDALONE_CACHE_FOLLOWS_WRITER: String(followsWriter),
       },
     });
     this.function = fn;
@@ -68,6 +86,8 @@ export class RedisBackupJob extends Construct implements AutomationJob {
       wildcardReason: generated,
     });
     allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.redisBackup)] });
+    allowCachePrimaryLookup(fn, config, regionConfig);
+    if (followsWriter) allowAuroraWriterLookup(fn, config);
 
     this.steppedJob = new SteppedJob(this, 'Job', {
       step: fn,

@@ -1,26 +1,34 @@
-// The weekly full Aurora backup of the primary region: a tagged manual snapshot, then the -latest name.
+// The weekly full Aurora backup, in both regions: where the writer is, a tagged manual snapshot, then the -latest name.
 import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FUNCTIONS, WEEKLY_SNAPSHOT_TAG } from '../../contract';
-import { clusterIdentifier, latestSnapshotIdentifier, parameters, stateMachineName } from '../../naming';
+import {
+  clusterIdentifier,
+  globalClusterIdentifier,
+  latestSnapshotIdentifier,
+  parameters,
+  stateMachineName,
+} from '../../naming';
 import type { DrFunction } from '../dr-function';
 import { SteppedJob } from '../stepped-job';
 import { keepDeployedLogicalId } from './deployed-logical-id';
 import { STEP_INTERVAL, jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
-import { allow, arn, parameterArn } from './permissions';
+import { allow, allowAuroraWriterLookup, arn, parameterArn } from './permissions';
 
 /** Props of {@link WeeklyAuroraBackupJob}. */
 export interface WeeklyAuroraBackupJobProps {
   /** What the jobs of the region share. */
   readonly context: AutomationJobContext;
-  /** Key of the cluster's snapshots; the job may create grants on it through RDS only. */
+  /** Key of this region's cluster and its snapshots; the job may create grants on it through RDS only. */
   readonly databaseKey: kms.IKey;
 }
 
 /**
  * The plan's weekly full Aurora backup: a manual snapshot tagged as the job's, copied to the
  * `-latest` name the restore runbooks use; the job deletes only its own snapshots past retention.
+ * Deployed in both regions, each run first asks this region's RDS where the global cluster's writer
+ * is and acts only there, so `-latest` is made in the writer's region, also after a failover.
  */
 export class WeeklyAuroraBackupJob extends Construct implements AutomationJob {
   public readonly function: DrFunction;
@@ -37,6 +45,7 @@ export class WeeklyAuroraBackupJob extends Construct implements AutomationJob {
       contract: FUNCTIONS.weeklyAuroraBackup,
       description: 'Weekly full Aurora backup step: snapshot, then the -latest name',
       environment: {
+        GLOBAL_CLUSTER_IDENTIFIER: globalClusterIdentifier(config),
         CLUSTER_IDENTIFIER: identifier,
         LATEST_SNAPSHOT_IDENTIFIER: latest,
         ALIAS_PARAMETER_NAME: names.auroraLatest,
@@ -78,6 +87,7 @@ export class WeeklyAuroraBackupJob extends Construct implements AutomationJob {
       conditions: { StringEquals: { 'kms:ViaService': `rds.${regionConfig.region}.amazonaws.com` } },
     });
     allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.auroraLatest)] });
+    allowAuroraWriterLookup(fn, config);
 
     this.steppedJob = new SteppedJob(this, 'Job', {
       step: fn,

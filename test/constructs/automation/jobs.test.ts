@@ -26,7 +26,7 @@ describe.each([
   {
     name: 'RedisBackupJob',
     build: (f: ReturnType<typeof jobFixture>): AutomationJob =>
-      new RedisBackupJob(f.stack, 'RedisBackup', { context: f.context }),
+      new RedisBackupJob(f.stack, 'RedisBackup', { context: f.context, peerRegion: f.config.regions[1]! }),
     schedules: {
       dailybackupredisScheduleCEF1A386: 'async-toolformer-prod-daily-backup-redis',
       weeklyfullbackupredisSchedule216C88EB: 'async-toolformer-prod-weekly-full-backup-redis',
