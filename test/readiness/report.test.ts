@@ -74,8 +74,13 @@ test('every schedule, with its cron, what it starts, retries and DLQ', () => {
     'us-east-1 async-toolformer-prod-iac-backup cron(30 2 * * ? *)',
     'us-east-1 async-toolformer-prod-weekly-full-backup-aurora cron(0 1 ? * SUN *)',
     'us-east-1 async-toolformer-prod-weekly-full-backup-redis cron(0 1 ? * SUN *)',
+    // The backups and the daily check run in both regions and act where the writer is.
+    'us-west-2 async-toolformer-prod-daily-backup-redis cron(0 2 * * ? *)',
+    'us-west-2 async-toolformer-prod-daily-integrity-check cron(0 4 * * ? *)',
     'us-west-2 async-toolformer-prod-iac-backup cron(30 2 * * ? *)',
     'us-west-2 async-toolformer-prod-monthly-cross-region-verification cron(0 5 1 * ? *)',
+    'us-west-2 async-toolformer-prod-weekly-full-backup-aurora cron(0 1 ? * SUN *)',
+    'us-west-2 async-toolformer-prod-weekly-full-backup-redis cron(0 1 ? * SUN *)',
   ]);
   for (const schedule of report.schedules) {
     expect(schedule).toMatchObject({ timezone: 'Etc/UTC', retryAttempts: 3, deadLetterQueue: true });
