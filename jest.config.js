@@ -3,7 +3,7 @@
 // `synth` reads the templates its global setup writes with the real CLI synth of both stages, once per run.
 
 /** Test files that read the synthesized assembly (`synthStage`, `testAssemblyDir`). */
-const SYNTH_TESTS = ['test/stacks/', 'test/gates/', 'test/workflows/workflows.test.ts'];
+const SYNTH_TESTS = ['test/stacks/', 'test/gates/', 'test/workflows/workflows.test.ts', 'test/drill/'];
 
 const shared = {
   testEnvironment: 'node',

@@ -1,0 +1,134 @@
+// `npm run drill`: runs recovery scenarios against the synthesized state machines on a local AWS emulator and writes drill-report.md and .json.
+// Usage: npm run drill -- [--scenario <name>]... [--list] [--stage prod|staging] [--json] [--assembly <dir>] [--port <n>] [--out <dir>]
+// Exits 0 when every selected scenario passed, 1 when one failed or could not run, 2 on bad input (nothing started).
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { STAGES, type Stage } from '../../lib/config/types';
+import { loadAssembly } from './assembly';
+import { PROJECT_ROOT } from './moto-process';
+import { drillReport, writeReport } from './report';
+import type { Scenario } from './scenario';
+import { SCENARIOS, SCENARIO_NAMES, findScenario } from './scenarios';
+import { runScenarios, type ScenarioResult } from './session';
+
+const USAGE = `usage: npm run drill -- [--scenario <name>]... [--list] [--stage ${STAGES.join('|')}] [--json] [--assembly <dir>] [--port <n>] [--out <dir>]
+scenarios: ${SCENARIO_NAMES.join(', ')} (all of them when no --scenario is given)`;
+
+export interface DrillOptions {
+  readonly scenarios: readonly Scenario[];
+  readonly list: boolean;
+  readonly stage: Stage;
+  readonly json: boolean;
+  readonly assembly?: string;
+  readonly port?: number;
+  readonly out: string;
+}
+
+/** Bad input: the message and the usage, exit status 2. */
+export class UsageError extends Error {}
+
+export function parseOptions(args: readonly string[]): DrillOptions {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        scenario: { type: 'string', multiple: true },
+        list: { type: 'boolean' },
+        stage: { type: 'string' },
+        json: { type: 'boolean' },
+        assembly: { type: 'string' },
+        port: { type: 'string' },
+        out: { type: 'string' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const names = (values.scenario as string[] | undefined) ?? [];
+  const unknown = names.filter((name) => !findScenario(name));
+  if (unknown.length) throw new UsageError(`unknown scenario ${unknown.map((name) => `"${name}"`).join(', ')}`);
+  const stage = (values.stage as string | undefined) ?? 'prod';
+  if (!(STAGES as readonly string[]).includes(stage))
+    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
+  const assembly = values.assembly as string | undefined;
+  if (assembly !== undefined && !existsSync(resolve(assembly, 'manifest.json'))) {
+    throw new UsageError(`--assembly ${assembly} is not a cloud assembly (no manifest.json)`);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65_535)) {
+    throw new UsageError(`--port must be a port from 1024 to 65535, got: ${String(values.port)}`);
+  }
+  return {
+    scenarios: names.length ? names.map((name) => findScenario(name) as Scenario) : SCENARIOS,
+    list: values.list === true,
+    stage: stage as Stage,
+    json: values.json === true,
+    ...(assembly === undefined ? {} : { assembly: resolve(assembly) }),
+    ...(port === undefined ? {} : { port }),
+    out: resolve((values.out as string | undefined) ?? PROJECT_ROOT),
+  };
+}
+
+function summaryLine(result: ScenarioResult): string {
+  const failed = result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.detail}`);
+  const why = result.error ?? failed.join('; ');
+  return `${result.passed ? 'passed' : 'FAILED'}  ${result.name} (${result.wallSeconds.toFixed(1)} s)${why ? `\n    ${why}` : ''}`;
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  let options: DrillOptions;
+  try {
+    options = parseOptions(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`drill: ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (options.list) {
+    if (options.json)
+      console.log(
+        JSON.stringify(
+          SCENARIOS.map(({ name, summary }) => ({ name, summary })),
+          null,
+          2,
+        ),
+      );
+    else for (const scenario of SCENARIOS) console.log(`${scenario.name}\n    ${scenario.summary}`);
+    return 0;
+  }
+  const progress = (line: string) => console.error(`drill: ${line}`);
+  let results: ScenarioResult[];
+  let assemblyDir: string;
+  try {
+    const assembly = await loadAssembly(options.stage, options.assembly, progress);
+    assemblyDir = assembly.dir;
+    results = await runScenarios(options.scenarios, {
+      stage: options.stage,
+      assembly,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      onResult: options.json ? undefined : (result) => console.log(summaryLine(result)),
+    });
+  } catch (error) {
+    console.error(`drill: ${(error as Error).message}`);
+    return 1;
+  }
+  const report = drillReport(options.stage, assemblyDir, results);
+  mkdirSync(options.out, { recursive: true });
+  const written = writeReport(report, options.out);
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else console.log(`${report.passed ? 'every scenario passed' : 'the drill FAILED'}; report: ${written.markdown}`);
+  return report.passed ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

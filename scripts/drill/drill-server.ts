@@ -1,0 +1,180 @@
+// The drill's moto server (moto_drill_server.py from .venv) and a client of its control API: AWS calls, lost regions, faults, the request log.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SETUP_HINT, VENV_BIN, startMotoProcess, type MotoProcess } from './moto-process';
+
+const PYTHON = join(VENV_BIN, 'python');
+const LAUNCHER = join(__dirname, 'moto_drill_server.py');
+
+/** How a drill server is started. */
+export interface DrillServerOptions {
+  /** Account moto files every resource under: the assembly's. */
+  readonly account: string;
+  /** Real seconds per virtual second of Wait states and Retry intervals. */
+  readonly timeScale: number;
+  /** A fixed port; a free one when not given. */
+  readonly port?: number;
+}
+
+/** An AWS error answered to a drill call. */
+export class AwsCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An injected fault: the calls it matches answer its error. */
+export interface Fault {
+  readonly service: string;
+  readonly action: string;
+  readonly region?: string;
+  readonly code: string;
+  readonly message?: string;
+  /** HTTP status, 400 by default. */
+  readonly status?: number;
+  /** How many calls it answers; every matching call when not given. */
+  readonly times?: number;
+}
+
+/** One AWS request the server received (the drill's own observer calls excepted). */
+export interface LoggedRequest {
+  /** Virtual time, epoch milliseconds. */
+  readonly at: number;
+  readonly region: string;
+  readonly service: string;
+  readonly action: string;
+  /** `cli`: the aws CLI (the operator's script); `sdk`: any other client, Step Functions' tasks among them. */
+  readonly source: 'cli' | 'sdk';
+  readonly status?: number;
+}
+
+export interface DrillConfig {
+  readonly timeScale?: number;
+  /** Virtual seconds a promotion takes, per service (`rds`, `elasticache`); null never completes. */
+  readonly promotionSeconds?: Record<string, number | null>;
+  /** Whether FailoverGlobalReplicationGroup is refused while the primary's region is lost. */
+  readonly cacheFailoverNeedsPrimary?: boolean;
+}
+
+export interface DrillState {
+  readonly nowMs: number;
+  readonly lostRegions: string[];
+  readonly faults: (Fault & { hits: number })[];
+  readonly promotionSeconds: Record<string, number | null>;
+}
+
+/** The control API of a running drill server. */
+export class DrillClient {
+  constructor(readonly endpoint: string) {}
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.endpoint}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    const answer = (await response.json()) as T & { error?: { code: string; message: string } };
+    if (!response.ok) {
+      throw new AwsCallError(answer.error?.code ?? String(response.status), answer.error?.message ?? path);
+    }
+    return answer;
+  }
+
+  /**
+   * One AWS call through botocore in the server, as an observer that sees through lost regions and
+   * faults. `conform` treats `params` as CloudFormation properties: members matched whatever their
+   * case, and what the API does not take dropped.
+   */
+  async call<T = Record<string, unknown>>(
+    service: string,
+    region: string,
+    action: string,
+    params: unknown = {},
+    conform = false,
+  ): Promise<T> {
+    const answer = await this.request<{ result: T }>('POST', '/drill/call', {
+      service,
+      region,
+      action,
+      params,
+      conform,
+    });
+    return answer.result;
+  }
+
+  state(): Promise<DrillState> {
+    return this.request('GET', '/drill/state');
+  }
+
+  async requests(sinceMs = 0): Promise<LoggedRequest[]> {
+    return (await this.request<{ requests: LoggedRequest[] }>('GET', `/drill/requests?since=${sinceMs}`)).requests;
+  }
+
+  /** Refuses, from now on, every request signed for `regions` (503 ServiceUnavailable). */
+  loseRegions(regions: readonly string[]): Promise<DrillState> {
+    return this.request('POST', '/drill/lost-regions', { regions });
+  }
+
+  /** Replaces the injected faults. */
+  setFaults(faults: readonly Fault[]): Promise<DrillState> {
+    return this.request('POST', '/drill/faults', { faults });
+  }
+
+  /** Moves the virtual clock forward, as time passes between two attempts of an operator. */
+  advanceClock(seconds: number): Promise<DrillState> {
+    return this.request('POST', '/drill/clock', { advanceSeconds: seconds });
+  }
+
+  configure(config: DrillConfig): Promise<DrillState> {
+    return this.request('POST', '/drill/config', config);
+  }
+
+  /** moto forgets every resource, and the server its lost regions, faults, log and promotions. */
+  async reset(config: DrillConfig = {}): Promise<void> {
+    const response = await fetch(`${this.endpoint}/moto-api/reset`, { method: 'POST' });
+    if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
+    await this.request('POST', '/drill/reset', {});
+    await this.configure(config);
+  }
+}
+
+/** What is missing for the drill server to start, as a message naming the fix; undefined when nothing. */
+export function missingTools(): string | undefined {
+  if (!existsSync(PYTHON))
+    return `the drill needs the project's Python tools in .venv, which is missing: ${SETUP_HINT}.`;
+  const check = spawnSync(PYTHON, ['-c', 'import moto, jsonata, boto3'], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    return `the drill needs moto and jsonata-python in .venv (${check.stderr.trim().split('\n').pop()}): ${SETUP_HINT}.`;
+  }
+  return undefined;
+}
+
+/** A started drill server, its client, and how to stop it. */
+export interface DrillServer {
+  readonly client: DrillClient;
+  readonly process: MotoProcess;
+  stop(): Promise<void>;
+}
+
+export async function startDrillServer(options: DrillServerOptions): Promise<DrillServer> {
+  const missing = missingTools();
+  if (missing) throw new Error(missing);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DRILL_TIME_SCALE: String(options.timeScale),
+    MOTO_ACCOUNT_ID: options.account,
+  };
+  // The launcher forces MOTO_PORT itself; an inherited one must not reach moto's own settings first.
+  delete env.MOTO_PORT;
+  const server = await startMotoProcess({
+    command: PYTHON,
+    args: [LAUNCHER],
+    env,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    name: 'the drill server (scripts/drill/moto_drill_server.py)',
+  });
+  return { client: new DrillClient(server.endpoint), process: server, stop: () => server.stop() };
+}

@@ -1,0 +1,11 @@
+// Every drill scenario, by name; later slices add theirs here.
+import type { Scenario } from '../scenario';
+import { FAILOVER_SCENARIOS } from './failover';
+
+export const SCENARIOS: readonly Scenario[] = [...FAILOVER_SCENARIOS];
+
+export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((scenario) => scenario.name === name);
+}
