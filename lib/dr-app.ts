@@ -78,7 +78,7 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   orderDataTier(primary, secondary);
   orderCacheTier(primary, secondary);
   orderTrafficTier(primary, secondary, dns);
-  orderAutomationTier(config, secondary);
+  orderAutomationTier(config, secondary, dns);
   return { primary, secondary, dns };
 }
 
@@ -111,11 +111,14 @@ function orderTrafficTier(primary: RegionalStacks, secondary: RegionalStacks, dn
   primary.docs.addStackDependency(secondary.docs, 'replicates into and fails over to the secondary docs bucket');
 }
 
-/** The secondary's failover trigger listens to the canary alarm its Compute stack creates. */
-function orderAutomationTier(config: DrConfig, secondary: RegionalStacks): void {
-  if (config.automation.autoFailover) {
-    secondary.automation.addStackDependency(secondary.compute, 'the failover trigger listens to its canary alarm');
-  }
+/**
+ * The secondary's failover decision builds its composite alarms on the canary alarm its Compute
+ * stack creates; the primary record's calculated health check reads the fence alarm the secondary's
+ * Automation stack creates (by name and region: Route 53 requires the alarm to exist).
+ */
+function orderAutomationTier(_config: DrConfig, secondary: RegionalStacks, dns: DnsStack): void {
+  secondary.automation.addStackDependency(secondary.compute, 'the failover decision reads its canary alarm (S1)');
+  dns.addStackDependency(secondary.automation, 'the primary record health check reads its DNS fence alarm');
 }
 
 function cacheTier(

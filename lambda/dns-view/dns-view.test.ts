@@ -55,6 +55,7 @@ function depsFor(authoritative: DnsResolver): Emitted {
   jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
     emf.push(metrics.serializeMetrics() as unknown as Record<string, unknown>);
     metrics.clearMetrics();
+    return metrics;
   });
   return {
     deps: {

@@ -33,6 +33,18 @@ export interface EndpointProbeProps {
   readonly accessLogBucket: s3.IBucket;
   /** How long canary artifacts (screenshots, HAR files, logs) are kept. */
   readonly artifactRetention: Duration;
+  /**
+   * Fixed name of {@link EndpointProbe.failoverAlarm}: the failover decision re-reads it by name.
+   * @default - a name CloudFormation generates
+   */
+  readonly failoverAlarmName?: string;
+  /**
+   * Failed runs in a row before {@link EndpointProbe.failoverAlarm} goes off. The failover decision
+   * acts only when Route 53's view agrees, so one run is enough there; the paging alarm keeps
+   * {@link FAILED_RUNS_TO_ALARM}.
+   * @default FAILED_RUNS_TO_ALARM
+   */
+  readonly failoverRuns?: number;
 }
 
 /** The canary script: one HTTPS GET that must return 200 within the canary's timeout. */
@@ -158,9 +170,16 @@ export class EndpointProbe extends Construct {
       // A canary that stopped running watches nothing.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+    const failoverRuns = props.failoverRuns ?? FAILED_RUNS_TO_ALARM;
+    if (!Number.isInteger(failoverRuns) || failoverRuns < 1 || failoverRuns > FAILED_RUNS_TO_ALARM) {
+      throw new Error(`failoverRuns must be an integer from 1 to ${FAILED_RUNS_TO_ALARM}, got: ${failoverRuns}`);
+    }
     this.failoverAlarm = new cloudwatch.Alarm(this, 'FailoverAlarm', {
       ...failedRuns,
-      alarmDescription: `Canary ${props.canaryName} failed ${FAILED_RUNS_TO_ALARM} runs in a row against https://${props.domainName}${props.path}: the ${props.description} is down; an automated failover may start on this alarm`,
+      evaluationPeriods: failoverRuns,
+      datapointsToAlarm: failoverRuns,
+      ...(props.failoverAlarmName ? { alarmName: props.failoverAlarmName } : {}),
+      alarmDescription: `Canary ${props.canaryName} failed ${failoverRuns} run(s) in a row against https://${props.domainName}${props.path}: the ${props.description} is down (signal S1 of the failover decision; it acts only with S2)`,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const action = new actions.SnsAction(props.topic);

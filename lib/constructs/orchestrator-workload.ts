@@ -54,6 +54,12 @@ export interface OrchestratorWorkloadProps {
   readonly secretsKey: kms.IKey;
   /** Written into the pods' environment, so logs and metrics say which side served a request. */
   readonly regionRole: string;
+  /**
+   * The region failover's active-region parameter of this region, which the pods may read: where the
+   * writer is now, whatever `regionRole` says (docs/runbooks/failover-activation.md).
+   * @default - the pods read no active region
+   */
+  readonly activeRegionParameter?: ssm.IStringParameter;
 }
 
 /** What {@link orchestratorManifests} needs; the same values as {@link OrchestratorWorkloadProps}, as plain data. */
@@ -70,6 +76,13 @@ export interface OrchestratorManifestProps {
   readonly regionRole: string;
   /** Name of the degraded-mode SSM parameter, written into the pods' environment. */
   readonly degradedModeParameterName: string;
+  /**
+   * Name of the active-region SSM parameter (the region that holds the writer, which a region
+   * failover run writes), for the pods' environment: they read it at run time, so an activation
+   * needs no redeploy.
+   * @default - not passed
+   */
+  readonly activeRegionParameterName?: string;
 }
 
 /** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
@@ -117,6 +130,9 @@ export function orchestratorManifests(props: OrchestratorManifestProps): Record<
                 env: [
                   { name: 'DR_REGION_ROLE', value: props.regionRole },
                   { name: 'DEGRADED_MODE_PARAMETER', value: props.degradedModeParameterName },
+                  ...(props.activeRegionParameterName
+                    ? [{ name: 'ACTIVE_REGION_PARAMETER', value: props.activeRegionParameterName }]
+                    : []),
                 ],
                 readinessProbe: probe(5, 3),
                 // Slower to kill than to unready: a slow dependency should drain a pod, not restart it.
@@ -205,7 +221,10 @@ export class OrchestratorWorkload extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-          resources: [props.degradedModeParameter.parameterArn],
+          resources: [
+            props.degradedModeParameter.parameterArn,
+            ...(props.activeRegionParameter ? [props.activeRegionParameter.parameterArn] : []),
+          ],
         }),
         new iam.PolicyStatement({
           actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -242,6 +261,9 @@ export class OrchestratorWorkload extends Construct {
         maxReplicas: props.maxReplicas,
         regionRole: props.regionRole,
         degradedModeParameterName: props.degradedModeParameter.parameterName,
+        ...(props.activeRegionParameter
+          ? { activeRegionParameterName: props.activeRegionParameter.parameterName }
+          : {}),
       }),
     );
     this.manifest.node.addDependency(this.serviceAccount);

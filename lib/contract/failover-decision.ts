@@ -46,7 +46,7 @@ export const DECISION_TABLE: readonly DecisionRow[] = [
     route53: 'up',
     outcome: 'page',
     meaning:
-      'partition between the regions, a single failing probe, or a fault on the path from the secondary; Route 53 still serves the primary',
+      'partition between the regions, a single failing probe, a TLS or WAF fault on the path from the secondary, or a bad deploy Route 53 still sees as healthy',
   },
   {
     probe: 'up',
@@ -110,4 +110,16 @@ export const ALARM_STATE_OF_SIGNAL: Readonly<Record<SignalState, AlarmStateValue
 /** The rows with `outcome`: the composite alarms are built from these. */
 export function rowsWith(outcome: DecisionOutcome): readonly DecisionRow[] {
   return DECISION_TABLE.filter((row) => row.outcome === outcome);
+}
+
+/** The decision table as the runbook shows it (docs/runbooks/failover-decision.md; a test keeps the copy current). */
+export function decisionTableMarkdown(): string {
+  const cell = (state: SignalState) => `${state} (${ALARM_STATE_OF_SIGNAL[state]})`;
+  return [
+    `| ${FAILOVER_SIGNALS.probe} | ${FAILOVER_SIGNALS.route53} | Outcome | What it most likely means |`,
+    '| --- | --- | --- | --- |',
+    ...DECISION_TABLE.map(
+      (row) => `| ${cell(row.probe)} | ${cell(row.route53)} | **${row.outcome}** | ${row.meaning} |`,
+    ),
+  ].join('\n');
 }

@@ -36,8 +36,17 @@ export interface RecoveryEvidence {
   readonly healthCheck?: Read<{ readonly interval: number; readonly failureThreshold: number }>;
   /** TTL of the failover records in seconds: fixed for aliases. */
   readonly failoverRecordTtl?: Read<number>;
-  /** The secondary-region alarm that starts the automated region failover, when there is one. */
+  /** Signal S1 (the canary's failover alarm in the secondary), when an automated failover listens to it. */
   readonly failoverTrigger?: Read<AlarmTiming>;
+  /** Both signals of the automated failover decision, when there is one. */
+  readonly failoverDecision?: {
+    /** S1: the canary's failover alarm in the secondary. */
+    readonly probe: Read<AlarmTiming>;
+    /** S2: dns-view's alarm on Route 53's answer, high-resolution. */
+    readonly route53View: Read<AlarmTiming>;
+    /** Seconds an activation waits for the cache's Global Datastore failover before detaching. */
+    readonly cacheActivateDeadline?: Read<number>;
+  };
   /** The out-of-region canary alarm of each region: the region that watches the other. */
   readonly peerProbe: Readonly<Partial<Record<RegionRole, Read<AlarmTiming>>>>;
   readonly aurora: {
@@ -261,8 +270,13 @@ function docs(stacks: DrStacks): RecoveryEvidence['docs'] {
 export interface EvidenceOptions {
   /** Ids of the automation schedules that export Redis to S3. */
   readonly redisExportScheduleIds: readonly string[];
-  /** The alarm whose ALARM state starts the automated failover into the secondary, if any. */
-  readonly failoverTrigger?: IConstruct;
+  /** The automated failover decision into the secondary, if any: its two signals' alarms. */
+  readonly failoverDecision?: {
+    readonly probe: IConstruct;
+    readonly route53View: IConstruct;
+    /** Seconds, and the construct path it is a prop of. */
+    readonly cacheActivateDeadline?: { readonly seconds: number; readonly path: string };
+  };
 }
 
 /** Reads the recovery evidence of one stage from its synthesized stacks. */
@@ -276,7 +290,24 @@ export function readEvidence(stacks: DrStacks, options: EvidenceOptions): Recove
   return {
     ...(healthCheckRead ? { healthCheck: healthCheckRead } : {}),
     ...(ttl ? { failoverRecordTtl: ttl } : {}),
-    ...(options.failoverTrigger ? { failoverTrigger: alarmTiming(options.failoverTrigger) } : {}),
+    ...(options.failoverDecision
+      ? {
+          failoverTrigger: alarmTiming(options.failoverDecision.probe),
+          failoverDecision: {
+            probe: alarmTiming(options.failoverDecision.probe),
+            route53View: alarmTiming(options.failoverDecision.route53View),
+            ...(options.failoverDecision.cacheActivateDeadline
+              ? {
+                  cacheActivateDeadline: {
+                    value: options.failoverDecision.cacheActivateDeadline.seconds,
+                    source: `${options.failoverDecision.cacheActivateDeadline.path} (RegionFailover cache.activateDeadline)`,
+                    path: options.failoverDecision.cacheActivateDeadline.path,
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
     peerProbe,
     aurora: aurora(stacks),
     cache: cache(stacks, options.redisExportScheduleIds),

@@ -19,11 +19,26 @@ export interface StageRecovery {
 
 /** Reads the evidence off `stacks` and models every objective of `config`. */
 export function modelStage(config: DrConfig, stacks: DrStacks): StageRecovery {
-  const { failover } = stacks.secondary.automation;
+  const { failover, signals } = stacks.secondary.automation;
   const evidence = readEvidence(stacks, {
     redisExportScheduleIds: REDIS_EXPORT_SCHEDULE_IDS,
-    // Only a trigger rule makes the alarm start anything; without one the runbook is manual.
-    ...(failover.trigger && failover.triggerAlarm ? { failoverTrigger: failover.triggerAlarm } : {}),
+    // Only a trigger rule makes the decision start anything; without one the runbook is manual.
+    ...(failover.trigger && signals
+      ? {
+          failoverDecision: {
+            probe: stacks.secondary.compute.peerProbe.failoverAlarm,
+            route53View: signals.route53ViewAlarm,
+            ...(failover.cacheActivateDeadline
+              ? {
+                  cacheActivateDeadline: {
+                    seconds: failover.cacheActivateDeadline.toSeconds(),
+                    path: failover.node.path,
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
   });
   return { evidence, components: recoveryModel(config, evidence) };
 }

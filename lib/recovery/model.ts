@@ -78,13 +78,41 @@ function dnsPath(evidence: RecoveryEvidence): Estimate {
  * out-of-region canary paging the on-call engineer, who runs the runbook.
  */
 function takeoverStart(evidence: RecoveryEvidence): Estimate[] {
-  if (evidence.failoverTrigger) {
+  const decision = evidence.failoverDecision;
+  if (decision) {
+    const view = decision.route53View;
     return [
-      alarmDetection('failover trigger alarm in the secondary', evidence.failoverTrigger),
+      max(
+        'failover decision: both signals in ALARM (the activate composite alarm)',
+        sum('S1', alarmDetection('S1 out-of-region canary failover alarm in the secondary', decision.probe)),
+        sum(
+          'S2',
+          healthCheckDetection(evidence),
+          timing('route53AnswerFollowsHealth'),
+          term('S2 dns-view samples Route 53 once per period', view.value.period, view.source, view.path),
+          alarmDetection('S2 Route 53 view alarm (high resolution)', view),
+        ),
+      ),
       timing('automationStart'),
+      timing('failoverGuards'),
     ];
   }
   return manualStart(evidence);
+}
+
+/** The cache's activation: promoted through the Global Datastore, or detached when the primary region does not answer in time. */
+function cacheActivation(evidence: RecoveryEvidence): Estimate {
+  const deadline = evidence.failoverDecision?.cacheActivateDeadline;
+  if (!deadline) return timing('globalDatastorePromotion');
+  return max(
+    'cache primary in the secondary: promoted, or detached',
+    timing('globalDatastorePromotion'),
+    sum(
+      'detach path (the primary region does not answer)',
+      term('activation waits for FailoverGlobalReplicationGroup', deadline.value, deadline.source, deadline.path),
+      timing('globalDatastoreDetach'),
+    ),
+  );
 }
 
 /** Warm capacity: the secondary floor against the primary's; scaling up is on the path if smaller. */
@@ -179,7 +207,7 @@ function rateLimitingRto(config: DrConfig, evidence: RecoveryEvidence): Estimate
     ? sum(
         'Global Datastore primary in the secondary',
         ...takeoverStart(evidence),
-        timing('globalDatastorePromotion'),
+        cacheActivation(evidence),
         timing('clientReconnect'),
       )
     : sum(

@@ -42,6 +42,27 @@ export const SERVICE_TIMINGS = {
     basis: 'assumption',
     source: 'EventBridge delivers alarm state changes within seconds; 30 s is the allowance until a drill measures it',
   },
+  route53AnswerFollowsHealth: {
+    description:
+      "Route 53's name servers answer from a health check's new status (the first of them, which dns-view sees)",
+    duration: Duration.seconds(10),
+    basis: 'assumption',
+    source:
+      'Health checkers report to the name servers continuously; AWS quotes no figure (record changes propagate in under 60 s). 10 s until a drill measures it',
+  },
+  failoverGuards: {
+    description:
+      'Lock, cooldown and decision re-check before the data-loss step: three calls in the region (PutItem, GetItem, DescribeAlarms)',
+    duration: Duration.seconds(5),
+    basis: 'assumption',
+    source: 'Single-digit-millisecond DynamoDB and CloudWatch reads; 5 s allows for retries until a drill measures it',
+  },
+  globalDatastoreDetach: {
+    description: 'DisassociateGlobalReplicationGroup makes the secondary a standalone, writable group',
+    duration: Duration.seconds(30),
+    basis: 'assumption',
+    source: `${DESIGN_NOTES}, ElastiCache: the secondary "becomes a standalone writable group"; AWS quotes no duration, 30 s until a drill measures it`,
+  },
   manualResponse: {
     description: 'On-call engineer is paged, acknowledges and starts the failover runbook by hand',
     duration: Duration.minutes(15),

@@ -21,16 +21,21 @@ import {
 import type { DrFunction } from '../constructs/dr-function';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { IacBackupBucket } from '../constructs/iac-backup-bucket';
+import { FailoverSignals } from '../constructs/failover-signals';
 import { RegionFailover } from '../constructs/region-failover';
 import type { SteppedJob } from '../constructs/stepped-job';
-import { METRICS_NAMESPACE } from '../contract';
+import { DIMENSION, METRIC, METRICS_NAMESPACE } from '../contract';
 import {
   cacheGlobalDatastoreSuffix,
   cacheReplicationGroupId,
+  apiDomainName,
   clusterIdentifier,
+  failoverAlarmNames,
+  failoverLockTableName,
   globalClusterIdentifier,
   iacBackupBucketName,
   parameters,
+  regionalApiDomainName,
   stackDescription,
   stageLabel,
   stateMachineName,
@@ -82,6 +87,11 @@ export class AutomationStack extends DrStack {
   public readonly iacBucket: IacBackupBucket;
   /** Activates this region: promotes its Aurora and cache members (the plan's Disaster Scenario 1). */
   public readonly failover: RegionFailover;
+  /**
+   * In the secondary only: the failover decision's signal S2, its composite alarms and the DNS
+   * fence alarm, which the primary record's health check in the DNS stack reads by name.
+   */
+  public readonly signals?: FailoverSignals;
 
   constructor(scope: Construct, props: AutomationStackProps) {
     super(scope, {
@@ -133,6 +143,7 @@ export class AutomationStack extends DrStack {
       new RedisBackupJob(this, 'RedisBackup', { context, peerRegion }),
       new WeeklyAuroraBackupJob(this, 'WeeklyAuroraBackup', { context, databaseKey: props.protection.databaseKey.key }),
     ];
+    if (regionConfig.role === 'secondary') this.signals = this.failoverSignals(props, key);
     this.failover = this.regionFailover(props, key);
     if (regionConfig.role === 'primary') {
       if (config.automation.restoreTests) {
@@ -163,17 +174,45 @@ export class AutomationStack extends DrStack {
   }
 
   /**
+   * The decision of the secondary region (docs/runbooks/failover-decision.md): S1 is the canary's
+   * failover alarm, S2 dns-view's alarm; both, their composites and the fence live here, the region
+   * that must decide while the primary is gone.
+   */
+  private failoverSignals(props: AutomationStackProps, key: kms.IKey): FailoverSignals {
+    const { config, regionConfig } = this;
+    if (!props.peerProbeAlarm) {
+      throw new Error(
+        `${this.stackName}: the secondary's Automation stack needs peerProbeAlarm (ComputeStack.peerProbe.failoverAlarm), signal S1 of the failover decision`,
+      );
+    }
+    const primary = props.peerRegion;
+    return new FailoverSignals(this, 'FailoverSignals', {
+      stage: config.stage,
+      probeAlarm: props.peerProbeAlarm,
+      names: failoverAlarmNames(config, regionConfig),
+      dnsView: {
+        zoneName: config.traffic.hostedZone.zoneName,
+        failoverName: apiDomainName(config),
+        primaryName: regionalApiDomainName(config, primary),
+        secondaryName: regionalApiDomainName(config, regionConfig),
+      },
+      criticalTopic: props.alerting.alerts.topic('critical'),
+      encryptionKey: key,
+      vpc: props.network.network.vpc,
+      securityGroup: props.network.network.automationSecurityGroup,
+      alarms: this.alarms,
+    });
+  }
+
+  /**
    * Every region can activate itself (the CLI starts it there); only the secondary starts it on its
-   * own, when its canary sees the primary stop serving and the stage allows automatic failover.
+   * own, when both signals of the decision say the primary is down and the stage allows automatic
+   * failover. Only the secondary owns the DNS fence, so only its machine offers failback.
    */
   private regionFailover(props: AutomationStackProps, key: kms.IKey): RegionFailover {
     const { config, regionConfig } = this;
+    const { signals } = this;
     const automatic = regionConfig.role === 'secondary' && config.automation.autoFailover;
-    if (automatic && !props.peerProbeAlarm) {
-      throw new Error(
-        `${this.stackName}: automation.autoFailover is on, so the secondary's Automation stack needs peerProbeAlarm (ComputeStack.peerProbe.failoverAlarm)`,
-      );
-    }
     const failover = new RegionFailover(this, 'RegionFailover', {
       stateMachineName: stateMachineName(config, regionConfig, 'region-failover'),
       parameterName: parameters(config).failoverStateMachineArn,
@@ -185,6 +224,7 @@ export class AutomationStack extends DrStack {
         ? {
             cache: {
               replicationGroupId: cacheReplicationGroupId(config, regionConfig),
+              peerReplicationGroupId: cacheReplicationGroupId(config, props.peerRegion),
               globalDatastoreIdSuffix: cacheGlobalDatastoreSuffix(config),
             },
           }
@@ -195,10 +235,28 @@ export class AutomationStack extends DrStack {
       alertTopic: props.alerting.alerts.topic('critical'),
       alertTopicKey: props.alerting.alerts.key,
       encryptionKey: key,
-      ...(automatic && props.peerProbeAlarm
+      lockTableName: failoverLockTableName(config, regionConfig),
+      activeRegionParameterName: parameters(config).activeRegion,
+      initialActiveRegion: regionConfig.role === 'primary' ? regionConfig.region : props.peerRegion.region,
+      cooldown: config.automation.failoverCooldown,
+      ...(signals
         ? {
+            fence: {
+              metricName: METRIC.failoverFence,
+              dimensions: { [DIMENSION.stage]: config.stage },
+              alarmName: failoverAlarmNames(config, regionConfig).fence,
+            },
+          }
+        : {}),
+      ...(automatic && signals
+        ? {
+            decision: {
+              probeAlarmName: failoverAlarmNames(config, regionConfig).probe,
+              route53ViewAlarmName: failoverAlarmNames(config, regionConfig).route53View,
+            },
             trigger: {
-              alarm: props.peerProbeAlarm,
+              // The table's `act` rows: both signals say the primary is down.
+              alarm: signals.activateAlarm,
               // The schedules' retry policy: a blip must not lose the event, a dead one must show.
               retryAttempts: config.automation.scheduleRetryAttempts,
               maxEventAge: config.automation.scheduleMaxEventAge,

@@ -15,6 +15,7 @@ import { SUBNET_GROUPS } from '../constructs/regional-network';
 import {
   apiDomainName,
   eksClusterName,
+  failoverAlarmNames,
   orchestratorSecretPrefix,
   parameters,
   probeCanaryName,
@@ -113,6 +114,12 @@ export class ComputeStack extends DrStack {
       secretNamePrefix: orchestratorSecretPrefix(config),
       secretsKey: props.protection.secretsKey.key,
       regionRole: regionConfig.role,
+      // Written by the region failover of this region's Automation stack; by name, as the degraded-mode one.
+      activeRegionParameter: ssm.StringParameter.fromStringParameterName(
+        this,
+        'ActiveRegionParameter',
+        parameters(config).activeRegion,
+      ),
     });
 
     const peer = props.peerRegion;
@@ -125,6 +132,10 @@ export class ComputeStack extends DrStack {
       topic: props.alerting.alerts.topic('critical'),
       accessLogBucket: this.accessLogs.bucket,
       artifactRetention: traffic.logRetention,
+      // S1 of the failover decision, read again by name right before a data-loss step. One failed
+      // run is enough: the decision also needs Route 53's view (S2), and each minute counts in the RTO.
+      failoverAlarmName: failoverAlarmNames(config, regionConfig).probe,
+      failoverRuns: 1,
     });
   }
 }

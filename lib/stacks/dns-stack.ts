@@ -3,8 +3,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import type { RegionConfig, RegionRole } from '../config';
 import { EndpointHealthCheck } from '../constructs/endpoint-health-check';
+import { FencedHealthCheck } from '../constructs/fenced-health-check';
 import { HEALTH_PATH } from '../constructs/orchestrator-workload';
-import { apiDomainName, regionalApiDomainName, stackDescription } from '../naming';
+import { apiDomainName, failoverAlarmNames, regionalApiDomainName, stackDescription } from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -39,6 +40,11 @@ class ZoneRecordTarget implements route53.IAliasRecordTarget {
  */
 export class DnsStack extends DrStack {
   public readonly healthChecks: Readonly<Record<RegionRole, EndpointHealthCheck>>;
+  /**
+   * The PRIMARY record's health: its endpoint check AND the DNS fence, an alarm in the secondary
+   * region that an activation raises and only a failback lifts (docs/runbooks/failover-fence.md).
+   */
+  public readonly primaryFence: FencedHealthCheck;
   public readonly records: Readonly<Record<RegionRole, route53.ARecord>>;
 
   constructor(scope: Construct, props: DnsStackProps) {
@@ -67,6 +73,7 @@ export class DnsStack extends DrStack {
     };
 
     const healthChecks = {} as Record<RegionRole, EndpointHealthCheck>;
+    let primaryFence: FencedHealthCheck | undefined;
     const records = {} as Record<RegionRole, route53.ARecord>;
     for (const role of ['primary', 'secondary'] as const) {
       const region = props.regions[role];
@@ -80,17 +87,27 @@ export class DnsStack extends DrStack {
         description: `the ${role} region (${region.region})`,
         topic,
       });
+      if (role === 'primary') {
+        const secondary = props.regions.secondary;
+        primaryFence = new FencedHealthCheck(this, 'PrimaryFence', {
+          endpoint: healthChecks.primary.healthCheck,
+          // By name and region: the alarm is in the secondary's Automation stack, which deploys first.
+          fenceAlarm: { name: failoverAlarmNames(config, secondary).fence, region: secondary.region },
+          description: `the ${role} region (${region.region})`,
+        });
+      }
       records[role] = new route53.ARecord(this, `${id}Record`, {
         zone,
         recordName: apiDomainName(config),
         target: route53.RecordTarget.fromAlias(new ZoneRecordTarget(zone, regionalName)),
         failover: failover[role],
         setIdentifier: `${role}-${region.region}`,
-        healthCheck: healthChecks[role].healthCheck,
+        healthCheck: role === 'primary' ? primaryFence!.healthCheck : healthChecks[role].healthCheck,
         comment: `Orchestrator API: ${role} (${region.region})`,
       });
     }
     this.healthChecks = healthChecks;
+    this.primaryFence = primaryFence!;
     this.records = records;
   }
 }

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import jsonata from 'jsonata';
 import { FAILOVER_TIME_METRIC, RegionFailover, type RegionFailoverProps } from '../../lib/constructs/region-failover';
+import { DECISION_TABLE, ALARM_STATE_OF_SIGNAL, failoverInputProblems } from '../../lib/contract';
 import { newApp } from '../helpers/synth';
 
 const REGION = 'us-west-2';
@@ -50,7 +51,12 @@ function build(overrides: Partial<RegionFailoverProps> & { withTrigger?: boolean
     clusterIdentifier: 'atf-usw2',
     peerClusterIdentifier: 'atf-use1',
     peerRegion: 'us-east-1',
-    cache: { replicationGroupId: 'atf-usw2', globalDatastoreIdSuffix: 'atf' },
+    cache: { replicationGroupId: 'atf-usw2', peerReplicationGroupId: 'atf-use1', globalDatastoreIdSuffix: 'atf' },
+    lockTableName: 'atf-usw2-failover-lock',
+    activeRegionParameterName: '/async-toolformer/prod/failover/active-region',
+    initialActiveRegion: 'us-east-1',
+    fence: { metricName: 'failover_fence', dimensions: { stage: 'prod' }, alarmName: 'atf-usw2-fence' },
+    decision: { probeAlarmName: 'atf-usw2-s1', route53ViewAlarmName: 'atf-usw2-s2' },
     stage: 'prod',
     stageLabel: 'async-toolformer prod',
     metricNamespace: 'AsyncToolformer/DR',
@@ -128,27 +134,72 @@ describe('state machine', () => {
     });
   });
 
-  test.each([
-    ['Aurora', 'WaitForAurora', 'AuroraPromoted?', 'AuroraPromotionTimedOut', 'AuroraWriterNow'],
-    ['cache', 'WaitForCache', 'CachePromoted?', 'CachePromotionTimedOut', 'CachePrimaryNow'],
-  ])('%s: polls every 15 s until promoted, and fails after 15 minutes', (_label, wait, choice, timedOut, done) => {
+  test('Aurora: polls every 15 s until promoted; after 15 minutes the branch reports a timeout', () => {
     const { states, definition } = withCache;
-    expect(states[wait]).toMatchObject({ Type: 'Wait', Seconds: 15 });
-    const poll = states[states[wait]!.Next!]!;
-    expect(poll.Next).toBe(choice);
-    expect(states[choice]).toMatchObject({ Default: wait });
-    expect(successors(states[choice]!)).toEqual(expect.arrayContaining([done, timedOut, wait]));
-    expect(states[timedOut]).toMatchObject({ Type: 'Fail', Error: timedOut });
+    expect(states.WaitForAurora).toMatchObject({ Type: 'Wait', Seconds: 15, Next: 'DescribeGlobalClusterAgain' });
+    expect(states.DescribeGlobalClusterAgain!.Next).toBe('AuroraPromoted?');
+    expect(states['AuroraPromoted?']).toMatchObject({ Default: 'WaitForAurora' });
+    expect(successors(states['AuroraPromoted?']!)).toEqual(
+      expect.arrayContaining(['AuroraWriterNow', 'AuroraPromotionTimedOut', 'WaitForAurora']),
+    );
+    // A timeout is the branch's outcome, not a failed Parallel: the run reports every member.
+    expect(states.AuroraPromotionTimedOut).toMatchObject({
+      Type: 'Pass',
+      Output: { Error: 'AuroraPromotionTimedOut' },
+      Next: 'AuroraFailed',
+    });
+    expect(states.AuroraFailed).toMatchObject({ Type: 'Succeed', Output: { member: 'aurora', failed: true } });
     expect(JSON.stringify(states)).toContain('$millis() + 900000');
     // The run as a whole cannot outlive a stuck promotion either.
     expect(definition.TimeoutSeconds).toBe(25 * 60);
+  });
+
+  test('cache: polls every 15 s until promoted, and detaches after 45 s without the primary region', () => {
+    const { states } = withCache;
+    expect(states.WaitForCache).toMatchObject({ Type: 'Wait', Seconds: 15, Next: 'DescribeGlobalDatastore' });
+    expect(states['CachePromoted?']).toMatchObject({ Default: 'WaitForCache' });
+    expect(successors(states['CachePromoted?']!)).toEqual(
+      expect.arrayContaining(['CachePrimaryNow', 'DisassociateGlobalReplicationGroup', 'WaitForCache']),
+    );
+    expect(JSON.stringify(states.FailoverGlobalReplicationGroup)).toContain('$millis() + 45000');
+    // The failover call failing (the primary region does not answer) detaches at once.
+    expect(states.FailoverGlobalReplicationGroup!.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'DisassociateGlobalReplicationGroup' }),
+    ]);
+    expect(states.DisassociateGlobalReplicationGroup).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:elasticache:disassociateGlobalReplicationGroup',
+      Arguments: {
+        GlobalReplicationGroupId: '{% $cacheGlobalId %}',
+        ReplicationGroupId: 'atf-usw2',
+        ReplicationGroupRegion: REGION,
+      },
+    });
+    expect(states['CacheDetached?']).toMatchObject({ Default: 'WaitForDetach' });
+    expect(states.CacheDetachedNow).toMatchObject({ Output: { member: 'cache', promoted: true, detached: true } });
+  });
+
+  test.each([
+    'FailoverGlobalCluster',
+    'SwitchoverGlobalCluster',
+    'FailbackSwitchoverGlobalCluster',
+    'DisassociateGlobalReplicationGroup',
+    'SwitchoverFailoverGlobalReplicationGroup',
+    'FailbackFailoverGlobalReplicationGroup',
+    'AcquireLock',
+    'RaiseFence',
+    'LiftFence',
+    'UpdateActiveRegion',
+  ])('%s retries with backoff', (name) => {
+    expect(withCache.states[name]!.Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: expect.any(Array), BackoffRate: 2, IntervalSeconds: 2 }),
+    ]);
   });
 
   test('cache: the Global Datastore fails over to this region only when the stage has one', () => {
     expect(withCache.states.FailoverGlobalReplicationGroup).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:elasticache:failoverGlobalReplicationGroup',
       Arguments: {
-        GlobalReplicationGroupId: '{% $states.input.GlobalReplicationGroupInfo.GlobalReplicationGroupId %}',
+        GlobalReplicationGroupId: '{% $cacheGlobalId %}',
         PrimaryRegion: REGION,
         PrimaryReplicationGroupId: 'atf-usw2',
       },
@@ -169,17 +220,17 @@ describe('state machine', () => {
     const { states, definition } = withCache;
     expect(definition.QueryLanguage).toBe('JSONata');
     expect(definition.States.Promote).toMatchObject({
-      Next: 'AnythingPromoted?',
+      Next: 'AllMembersDone?',
       Assign: { failoverSeconds: expect.stringContaining('$toMillis($states.context.Execution.StartTime)') },
     });
     // A run that found both members already leading is no failover: it records no time.
     expect(states['AnythingPromoted?']).toMatchObject({
       Choices: [{ Condition: '{% $promoted %}', Next: 'RecordFailoverTime' }],
-      Default: 'NotifyActive',
+      Default: 'WasActivation?',
     });
     expect(states.RecordFailoverTime).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
-      Next: 'NotifyActive',
+      Next: 'WasActivation?',
       Arguments: {
         Namespace: 'AsyncToolformer/DR',
         MetricData: [
@@ -199,7 +250,7 @@ describe('state machine', () => {
       Resource: 'arn:aws:states:::sns:publish',
       Arguments: {
         Message: expect.stringContaining('is active'),
-        Subject: 'async-toolformer prod: us-west-2 is active',
+        Subject: expect.stringContaining("'async-toolformer prod: us-west-2 is active'"),
       },
       Next: 'Active',
     });
@@ -207,9 +258,16 @@ describe('state machine', () => {
 
   test('any failure is published to the critical topic and fails the run', () => {
     const { definition } = withCache;
-    for (const name of ['Promote', 'RecordFailoverTime', 'NotifyActive']) {
-      expect(definition.States[name]!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' }]);
+    for (const name of ['Promote', 'Switchover', 'Failback', 'RecordFailoverTime', 'UpdateActiveRegion']) {
+      expect(definition.States[name]!.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], Next: 'ReleaseLockAfterFailure' },
+      ]);
     }
+    // The lock is released whatever happens, and the notice goes out even if the release fails.
+    expect(definition.States.ReleaseLockAfterFailure).toMatchObject({ Next: 'NotifyFailure' });
+    expect(definition.States.ReleaseLockAfterFailure!.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' }),
+    ]);
     expect(definition.States.NotifyFailure).toMatchObject({
       Resource: 'arn:aws:states:::sns:publish',
       Arguments: {
@@ -281,7 +339,22 @@ describe('IAM', () => {
     ]);
     expect(grantsOf(withCache, 'elasticache:DescribeReplicationGroups').map((s) => s.Resource)).toEqual([GROUP_ARN]);
     expect(grantsOf(withCache, 'elasticache:FailoverGlobalReplicationGroup').map((s) => s.Resource)).toEqual([
+      [DATASTORE_ARN, `arn:aws:elasticache:us-east-1:${ACCOUNT}:replicationgroup:atf-use1`, GROUP_ARN],
+    ]);
+    expect(grantsOf(withCache, 'elasticache:DisassociateGlobalReplicationGroup').map((s) => s.Resource)).toEqual([
       [DATASTORE_ARN, GROUP_ARN],
+    ]);
+    expect(grantsOf(withCache, 'dynamodb:PutItem').map((s) => s.Resource)).toEqual([
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/atf-usw2-failover-lock`,
+    ]);
+    expect(grantsOf(withCache, 'cloudwatch:DescribeAlarms').map((s) => s.Resource)).toEqual([
+      [
+        `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:atf-usw2-s1`,
+        `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:atf-usw2-s2`,
+      ],
+    ]);
+    expect(grantsOf(withCache, 'ssm:PutParameter').map((s) => s.Resource)).toEqual([
+      `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/async-toolformer/prod/failover/active-region`,
     ]);
     for (const action of withCache.statements.flatMap(actions)) expect(action).not.toMatch(/\*/);
   });
@@ -386,6 +459,10 @@ describe('trigger', () => {
           alertTopic: new sns.Topic(stack, 'T'),
           alertTopicKey: key,
           encryptionKey: key,
+          lockTableName: 'l',
+          activeRegionParameterName: '/p',
+          initialActiveRegion: 'us-east-1',
+          decision: { probeAlarmName: 's1', route53ViewAlarmName: 's2' },
           trigger: { alarm, retryAttempts, maxEventAge: Duration.hours(1) },
         }),
     ).toThrow(/trigger.retryAttempts must be an integer from 0 to 185/);
@@ -437,7 +514,8 @@ describe('JSONata on sample answers', () => {
       : {}),
   });
   test.each([
-    ['not in a Global Datastore', group(), 'CacheNotInGlobalDatastore'],
+    // Detached by an earlier activation: standalone and writable, nothing left to do.
+    ['not in a Global Datastore', group(), 'CacheStandaloneAlready'],
     ['already primary', group('PRIMARY'), 'CachePrimaryAlready'],
     ['a secondary', group('secondary'), undefined],
   ])('the cache branch goes on when the group is %s', async (_label, input, expected) => {
@@ -487,17 +565,60 @@ describe('JSONata on sample answers', () => {
     await expect(evaluate(assign.promoted, { states: { result } })).resolves.toBe(expected);
   });
 
+  const context = { Execution: { Name: 'run-1' } };
   test.each([
     [
       true,
-      /is active\. The Aurora writer and the cache primary are in us-west-2\. Failover took 42 s \(execution run-1\)\.$/,
+      [
+        { member: 'aurora', promoted: true },
+        { member: 'cache', promoted: true, detached: false },
+      ],
+      /is active \(activate\)\. The Aurora writer and the cache primary are in us-west-2\. It took 42 s \(execution run-1, requested by alarm\)\.$/,
     ],
-    [false, /is active\. .* It already was: nothing was promoted \(execution run-1\)\.$/],
-  ])('the active message when promoted is %p', async (promoted, text) => {
+    [
+      false,
+      [
+        { member: 'aurora', promoted: false },
+        { member: 'cache', promoted: false },
+      ],
+      /is active \(activate\)\. .* It already was: nothing was moved \(execution run-1, requested by alarm\)\.$/,
+    ],
+    [
+      true,
+      [
+        { member: 'aurora', promoted: true },
+        { member: 'cache', promoted: true, detached: true },
+      ],
+      /It took 42 s The cache was detached from its Global Datastore: rebuild the other region before a failback/,
+    ],
+  ])('the active message when promoted is %p', async (promoted, outcomes, text) => {
     const message = (withCache.states.NotifyActive!.Arguments as Record<string, string>).Message;
     await expect(
-      evaluate(message, { promoted, failoverSeconds: 42, states: { context: { Execution: { Name: 'run-1' } } } }),
+      evaluate(message, {
+        action: 'activate',
+        requestedBy: 'alarm',
+        promoted,
+        outcomes,
+        failoverSeconds: 42,
+        states: { context },
+      }),
     ).resolves.toMatch(text);
+  });
+
+  test('a failback says the primary region is active again and the fence is lifted', async () => {
+    const { Message, Subject } = withCache.states.NotifyActive!.Arguments as Record<string, string>;
+    const bindings = {
+      action: 'failback',
+      requestedBy: 'operator',
+      promoted: true,
+      outcomes: [],
+      failoverSeconds: 9,
+      states: { context },
+    };
+    await expect(evaluate(Subject, bindings)).resolves.toBe(
+      'async-toolformer prod: us-east-1 is active again (failback)',
+    );
+    await expect(evaluate(Message, bindings)).resolves.toMatch(/in us-east-1 again; the DNS fence is lifted/);
   });
 
   test('failoverSeconds counts from the start of the run', async () => {
@@ -513,13 +634,220 @@ describe('JSONata on sample answers', () => {
   test('the failure message names the error and the execution', async () => {
     const message = (withCache.definition.States.NotifyFailure!.Arguments as Record<string, string>).Message;
     const text = await evaluate(message, {
+      action: 'activate',
       states: {
         input: { Error: 'AuroraPromotionTimedOut', Cause: 'not the writer' },
         context: { Execution: { StartTime: new Date().toISOString(), Id: 'arn:exec' } },
       },
     });
     expect(text).toMatch(
-      /^async-toolformer prod: activating us-west-2 failed after \d+ s: AuroraPromotionTimedOut: not the writer Execution: arn:exec\./,
+      /^async-toolformer prod: activate run in us-west-2 failed after \d+ s: AuroraPromotionTimedOut: not the writer Execution: arn:exec\. Re-run the same action/,
     );
+  });
+});
+
+/** The guards before anything changes: input, lock, cooldown and the decision re-check, run on sample values. */
+describe('guards', () => {
+  const evaluate = (value: unknown, bindings: Record<string, unknown>) => {
+    const match = /^\{% (.*) %\}$/s.exec(String(value));
+    if (!match) throw new Error(`not a JSONata expression: ${String(value)}`);
+    return jsonata(match[1]!).evaluate({}, bindings);
+  };
+  const primaryLike = build({ decision: undefined, fence: undefined });
+  const problemsOf = (built: Built) => (built.states.ReadInput!.Assign as Record<string, string>).problems;
+
+  test.each([
+    { action: 'activate', requestedBy: 'alarm', reason: 'Threshold Crossed', alarm: 'x' },
+    { action: 'switchover', requestedBy: 'operator', operator: 'alice' },
+    { action: 'failback', requestedBy: 'operator' },
+    { requestedBy: 'operator' },
+    { action: 'promote', requestedBy: 'operator' },
+    { action: 'activate' },
+    { action: 'failback', requestedBy: 'alarm' },
+    { action: 'activate', requestedBy: 'operator', reason: 7 },
+  ])('the state machine finds the problems lib/contract finds in %p', async (input) => {
+    const found = (await evaluate(problemsOf(withCache), { states: { input } })) as string[] | string | undefined;
+    const list = found === undefined ? [] : [found].flat();
+    expect(list.length).toBe(failoverInputProblems(input).length);
+  });
+
+  // Step Functions fails a state whose expression returns nothing (States.QueryEvaluationError).
+  test.each([{}, { action: 'activate', requestedBy: 'operator' }, 'not an object'])(
+    'ReadInput assigns a value for every variable, whatever the input: %p',
+    async (input) => {
+      for (const expression of Object.values(withCache.states.ReadInput!.Assign as Record<string, string>)) {
+        await expect(evaluate(expression, { states: { input } })).resolves.toBeDefined();
+      }
+    },
+  );
+
+  test('the cache datastore id is assigned for a standalone group too', async () => {
+    for (const name of ['CacheAlreadyPrimary?', 'SwitchoverCacheAlreadyPrimary?', 'FailbackCacheAlreadyPrimary?']) {
+      const { cacheGlobalId } = withCache.states[name]!.Assign as Record<string, string>;
+      await expect(evaluate(cacheGlobalId, { states: { input: { ReplicationGroupId: 'atf-usw2' } } })).resolves.toBe(
+        '',
+      );
+    }
+  });
+
+  test('malformed input fails fast, before the lock, naming every problem and the contract', () => {
+    expect(withCache.states['InputValid?']).toMatchObject({
+      Choices: [{ Condition: '{% $count($problems) = 0 %}', Next: 'AcquireLock' }],
+      Default: 'InvalidInput',
+    });
+    expect(withCache.states.InvalidInput).toMatchObject({
+      Type: 'Fail',
+      Error: 'InvalidFailoverInput',
+      Cause: expect.stringContaining('"requestedBy": "alarm"|"operator"'),
+    });
+  });
+
+  test.each([
+    [{ action: 'activate', requestedBy: 'alarm' }, /does not activate itself on an alarm/],
+    [{ action: 'failback', requestedBy: 'operator' }, /failback runs in the region that owns the DNS fence/],
+  ])('a region without decision and fence refuses %p', async (input, problem) => {
+    const found = await evaluate(problemsOf(primaryLike), { states: { input } });
+    expect([found].flat().join('\n')).toMatch(problem);
+    expect(primaryLike.states['AlarmStarted?']).toBeUndefined();
+    expect(primaryLike.states.Failback).toBeUndefined();
+    expect(primaryLike.states.RaiseFence).toBeUndefined();
+  });
+
+  test('one run at a time: a conditional put holding the execution, a second run refused and paged without touching the lock', () => {
+    const { states } = withCache;
+    expect(states.AcquireLock).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:dynamodb:putItem',
+      Arguments: {
+        TableName: 'atf-usw2-failover-lock',
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR executionArn = :me',
+        Item: { pk: { S: 'run' }, executionArn: { S: '{% $states.context.Execution.Id %}' } },
+      },
+    });
+    expect(states.AcquireLock!.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], Next: 'NotifyLockHeld' }),
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'NotifyFailure' }),
+    ]);
+    expect(states.NotifyLockHeld).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', Next: 'LockHeld' });
+    expect(states.LockHeld).toMatchObject({ Type: 'Fail', Error: 'FailoverInProgress' });
+    // Released at the end, success or failure, only if this run holds it.
+    for (const name of ['ReleaseLock', 'ReleaseLockAfterFailure', 'ReleaseLockRefused']) {
+      expect(states[name]).toMatchObject({
+        Resource: 'arn:aws:states:::aws-sdk:dynamodb:deleteItem',
+        Arguments: { ConditionExpression: 'executionArn = :me' },
+      });
+    }
+  });
+
+  test.each([
+    [0, false],
+    [Date.now() - 10 * 60_000, true],
+    [Date.now() - 31 * 60_000, false],
+  ])(
+    'an alarm-started run with the last activation at %p is in the cooldown: %p',
+    async (lastActivationAt, inCooldown) => {
+      const choice = withCache.states['InCooldown?'] as unknown as { Choices: { Condition: string; Next: string }[] };
+      expect(choice.Choices[0]!.Next).toBe('CooldownActive');
+      await expect(evaluate(choice.Choices[0]!.Condition, { lastActivationAt })).resolves.toBe(inCooldown);
+    },
+  );
+
+  test.each(DECISION_TABLE.map((row) => [row.probe, row.route53, row.outcome] as const))(
+    'the re-check with S1 %s and S2 %s decides %s, as the table does',
+    async (probe, route53, outcome) => {
+      const assign = withCache.states.RecheckDecision!.Assign as Record<string, string>;
+      const alarms = [
+        { AlarmName: 'atf-usw2-s1', StateValue: ALARM_STATE_OF_SIGNAL[probe] },
+        { AlarmName: 'atf-usw2-s2', StateValue: ALARM_STATE_OF_SIGNAL[route53] },
+      ];
+      await expect(evaluate(assign.decision, { states: { result: { MetricAlarms: alarms } } })).resolves.toBe(outcome);
+    },
+  );
+
+  test('the re-check reads both signals in this region; anything but act ends the run without promoting, and pages', () => {
+    const { states } = withCache;
+    expect(states.RecheckDecision).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:cloudwatch:describeAlarms',
+      Arguments: { AlarmNames: ['atf-usw2-s1', 'atf-usw2-s2'] },
+    });
+    expect(states['DecisionStillAct?']).toMatchObject({
+      Choices: [{ Condition: "{% $decision = 'act' %}", Next: 'Guarded' }],
+      Default: 'DecisionChanged',
+    });
+    expect(states.DecisionChanged!.Next).toBe('ReleaseLockRefused');
+    expect(states.ReleaseLockRefused!.Next).toBe('NotifyRefused');
+    expect(states.Refused).toMatchObject({ Type: 'Fail', Error: '{% $refusal.error %}' });
+    // Only alarm-started runs are re-checked: an operator has decided.
+    expect(states['AlarmStarted?']).toMatchObject({
+      Choices: [{ Condition: "{% $requestedBy = 'alarm' %}", Next: 'GetLastActivation' }],
+      Default: 'Guarded',
+    });
+  });
+
+  test('an activation raises the fence before promoting; a failback checks the cache, moves back, then lifts it', () => {
+    const { states } = withCache;
+    expect(states.Guarded!.Next).toBe('WhichAction?');
+    expect(successors(states['WhichAction?']!)).toEqual(
+      expect.arrayContaining(['Switchover', 'RaiseFence', 'CheckCacheBeforeFailback']),
+    );
+    expect(states.RaiseFence).toMatchObject({
+      Arguments: {
+        MetricData: [{ MetricName: 'failover_fence', Value: 1, Dimensions: [{ Name: 'stage', Value: 'prod' }] }],
+      },
+      Next: 'Promote',
+    });
+    expect(states['CacheStillGlobal?']).toMatchObject({ Default: 'Failback' });
+    expect(states.CacheDetachedRefusal).toMatchObject({
+      Output: { Error: 'CacheDetached', Cause: expect.stringContaining('docs/runbooks/failover-failback.md') },
+    });
+    expect(states.FailbackSwitchoverGlobalCluster).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster',
+      Arguments: { TargetDbClusterIdentifier: PEER_CLUSTER_ARN },
+    });
+    expect(states.FailbackFailoverGlobalReplicationGroup).toMatchObject({
+      Arguments: { PrimaryRegion: 'us-east-1', PrimaryReplicationGroupId: 'atf-use1' },
+    });
+    expect(states['FailbackMembersDone?']).toMatchObject({ Choices: [expect.objectContaining({ Next: 'LiftFence' })] });
+    expect(states.LiftFence).toMatchObject({ Arguments: { MetricData: [expect.objectContaining({ Value: 0 })] } });
+    expect(states.SwitchoverGlobalCluster).toMatchObject({
+      Arguments: { TargetDbClusterIdentifier: CLUSTER_ARN },
+    });
+    expect(states.SwitchoverGlobalCluster!.Arguments).not.toHaveProperty('AllowDataLoss');
+  });
+
+  test('the lock table is retained, with point-in-time recovery and deletion protection, on demand', () => {
+    withCache.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: 'atf-usw2-failover-lock',
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+  });
+
+  test('the active-region parameter starts at the configured primary, and the run writes it', () => {
+    withCache.template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/async-toolformer/prod/failover/active-region',
+      Value: 'us-east-1',
+    });
+    expect(withCache.states.UpdateActiveRegion).toMatchObject({
+      Arguments: { Name: '/async-toolformer/prod/failover/active-region', Overwrite: true },
+    });
+  });
+
+  test('the trigger sends an alarm activation', () => {
+    withTrigger.template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"action":"activate"') }),
+        }),
+      ],
+    });
+  });
+
+  test('fails when a trigger has no decision to re-check', () => {
+    expect(() => build({ withTrigger: true, decision: undefined })).toThrow(/a trigger needs decision/);
   });
 });

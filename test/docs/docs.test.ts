@@ -437,7 +437,7 @@ describe('figures in prose', () => {
       .filter(([, timing]) => timing.basis === 'assumption')
       .map(([id]) => id);
     const page = flat('docs/recovery-objectives.md');
-    const words = ['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six'];
+    const words = ['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine'];
     expect(page).toContain(`${words[assumptions.length]} timings are assumptions`);
     for (const id of assumptions) expect(page).toContain(`\`${id}\``);
   });

@@ -26,19 +26,20 @@ describe('objectives beside the model', () => {
         rpo.modeledSeconds,
       ]),
     ).toEqual([
-      ['core-api', 900, 360, 300, 60],
-      ['rate-limiting', 600, 240, 60, 15],
+      ['core-api', 900, 330, 300, 60],
+      ['rate-limiting', 600, 220, 60, 15],
       ['monitoring', 1800, 120, 900, 60],
       ['docs-site', 7200, 30, 3600, 900],
     ]);
     const coreApi = report.components[0]!;
-    expect(coreApi.rto.criticalPath[0]).toMatch(/^Aurora Global Database unplanned failover .*\(3 min\)$/);
-    expect(coreApi.rto.estimate).toMatchObject({ kind: 'max', seconds: 360 });
+    expect(coreApi.rto.criticalPath[0]).toMatch(/^traffic.warmCapacity: .*scale out \(3 min\)$/);
+    expect(coreApi.rto.estimate).toMatchObject({ kind: 'max', seconds: 330 });
   });
 
   test('the markdown shows each sum with its terms and sources', () => {
     expect(markdown).toContain('| Component | Priority | RTO: modeled of objective |');
-    expect(markdown).toContain('|Core API Service|critical|6 min of 15 min: met|60 s of 5 min: met|');
+    expect(markdown).toContain('|Core API Service|critical|5.5 min of 15 min: met|60 s of 5 min: met|');
+    expect(markdown).toContain('service timing `failoverGuards` (assumption)');
     expect(markdown).toMatch(
       /- Route 53 health check detection: 10 s x 3 failures: \*\*30 s\*\* \(AsyncToolformer-prod-use1-Dns\/PrimaryHealthCheck/,
     );
@@ -148,7 +149,7 @@ describe('npm run report', () => {
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(
-        /^DR readiness \(staging\): objectives met\n {2}core-api {7}RTO 14 min of 30 min: met/,
+        /^DR readiness \(staging\): objectives met\n {2}core-api {7}RTO 9.1 min of 30 min: met/,
       );
       const json = JSON.parse(readFileSync(join(out, 'dr-readiness.json'), 'utf8')) as {
         stage: string;

@@ -8,6 +8,7 @@ import {
   MODELED_COMPONENTS,
   criticalTerms,
   modelStage,
+  seconds,
   type ComponentModel,
   type StageRecovery,
 } from '../../lib/recovery';
@@ -83,28 +84,55 @@ test("the model estimates exactly the plan's components", () => {
 describe('prod, by hand', () => {
   const { recovery } = stages.prod;
 
-  test('Core API RTO: the Aurora promotion path, 6 minutes (target 8)', () => {
-    // Canary 60 s x 2 + automation 30 s + global failover 180 s + reconnect 30 s = 360 s. The DNS path
-    // (30 + 60 + 60 = 150 s) and the capacity path (150 + 180 = 330 s) run beside it and finish first.
+  test('Core API RTO: 5.5 minutes, the capacity path now the slowest (issue 12: at most 6)', () => {
+    // DNS 30 + 60 + 60 = 150 s, then the secondary scales to the primary floor: 180 s = 330 s. The
+    // writer path (325 s) finishes 5 s earlier.
     expect(figure(recovery, 'core-api', 'rto')).toEqual({
-      seconds: 360,
+      seconds: 330,
       verdict: 'met',
       path: [
-        'failover trigger alarm in the secondary: 60 s x 2 periods = 120',
-        'CloudWatch alarm state change reaches EventBridge and starts the failover state machine = 30',
-        'Aurora Global Database unplanned failover (FailoverGlobalCluster, AllowDataLoss) to a secondary with a reader = 180',
-        'Orchestrator connection pools notice the new writer and reconnect = 30',
+        'Route 53 health check detection: 10 s x 3 failures = 30',
+        'Route 53 serves the changed answer from all its name servers = 60',
+        'failover record TTL (60 s) runs out in resolvers = 60',
+        'traffic.warmCapacity: secondary 3 of primary 6 replicas warm: scale out = 180',
       ],
     });
+  });
+
+  test('Core API writer path: the two-signal decision, guards, promotion and reconnect, 325 s', () => {
+    // S1 60 s x 1; S2 = Route 53 detection 30 + answer 10 + one sample 10 + 10 s x 3 = 80 s; the
+    // decision waits for the slower: 80 + start 30 + guards 5 + failover 180 + reconnect 30.
+    const rto = component(recovery, 'core-api').rto.estimate;
+    const writer =
+      rto.kind === 'max' ? rto.parts.find((part) => part.name === 'Aurora writer in the secondary') : undefined;
+    expect(writer && seconds(writer)).toBe(325);
+    expect(writer && criticalTerms(writer).map((term) => `${term.name} = ${term.seconds}`)).toEqual([
+      'Route 53 health check detection: 10 s x 3 failures = 30',
+      "Route 53's name servers answer from a health check's new status (the first of them, which dns-view sees) = 10",
+      'S2 dns-view samples Route 53 once per period = 10',
+      'S2 Route 53 view alarm (high resolution): 10 s x 3 periods = 30',
+      'CloudWatch alarm state change reaches EventBridge and starts the failover state machine = 30',
+      'Lock, cooldown and decision re-check before the data-loss step: three calls in the region (PutItem, GetItem, DescribeAlarms) = 5',
+      'Aurora Global Database unplanned failover (FailoverGlobalCluster, AllowDataLoss) to a secondary with a reader = 180',
+      'Orchestrator connection pools notice the new writer and reconnect = 30',
+    ]);
   });
 
   test('Core API RPO: the AuroraGlobalDBRPOLag alarm at 60 s (target 1 minute)', () => {
     expect(figure(recovery, 'core-api', 'rpo')).toMatchObject({ seconds: 60, verdict: 'met' });
   });
 
-  test('Rate limiting RTO: Global Datastore promotion path, 4 minutes (target 4)', () => {
-    // 120 + 30 + 60 + 30 = 240 s.
-    expect(figure(recovery, 'rate-limiting', 'rto')).toMatchObject({ seconds: 240, verdict: 'met' });
+  test('Rate limiting RTO: the detach path, 3.7 minutes (issue 12: at most 4)', () => {
+    // Decision 80 + start 30 + guards 5 + (45 s for the failover, then detach 30 s) + reconnect 30 = 220 s;
+    // promoting while the primary answers (60 s) is 15 s faster.
+    expect(figure(recovery, 'rate-limiting', 'rto')).toMatchObject({
+      seconds: 220,
+      verdict: 'met',
+      path: expect.arrayContaining([
+        'activation waits for FailoverGlobalReplicationGroup = 45',
+        'DisassociateGlobalReplicationGroup makes the secondary a standalone, writable group = 30',
+      ]),
+    });
   });
 
   test('Rate limiting RPO: the Global Datastore lag alarm at 15 s', () => {
@@ -121,12 +149,21 @@ describe('prod, by hand', () => {
     expect(figure(recovery, 'docs-site', 'rpo')).toMatchObject({ seconds: 900, verdict: 'met' });
   });
 
+  test('the DNS path detects a dead region in 30 s and has traffic on the secondary within 2.5 minutes', () => {
+    const rto = component(recovery, 'core-api').rto.estimate;
+    const dns =
+      rto.kind === 'max' ? rto.parts.find((part) => part.name === 'DNS failover to the secondary region') : undefined;
+    expect(dns && criticalTerms(dns).map((term) => term.seconds)).toEqual([30, 60, 60]);
+    expect(dns && seconds(dns)).toBe(150);
+  });
+
   test('terms read from resources name the resource and property', () => {
-    const [detection] = criticalTerms(component(recovery, 'core-api').rto.estimate);
-    expect(detection?.source).toBe(
-      'AsyncToolformer-prod-usw2-Compute/PeerProbe/FailoverAlarm/Resource Period x DatapointsToAlarm',
+    const terms = criticalTerms(component(recovery, 'rate-limiting').rto.estimate);
+    const view = terms.find((term) => term.name.startsWith('S2 Route 53 view alarm'));
+    expect(view?.source).toBe(
+      'AsyncToolformer-prod-usw2-Automation/FailoverSignals/Route53View/Resource Period x DatapointsToAlarm',
     );
-    expect(detection?.resourcePath).toBe('AsyncToolformer-prod-usw2-Compute/PeerProbe/FailoverAlarm/Resource');
+    expect(view?.resourcePath).toBe('AsyncToolformer-prod-usw2-Automation/FailoverSignals/Route53View/Resource');
   });
 
   test('the real app has no objective finding', () => {
@@ -138,9 +175,9 @@ describe('prod, by hand', () => {
 describe('staging, by hand', () => {
   const { recovery } = stages.staging;
 
-  test('Core API RTO: a 5-minute canary makes detection 10 of 14 minutes, against staging 30', () => {
-    // 300 s x 2 + 30 + 180 + 30 = 840 s.
-    expect(figure(recovery, 'core-api', 'rto')).toMatchObject({ seconds: 840, verdict: 'met' });
+  test('Core API RTO: a 5-minute canary makes detection 5 of 9 minutes, against staging 30', () => {
+    // S1 300 s x 1 (S2 is faster) + 30 + 5 + 180 + 30 = 545 s.
+    expect(figure(recovery, 'core-api', 'rto')).toMatchObject({ seconds: 545, verdict: 'met' });
   });
 
   test('Rate limiting without a Global Datastore: restored by hand from the daily export', () => {
@@ -178,9 +215,9 @@ describe('a change that breaks an objective is an error on the resource behind t
       {
         rule: 'DR-ObjectiveExceeded[core-api:RTO]',
         severity: 'error',
-        path: 'AsyncToolformer-prod-usw2-Compute/PeerProbe/FailoverAlarm/Resource',
+        path: 'AsyncToolformer-prod-use1-Dns/PrimaryRecord/Resource',
         message: expect.stringMatching(
-          /^Core API Service \(core-api\) RTO: modeled 6 min, 600 % of the objective of 60 s\. Largest terms: Aurora Global Database unplanned failover .* = 3 min \[service timing `auroraGlobalFailover` \(documented\)\]; failover trigger alarm in the secondary: 60 s x 2 periods = 2 min/,
+          /^Core API Service \(core-api\) RTO: modeled 5.5 min, 550 % of the objective of 60 s\. Largest terms: traffic.warmCapacity: .* = 3 min/,
         ),
       },
     ]);
@@ -267,7 +304,7 @@ describe('a change that breaks an objective is an error on the resource behind t
   test('an acknowledgement on the anchor resource, with its reason, silences that finding only', () => {
     const config = withObjective(prod, 'core-api', { rto: Duration.minutes(1) });
     const { app, stacks, recovery } = build(config);
-    Validations.of(stacks.secondary.compute.peerProbe.failoverAlarm.node.defaultChild!).acknowledge({
+    Validations.of(stacks.dns.records.primary.node.defaultChild!).acknowledge({
       id: 'DR-ObjectiveExceeded[core-api:RTO]',
       reason: 'Test only: a drill measured the promotion path well under a minute; the model is the outlier.',
     });
@@ -288,7 +325,7 @@ test('synth fails when an objective is exceeded: the DR pack is a validation plu
   const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
     expect(() => app.synth()).toThrow(
-      /ERROR Core API Service \(core-api\) RTO: modeled 6 min, 600 % of the objective of 60 s\. Largest terms: Aurora Global Database unplanned failover/,
+      /ERROR Core API Service \(core-api\) RTO: modeled 5.5 min, 550 % of the objective of 60 s\. Largest terms: traffic.warmCapacity/,
     );
   } finally {
     log.mockRestore();

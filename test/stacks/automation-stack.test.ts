@@ -1,6 +1,5 @@
 // Automation: exact schedules with retries and a DLQ, least-privilege functions, restore tests in staging, region failover, alarms.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { FAILED_RUNS_TO_ALARM } from '../../lib/constructs/endpoint-probe';
 import { STAGES, loadConfig, type RegionRole, type Stage } from '../../lib/config';
 import { buildDrApp } from '../../lib/dr-app';
 import { newApp, synthStage } from '../helpers/synth';
@@ -326,41 +325,21 @@ describe.each(STAGES)("%s: region failover (the plan's Disaster Scenario 1)", (s
     },
   );
 
-  test('only the secondary fails over on its own, when its canary on the primary enters ALARM', () => {
-    const synthesized = synthStage(stage);
+  test('only the secondary fails over on its own, when both signals of the decision agree (its activate composite alarm)', () => {
     expect(triggerRules(setup(stage, 'primary').template)).toEqual([]);
-    const { template, stack } = setup(stage, 'secondary');
+    const { template } = setup(stage, 'secondary');
     const [rule, ...others] = triggerRules(template);
     expect(others).toEqual([]);
-    const pattern = rule!.Properties.EventPattern as { resources: unknown[] };
-    expect(pattern).toMatchObject({
-      source: ['aws.cloudwatch'],
-      'detail-type': ['CloudWatch Alarm State Change'],
-      detail: { state: { value: ['ALARM'] } },
-    });
-    // The ARN of the secondary Compute stack's canary alarm, handed over by that stack.
-    expect(pattern.resources).toEqual([
-      {
-        'Fn::GetStackOutput': expect.objectContaining({
-          StackName: synthesized.stacks.secondary.compute.stackName,
-          OutputName: expect.stringMatching(/PeerProbeFailoverAlarm.*Arn/),
-        }),
-      },
+    const activate = Object.keys(
+      template.findResources('AWS::CloudWatch::CompositeAlarm', {
+        Properties: { AlarmName: Match.stringLikeRegexp('-failover-activate$') },
+      }),
+    );
+    expect(activate).toHaveLength(1);
+    // The composite's rule, built from the decision table, is tested in failover-decision.test.ts.
+    expect((rule!.Properties.EventPattern as { resources: unknown[] }).resources).toEqual([
+      { 'Fn::GetAtt': [activate[0], 'Arn'] },
     ]);
-    expect(stack.failover.triggerAlarm).toBe(synthesized.stacks.secondary.compute.peerProbe.failoverAlarm);
-    expect(stack.dependencies).toContain(synthesized.stacks.secondary.compute);
-  });
-
-  test('the trigger fires after two failed canary runs and never on missing data', () => {
-    const { config, stacks, template: templateOf } = synthStage(stage);
-    const compute = templateOf(stacks.secondary.compute.stackName);
-    compute.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmDescription: Match.stringLikeRegexp('an automated failover may start on this alarm'),
-      Period: config.traffic.probeInterval.toSeconds(),
-      DatapointsToAlarm: FAILED_RUNS_TO_ALARM,
-      EvaluationPeriods: FAILED_RUNS_TO_ALARM,
-      TreatMissingData: 'notBreaching',
-    });
   });
 
   test.each(['primary', 'secondary'] as const)('%s: a failed, timed-out or aborted failover pages critical', (role) => {
@@ -393,5 +372,6 @@ test('without autoFailover neither region starts a failover on its own', () => {
     expect(stacks[role].automation.failover.trigger).toBeUndefined();
     expect(stacks[role].automation.failover.stateMachine).toBeDefined();
   }
-  expect(stacks.secondary.automation.dependencies).not.toContain(stacks.secondary.compute);
+  // The decision's signals and the fence stay: an operator's activation still raises the fence.
+  expect(stacks.secondary.automation.signals?.fenceAlarm).toBeDefined();
 });

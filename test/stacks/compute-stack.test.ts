@@ -106,6 +106,8 @@ describe.each(cases)('%s %s compute', (stage, role) => {
           env: expect.arrayContaining([
             { name: 'DR_REGION_ROLE', value: role },
             { name: 'DEGRADED_MODE_PARAMETER', value: `/async-toolformer/${stage}/rate-limiter/mode` },
+            // Where the writer is now, whatever DR_REGION_ROLE says: the pods read it at run time.
+            { name: 'ACTIVE_REGION_PARAMETER', value: `/async-toolformer/${stage}/failover/active-region` },
           ]),
         }),
       ],
@@ -158,7 +160,11 @@ describe.each(cases)('%s %s compute', (stage, role) => {
           {
             Effect: 'Allow',
             Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-            Resource: `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/rate-limiter/mode`,
+            // The degraded-mode switch, and the active region the region failover writes (the workload follows the writer).
+            Resource: [
+              `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/failover/active-region`,
+              `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/rate-limiter/mode`,
+            ],
           },
           {
             Effect: 'Allow',
@@ -279,11 +285,13 @@ describe.each(cases)('%s %s compute', (stage, role) => {
       AlarmActions: [topic],
       OKActions: [topic],
     });
-    // The failover trigger: the same failed runs, but a silent canary never starts a failover.
+    // S1 of the failover decision: one failed run (the decision also needs Route 53's view), under a
+    // fixed name the state machine re-reads; a silent canary never counts as down.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'SuccessPercent',
-      EvaluationPeriods: 2,
-      DatapointsToAlarm: 2,
+      AlarmName: Match.stringLikeRegexp('-failover-s1-probe$'),
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
       TreatMissingData: 'notBreaching',
       AlarmActions: [topic],
       OKActions: Match.absent(),

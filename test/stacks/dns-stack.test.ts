@@ -39,9 +39,11 @@ describe.each(STAGES)('%s DNS', (stage) => {
 
   test('prod checks every 10 s with a threshold of 3', () => {
     if (stage !== 'prod') return;
-    template.allResourcesProperties('AWS::Route53::HealthCheck', {
-      HealthCheckConfig: Match.objectLike({ RequestInterval: 10, FailureThreshold: 3 }),
+    // The endpoint checks; the fence and the calculated check have no interval of their own.
+    const endpointChecks = template.findResources('AWS::Route53::HealthCheck', {
+      Properties: { HealthCheckConfig: Match.objectLike({ Type: 'HTTPS', RequestInterval: 10, FailureThreshold: 3 }) },
     });
+    expect(Object.keys(endpointChecks)).toHaveLength(2);
   });
 
   test.each([
@@ -54,7 +56,11 @@ describe.each(STAGES)('%s DNS', (stage) => {
       HostedZoneId: zone.hostedZoneId,
       Failover: failover,
       SetIdentifier: `${role}-${regionOf(role).region}`,
-      HealthCheckId: { Ref: Match.stringLikeRegexp(`^${role === 'primary' ? 'Primary' : 'Secondary'}HealthCheck`) },
+      // The primary's is the calculated check: its endpoint AND the DNS fence (test/stacks/failover-decision.test.ts).
+      HealthCheckId:
+        role === 'primary'
+          ? { 'Fn::GetAtt': [Match.stringLikeRegexp('^PrimaryFence'), 'HealthCheckId'] }
+          : { Ref: Match.stringLikeRegexp('^SecondaryHealthCheck') },
       AliasTarget: {
         DNSName: `api-${regionCode(regionOf(role).region)}.${zone.zoneName}`,
         HostedZoneId: zone.hostedZoneId,
@@ -65,7 +71,8 @@ describe.each(STAGES)('%s DNS', (stage) => {
 
   test('exactly one PRIMARY and one SECONDARY record, nothing else', () => {
     template.resourceCountIs('AWS::Route53::RecordSet', 2);
-    template.resourceCountIs('AWS::Route53::HealthCheck', 2);
+    // Two endpoint checks, the fence check and the primary's calculated check.
+    template.resourceCountIs('AWS::Route53::HealthCheck', 4);
   });
 
   test('one alarm per health check, on its HealthCheckStatus, paging the us-east-1 critical topic', () => {

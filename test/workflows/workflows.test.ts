@@ -389,13 +389,13 @@ describe('deploy.yml', () => {
 
     test('fails when a job deploys a stack the app does not have, or one another job deploys', () => {
       const edited = withDeployRuns((run, jobId) =>
-        jobId === 'step-6-dns'
-          ? `${run.trimEnd()} "AsyncToolformer-$STAGE-use1-Dnss" "AsyncToolformer-$STAGE-use1-Data"`
+        jobId === 'step-7-docs'
+          ? `${run.trimEnd()} "AsyncToolformer-$STAGE-use1-Docss" "AsyncToolformer-$STAGE-use1-Data"`
           : run,
       );
       expect(deployOrderProblems(edited, graph(), 'prod')).toEqual([
-        'step-6-dns deploys AsyncToolformer-prod-use1-Dnss, which is not a stack of the app',
-        'AsyncToolformer-prod-use1-Data is deployed by both step-3-primary-data and step-6-dns',
+        'step-7-docs deploys AsyncToolformer-prod-use1-Docss, which is not a stack of the app',
+        'AsyncToolformer-prod-use1-Data is deployed by both step-3-primary-data and step-7-docs',
       ]);
     });
   });

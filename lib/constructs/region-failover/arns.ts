@@ -12,6 +12,12 @@ export interface FailoverArns {
   readonly memberClusters: readonly string[];
   /** The cache's ARNs, when the stage has a Global Datastore. */
   readonly cache?: CacheArns;
+  /** This region's lock table. */
+  readonly lockTable: string;
+  /** The active-region parameter of this region. */
+  readonly activeRegionParameter: string;
+  /** The two signal alarms an alarm-started activation re-reads, when the region has a decision. */
+  readonly decisionAlarms?: readonly string[];
 }
 
 /** The ARNs of the cache member. */
@@ -20,6 +26,8 @@ export interface CacheArns {
   readonly globalDatastore: string;
   /** This region's replication group. */
   readonly replicationGroup: string;
+  /** The other region's replication group, which a failback makes primary again. */
+  readonly peerReplicationGroup: string;
 }
 
 /** The ARNs of {@link FailoverArns}, in the partition and account of `stack`. */
@@ -47,15 +55,31 @@ export function failoverArns(stack: Stack, props: RegionFailoverProps): Failover
     resourceName: props.globalClusterIdentifier,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+  const alarm = (name: string) =>
+    stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   return {
+    lockTable: stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: props.lockTableName }),
+    activeRegionParameter: stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: props.activeRegionParameterName.replace(/^\//, ''),
+    }),
+    ...(props.decision
+      ? { decisionAlarms: [alarm(props.decision.probeAlarmName), alarm(props.decision.route53ViewAlarmName)] }
+      : {}),
     cluster,
     globalCluster,
     memberClusters: [cluster, peerCluster],
-    ...(props.cache ? { cache: cacheArns(stack, props.cache) } : {}),
+    ...(props.cache ? { cache: cacheArns(stack, props.cache, props.peerRegion) } : {}),
   };
 }
 
-function cacheArns(stack: Stack, cache: RegionFailoverCache): CacheArns {
+function cacheArns(stack: Stack, cache: RegionFailoverCache, peerRegion: string): CacheArns {
   return {
     // Global Datastores have no region in their ARN, and their id starts with a prefix AWS picks.
     globalDatastore: stack.formatArn({
@@ -69,6 +93,13 @@ function cacheArns(stack: Stack, cache: RegionFailoverCache): CacheArns {
       service: 'elasticache',
       resource: 'replicationgroup',
       resourceName: cache.replicationGroupId,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    peerReplicationGroup: stack.formatArn({
+      service: 'elasticache',
+      region: peerRegion,
+      resource: 'replicationgroup',
+      resourceName: cache.peerReplicationGroupId,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     }),
   };

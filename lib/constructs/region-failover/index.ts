@@ -1,7 +1,8 @@
 // "Activate this region": a Step Functions run that promotes this region's Aurora and cache members and reports how long it took.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -11,17 +12,17 @@ import { failoverArns } from './arns';
 import { failoverDefinition } from './definition';
 import { failoverRole } from './permissions';
 import { FAILOVER_TIME_METRIC, resolveFailoverProps, type RegionFailoverProps } from './props';
+import { runTimeout } from './states';
 import { failoverTrigger } from './trigger';
 
 export {
   FAILOVER_TIME_METRIC,
   type RegionFailoverCache,
+  type RegionFailoverDecision,
+  type RegionFailoverFence,
   type RegionFailoverProps,
   type RegionFailoverTrigger,
 } from './props';
-
-/** Slack of the whole run over one promotion: reads, retries and notifications. */
-const RUN_SLACK = Duration.minutes(10);
 
 /**
  * Well-Architected (REL11-BP04, REL13) asks recovery to run from the region being activated: every
@@ -42,10 +43,17 @@ export class RegionFailover extends Construct {
   public readonly triggerDeadLetterQueue?: sqs.Queue;
   public readonly parameter: ssm.StringParameter;
   public readonly logGroup: logs.LogGroup;
+  /** How long an activation waits for the cache's Global Datastore failover before it detaches, when there is a cache. */
+  public readonly cacheActivateDeadline?: Duration;
+  /** One run at a time, and the last activation (the cooldown's start). Retained, with PITR and deletion protection. */
+  public readonly lockTable: dynamodb.Table;
+  /** The region that holds the writer, as this region's runs last wrote it; the pods read it. */
+  public readonly activeRegionParameter: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: RegionFailoverProps) {
     super(scope, id);
     const resolved = resolveFailoverProps(props);
+    if (props.cache) this.cacheActivateDeadline = resolved.activateDeadline;
     const stack = Stack.of(this);
     const region = stack.region;
     const arns = failoverArns(stack, props);
@@ -58,6 +66,27 @@ export class RegionFailover extends Construct {
       // The log is the record of what a failover did, wanted most after the fact.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.lockTable = new dynamodb.Table(this, 'LockTable', {
+      tableName: props.lockTableName,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      // Holds the last activation, which the cooldown counts from: a replaced table would forget it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.lockTable).acknowledge({
+      id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
+      reason:
+        'Holds only the run lock, which expires with the run, and the time of the last activation; point-in-time ' +
+        'recovery covers 35 days of it, and each region has its own table, so a backup plan would protect nothing more.',
+    });
+    this.activeRegionParameter = new ssm.StringParameter(this, 'ActiveRegion', {
+      parameterName: props.activeRegionParameterName,
+      // The template's value never changes, so a deploy after a failover leaves the run's value alone.
+      stringValue: props.initialActiveRegion,
+      description: 'Region that holds the writer; the region failover writes it, the orchestrator pods read it',
+    });
     const role = failoverRole(this, props, arns);
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineName: props.stateMachineName,
@@ -66,7 +95,7 @@ export class RegionFailover extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       // Every statement the tasks would add is in the role's managed policy (permissions.ts).
       role: role.withoutPolicyUpdates(),
-      timeout: Duration.seconds(resolved.promotionTimeout.toSeconds() + RUN_SLACK.toSeconds()),
+      timeout: runTimeout(resolved),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

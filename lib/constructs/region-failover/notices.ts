@@ -17,25 +17,33 @@ export function notices(context: StepContext): Notices {
   const activeWhat = props.cache
     ? `The Aurora writer and the cache primary are in ${region}.`
     : `The Aurora writer is in ${region}.`;
+  const peerWhat = props.cache
+    ? `The Aurora writer and the cache primary are in ${props.peerRegion} again; the DNS fence is lifted.`
+    : `The Aurora writer is in ${props.peerRegion} again; the DNS fence is lifted.`;
+  const detached = props.cache
+    ? ` & ($count($outcomes[detached = true]) > 0 ? ' The cache was detached from its Global Datastore: rebuild the other region before a failback (docs/runbooks/failover-failback.md).' : '')`
+    : '';
   const active = tasks.SnsPublish.jsonata(scope, 'NotifyActive', {
     topic: alertTopic,
-    subject: `${stageLabel}: ${region} is active`,
+    subject: jsonata(
+      `$action = 'failback' ? '${stageLabel}: ${props.peerRegion} is active again (failback)' : '${stageLabel}: ${region} is active'`,
+    ),
     message: sfn.TaskInput.fromText(
       jsonata(
-        `'${stageLabel}: ${region} is active. ${activeWhat} ' & ` +
-          `($promoted ? 'Failover took ' & $string($failoverSeconds) & ' s' : 'It already was: nothing was promoted') & ` +
-          `' (execution ' & $states.context.Execution.Name & ').'`,
+        `($action = 'failback' ? '${stageLabel}: ${peerWhat} ' : '${stageLabel}: ${region} is active (' & $action & '). ${activeWhat} ') & ` +
+          `($promoted ? 'It took ' & $string($failoverSeconds) & ' s' : 'It already was: nothing was moved')${detached} & ` +
+          `' (execution ' & $states.context.Execution.Name & ', requested by ' & $requestedBy & ').'`,
       ),
     ),
   });
   const failure = tasks.SnsPublish.jsonata(scope, 'NotifyFailure', {
     topic: alertTopic,
-    subject: `${stageLabel}: activating ${region} FAILED`,
+    subject: jsonata(`'${stageLabel}: ' & $string($action) & ' in ${region} FAILED'`),
     message: sfn.TaskInput.fromText(
       jsonata(
-        `'${stageLabel}: activating ${region} failed after ' & $string($round(${ELAPSED_MS} / 1000)) & ' s: ' & ` +
+        `'${stageLabel}: ' & $string($action) & ' run in ${region} failed after ' & $string($round(${ELAPSED_MS} / 1000)) & ' s: ' & ` +
           `$states.input.Error & ': ' & $states.input.Cause & ' Execution: ' & $states.context.Execution.Id & '. ` +
-          `Follow docs/runbooks/region-failover.md to finish by hand.'`,
+          `Re-run the same action to complete what is left, or follow docs/runbooks/region-failover.md.'`,
       ),
     ),
   });

@@ -16,9 +16,18 @@ export function failoverRole(scope: Construct, props: RegionFailoverProps, arns:
   const statements = [
     new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [arns.globalCluster] }),
     new iam.PolicyStatement({
-      actions: ['rds:FailoverGlobalCluster'],
+      actions: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
       resources: [arns.globalCluster, ...arns.memberClusters],
     }),
+    // The lock, the cooldown's last activation: this region's table only.
+    new iam.PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+      resources: [arns.lockTable],
+    }),
+    new iam.PolicyStatement({ actions: ['ssm:PutParameter'], resources: [arns.activeRegionParameter] }),
+    ...(arns.decisionAlarms
+      ? [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [...arns.decisionAlarms] })]
+      : []),
     new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
@@ -66,6 +75,10 @@ export function failoverRole(scope: Construct, props: RegionFailoverProps, arns:
       }),
       new iam.PolicyStatement({
         actions: ['elasticache:FailoverGlobalReplicationGroup'],
+        resources: [arns.cache.globalDatastore, arns.cache.replicationGroup, arns.cache.peerReplicationGroup],
+      }),
+      new iam.PolicyStatement({
+        actions: ['elasticache:DisassociateGlobalReplicationGroup'],
         resources: [arns.cache.globalDatastore, arns.cache.replicationGroup],
       }),
     );
@@ -85,8 +98,8 @@ export function failoverRole(scope: Construct, props: RegionFailoverProps, arns:
   });
   const acknowledgements: Record<string, string> = {
     'Resource::*':
-      'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions, and PutMetricData is ' +
-      'limited to the DR metric namespace by a condition.',
+      'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions, and PutMetricData ' +
+      '(failover time and the DNS fence) is limited to the DR metric namespace by a condition.',
   };
   if (arns.cache) {
     acknowledgements[`Resource::${arnFindingId(stack.resolve(arns.cache.globalDatastore))}`] =

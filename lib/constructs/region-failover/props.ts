@@ -16,6 +16,33 @@ export interface RegionFailoverCache {
    * read at run time from this region's replication group; the suffix only bounds the IAM grant.
    */
   readonly globalDatastoreIdSuffix: string;
+  /** Id of the other region's replication group: a failback makes it primary again. */
+  readonly peerReplicationGroupId: string;
+  /**
+   * How long an activation waits for `FailoverGlobalReplicationGroup` before it detaches this
+   * region's group from the Global Datastore instead (`DisassociateGlobalReplicationGroup`): the
+   * failover needs the primary region to answer, the detach does not.
+   * @default Duration.seconds(45)
+   */
+  readonly activateDeadline?: Duration;
+}
+
+/** The decision an alarm-started activation re-checks right before its data-loss step. */
+export interface RegionFailoverDecision {
+  /** Name of signal S1's alarm in this region (the canary's failover alarm). */
+  readonly probeAlarmName: string;
+  /** Name of signal S2's alarm in this region (Route 53's view). */
+  readonly route53ViewAlarmName: string;
+}
+
+/** The DNS fence this region's runs raise (activate, switchover) and lift (failback). */
+export interface RegionFailoverFence {
+  /** Metric the fence alarm watches; published in {@link RegionFailoverProps.metricNamespace}. */
+  readonly metricName: string;
+  /** Its dimensions, exactly as the fence alarm names them. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Name of the fence alarm, for the notices. */
+  readonly alarmName: string;
 }
 
 /** What starts a run without a human: an alarm entering ALARM. */
@@ -76,6 +103,29 @@ export interface RegionFailoverProps {
    * @default Duration.minutes(15)
    */
   readonly promotionTimeout?: Duration;
+  /** Fixed name of this region's lock table (one run at a time, and the last activation). */
+  readonly lockTableName: string;
+  /** Fixed name of the SSM parameter that receives the active region; the pods read it. */
+  readonly activeRegionParameterName: string;
+  /** Value of that parameter at creation: the configured primary region. */
+  readonly initialActiveRegion: string;
+  /**
+   * Alarm-started activations within this time of the last activation are refused (anti-flap).
+   * @default Duration.minutes(30)
+   */
+  readonly cooldown?: Duration;
+  /**
+   * The signals an alarm-started activation re-checks before its data-loss step. Without it, this
+   * region's state machine refuses runs requested by an alarm.
+   * @default - only operators may start runs
+   */
+  readonly decision?: RegionFailoverDecision;
+  /**
+   * The DNS fence this region owns (the secondary). Without it, the machine raises no fence and
+   * refuses `failback`, which only the fence's owner may run.
+   * @default - no fence
+   */
+  readonly fence?: RegionFailoverFence;
   /**
    * Starts a run when an alarm enters ALARM.
    * @default - no trigger: runs start from `failover-region.sh` or the console
@@ -87,10 +137,15 @@ export interface RegionFailoverProps {
 export interface ResolvedFailoverProps extends RegionFailoverProps {
   readonly pollInterval: Duration;
   readonly promotionTimeout: Duration;
+  readonly cooldown: Duration;
+  /** Of the cache's activation, when there is a cache. */
+  readonly activateDeadline: Duration;
 }
 
 const DEFAULT_POLL_INTERVAL = Duration.seconds(15);
 const DEFAULT_PROMOTION_TIMEOUT = Duration.minutes(15);
+const DEFAULT_COOLDOWN = Duration.minutes(30);
+const DEFAULT_ACTIVATE_DEADLINE = Duration.seconds(45);
 
 /** Fills in the defaults and throws on a value that cannot work, naming it and the fix. */
 export function resolveFailoverProps(props: RegionFailoverProps): ResolvedFailoverProps {
@@ -109,5 +164,18 @@ export function resolveFailoverProps(props: RegionFailoverProps): ResolvedFailov
   ) {
     throw new Error(`trigger.retryAttempts must be an integer from 0 to 185, got: ${retries}`);
   }
-  return { ...props, pollInterval, promotionTimeout };
+  const cooldown = props.cooldown ?? DEFAULT_COOLDOWN;
+  const activateDeadline = props.cache?.activateDeadline ?? DEFAULT_ACTIVATE_DEADLINE;
+  if (
+    activateDeadline.toSeconds() < pollInterval.toSeconds() ||
+    activateDeadline.toSeconds() >= promotionTimeout.toSeconds()
+  ) {
+    throw new Error(
+      `cache.activateDeadline must be from pollInterval (${pollInterval.toHumanString()}) to below promotionTimeout (${promotionTimeout.toHumanString()}), got: ${activateDeadline.toHumanString()}`,
+    );
+  }
+  if (props.trigger && !props.decision) {
+    throw new Error('a trigger needs decision: an alarm-started activation re-checks both signals before it promotes');
+  }
+  return { ...props, pollInterval, promotionTimeout, cooldown, activateDeadline };
 }

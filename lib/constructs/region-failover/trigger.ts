@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { ALARM_ACTIVATION_INPUT } from '../../contract';
 import { EncryptedDeadLetterQueue } from '../encrypted-dead-letter-queue';
 import type { RegionFailoverTrigger } from './props';
 
@@ -79,7 +80,7 @@ export function failoverTrigger(
       maxEventAge: trigger.maxEventAge,
       // Kept in the execution's input, so its history says what started the run.
       input: events.RuleTargetInput.fromObject({
-        requestedBy: 'alarm',
+        ...ALARM_ACTIVATION_INPUT,
         alarm: events.EventField.fromPath('$.detail.alarmName'),
         reason: events.EventField.fromPath('$.detail.state.reason'),
       }),
