@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STAGES, type Stage } from '../../lib/config/types';
 import { loadAssembly } from './assembly';
-import { PROJECT_ROOT } from './moto-process';
+import { missingTools } from './drill-server';
+import { PROJECT_ROOT, portInUse } from './moto-process';
 import { drillReport, writeReport } from './report';
 import type { Scenario } from './scenario';
 import { SCENARIOS, SCENARIO_NAMES, findScenario } from './scenarios';
@@ -100,6 +101,18 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   const progress = (line: string) => console.error(`drill: ${line}`);
+  // What would stop the server is said before a synth that can take a minute.
+  const missing = missingTools();
+  if (missing) {
+    console.error(`drill: ${missing}`);
+    return 1;
+  }
+  if (options.port !== undefined && (await portInUse(options.port))) {
+    console.error(
+      `drill: port ${options.port} is in use: stop what listens there, or leave --port out to use a free one.`,
+    );
+    return 1;
+  }
   let results: ScenarioResult[];
   let assemblyDir: string;
   try {

@@ -160,8 +160,6 @@ export interface DrillServer {
 }
 
 export async function startDrillServer(options: DrillServerOptions): Promise<DrillServer> {
-  const missing = missingTools();
-  if (missing) throw new Error(missing);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DRILL_TIME_SCALE: String(options.timeScale),
@@ -175,6 +173,9 @@ export async function startDrillServer(options: DrillServerOptions): Promise<Dri
     env,
     ...(options.port === undefined ? {} : { port: options.port }),
     name: 'the drill server (scripts/drill/moto_drill_server.py)',
+  }).catch((error: Error) => {
+    // A .venv without moto or jsonata-python: the server dies importing them.
+    throw /No module named/.test(error.message) ? new Error(`${error.message}\n${SETUP_HINT}.`) : error;
   });
   return { client: new DrillClient(server.endpoint), process: server, stop: () => server.stop() };
 }

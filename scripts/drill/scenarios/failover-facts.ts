@@ -1,6 +1,5 @@
 // What the failover scenarios read from the seeded world: the region pair, who leads Aurora and the cache, what was published and recorded, who called which region.
 import { METRIC, METRICS_NAMESPACE } from '../../../lib/contract/metrics';
-import type { LoggedRequest } from '../drill-server';
 import type { ScenarioContext } from '../scenario';
 import type { SeededStateMachine } from '../world';
 
@@ -152,13 +151,29 @@ export async function failoverTimeDatapoints(
   return { count, ...(maximum === undefined ? {} : { maximum }) };
 }
 
-/** The requests the system under test made (the drill's own observer calls are never logged) since `since`. */
-export async function requestsSince(context: ScenarioContext, since: number): Promise<LoggedRequest[]> {
-  return context.client.requests(since);
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Assign?: unknown;
+  Branches?: { States: Record<string, AslState> }[];
 }
 
-/** The longest promotion deadline the definition counts, in seconds (`$millis() + <ms>`). */
+/**
+ * The Aurora promotion deadline the definition counts, in seconds: the `$millis() + <ms>` that the
+ * state calling FailoverGlobalCluster (or SwitchoverGlobalCluster) assigns.
+ */
 export function promotionDeadlineSeconds(machine: SeededStateMachine): number | undefined {
-  const deadlines = [...machine.definition.matchAll(/\$millis\(\)\s*\+\s*(\d+)/g)].map((match) => Number(match[1]));
-  return deadlines.length ? Math.max(...deadlines) / 1000 : undefined;
+  const deadlines: number[] = [];
+  const visit = (states: Record<string, AslState>) => {
+    for (const state of Object.values(states)) {
+      if (/:rds:(failover|switchover)GlobalCluster/.test(state.Resource ?? '')) {
+        for (const match of JSON.stringify(state.Assign ?? {}).matchAll(/\$millis\(\)\s*\+\s*(\d+)/g)) {
+          deadlines.push(Number(match[1]) / 1000);
+        }
+      }
+      for (const branch of state.Branches ?? []) visit(branch.States);
+    }
+  };
+  visit((JSON.parse(machine.definition) as { States: Record<string, AslState> }).States);
+  return deadlines.length ? Math.max(...deadlines) : undefined;
 }

@@ -10,7 +10,6 @@ import {
   promotionDeadlineSeconds,
   publishedMessages,
   reportsFailure,
-  requestsSince,
   type FailoverDeployment,
   type Published,
 } from './failover-facts';
@@ -98,7 +97,7 @@ const regionLoss: Scenario = {
     const deployment = await failoverDeployment(context);
     const { lostAt, run } = await loseAndFailOver(context, deployment);
     const metric = await failoverTimeDatapoints(context, deployment.secondary);
-    const lostCalls = (await requestsSince(context, lostAt)).filter((call) => call.region === deployment.primary);
+    const lostCalls = (await context.client.requests(lostAt)).filter((call) => call.region === deployment.primary);
     const checks = [
       runEnded(run, 'SUCCEEDED'),
       ...(await secondaryLeads(context, deployment)),
@@ -135,7 +134,7 @@ const rerun: Scenario = {
       from: deployment.primary,
       to: deployment.secondary,
     });
-    const promotions = (await requestsSince(context, since)).filter((call) => PROMOTIONS.includes(call.action));
+    const promotions = (await context.client.requests(since)).filter((call) => PROMOTIONS.includes(call.action));
     const after = await failoverTimeDatapoints(context, deployment.secondary);
     const checks = [
       runEnded(first, 'SUCCEEDED', 'the first run'),
