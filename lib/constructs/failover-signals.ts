@@ -131,7 +131,7 @@ export class FailoverSignals extends Construct {
       vpc: props.vpc,
       vpcSubnets: { subnetGroupName: 'private' },
       securityGroups: [props.securityGroup],
-      // One run at a time: a run that overlaps the next would sample twice as often.
+      // A run lasts most of a minute: two, so a run that ends late never throttles the next one.
       reservedConcurrentExecutions: 2,
       retryAttempts: 0,
     });
