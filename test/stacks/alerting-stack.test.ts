@@ -7,7 +7,7 @@ import { newApp, synthStage } from '../helpers/synth';
 describe.each(STAGES)('%s alerting', (stage) => {
   test.each(['primary', 'secondary'] as const)('%s region has an encrypted, TLS-only topic per severity', (role) => {
     const synthesized = synthStage(stage);
-    const template = synthesized.template(synthesized.stacks[role].alerting.stackName);
+    const template = synthesized.template(synthesized.stack(role, 'Alerting').stackName);
     for (const severity of SEVERITIES) {
       template.hasResourceProperties('AWS::SNS::Topic', {
         TopicName: `async-toolformer-${stage}-alerts-${severity}`,
@@ -31,7 +31,7 @@ describe.each(STAGES)('%s alerting', (stage) => {
 
   test('the topic key rotates, is retained, and lets only alarm and event services of this account use it', () => {
     const synthesized = synthStage(stage);
-    const template = synthesized.template(synthesized.stacks.primary.alerting.stackName);
+    const template = synthesized.template(synthesized.stack('primary', 'Alerting').stackName);
     template.hasResource('AWS::KMS::Key', {
       Properties: {
         EnableKeyRotation: true,

@@ -6,7 +6,7 @@ import { newApp, synthStage } from '../helpers/synth';
 
 function setup(stage: Stage, role: RegionRole) {
   const synthesized = synthStage(stage);
-  const stack = synthesized.stacks[role].automation;
+  const stack = synthesized.stack(role, 'Automation');
   return { config: synthesized.config, stack, template: synthesized.template(stack.stackName) };
 }
 

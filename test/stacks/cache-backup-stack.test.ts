@@ -14,7 +14,7 @@ const cases: [Stage, RegionRole][] = STAGES.flatMap((stage) =>
 
 function setup(stage: Stage, role: RegionRole) {
   const synthesized = synthStage(stage);
-  const stack = synthesized.stacks[role].cacheBackup;
+  const stack = synthesized.stack(role, 'CacheBackup');
   const region = synthesized.config.regions.find((r) => r.role === role)!;
   const other = synthesized.config.regions.find((r) => r.role !== role)!;
   const bucketName = (r: typeof region) =>

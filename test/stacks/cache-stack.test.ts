@@ -1,6 +1,7 @@
 // Cache tier: Valkey replication groups, Global Datastore membership, degraded-mode switch and alarms, in both stages.
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { STAGES, type RegionRole, type Stage } from '../../lib/config';
+import { cacheReplicationGroupId } from '../../lib/naming';
 import { synthStage } from '../helpers/synth';
 
 const cases: [Stage, RegionRole][] = STAGES.flatMap((stage) =>
@@ -9,12 +10,14 @@ const cases: [Stage, RegionRole][] = STAGES.flatMap((stage) =>
 
 function setup(stage: Stage, role: RegionRole) {
   const synthesized = synthStage(stage);
-  const stack = synthesized.stacks[role].cache;
-  const region = synthesized.config.regions.find((r) => r.role === role)!;
+  const stack = synthesized.stack(role, 'Cache');
+  const region = synthesized.region(role);
   const template = synthesized.template(stack.stackName);
   const config = synthesized.config;
   const joinsGlobal = config.cache.globalDatastore && role === 'secondary';
-  return { synthesized, config, stack, region, template, joinsGlobal };
+  // The group's fixed id, as the naming module builds it for the region.
+  const replicationGroupId = cacheReplicationGroupId(config, region);
+  return { synthesized, config, stack, region, template, joinsGlobal, replicationGroupId };
 }
 
 /** The one resource of `type` in `template`, asserting there is exactly one. */
@@ -26,8 +29,9 @@ function only(template: Template, type: string) {
 
 describe.each(cases)('%s %s cache', (stage, role) => {
   test('the replication group is Multi-AZ with automatic failover and at least one replica', () => {
-    const { template, config } = setup(stage, role);
+    const { template, config, replicationGroupId } = setup(stage, role);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      ReplicationGroupId: replicationGroupId,
       MultiAZEnabled: true,
       AutomaticFailoverEnabled: true,
       NumCacheClusters: config.cache.replicasPerNodeGroup + 1,
@@ -141,7 +145,7 @@ describe.each(cases)('%s %s cache', (stage, role) => {
   });
 
   test('the switch function runs Node.js 22 on ARM64, traced, one at a time, with a DLQ and its settings', () => {
-    const { template, stack } = setup(stage, role);
+    const { template, replicationGroupId } = setup(stage, role);
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Description: Match.stringLikeRegexp('^Flips ') },
     });
@@ -160,7 +164,7 @@ describe.each(cases)('%s %s cache', (stage, role) => {
           STAGE: stage,
           NODE_OPTIONS: '--enable-source-maps',
           MODE_PARAMETER_NAME: `/async-toolformer/${stage}/rate-limiter/mode`,
-          REPLICATION_GROUP_ID: stack.replicationGroup.replicationGroupId,
+          REPLICATION_GROUP_ID: replicationGroupId,
           ALERT_TOPIC_ARN: expect.anything(),
         },
       },
@@ -216,22 +220,22 @@ describe.each(cases)('%s %s cache', (stage, role) => {
   });
 
   test('the replication group id is handed over in a fixed-name parameter', () => {
-    const { template, stack } = setup(stage, role);
+    const { template, replicationGroupId } = setup(stage, role);
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: `/async-toolformer/${stage}/cache/replication-group-id`,
-      Value: stack.replicationGroup.replicationGroupId,
+      Value: replicationGroupId,
     });
   });
 
   test('the restore settings name the group, its network, key, secret and topic for the restore script', () => {
-    const { template, config, stack } = setup(stage, role);
+    const { template, config, replicationGroupId } = setup(stage, role);
     const parameters = template.findResources('AWS::SSM::Parameter', {
       Properties: { Name: `/async-toolformer/${stage}/cache/restore-settings` },
     });
     expect(Object.keys(parameters)).toHaveLength(1);
     const value = JSON.stringify(Object.values(parameters)[0]!.Properties.Value);
     for (const expected of [
-      `\\"replicationGroupId\\":\\"${stack.replicationGroup.replicationGroupId}\\"`,
+      `\\"replicationGroupId\\":\\"${replicationGroupId}\\"`,
       `\\"authTokenSecretName\\":\\"async-toolformer/${stage}/cache/auth-token\\"`,
       `\\"port\\":${config.cache.port}`,
       `\\"numCacheClusters\\":${config.cache.replicasPerNodeGroup + 1}`,
@@ -318,10 +322,10 @@ describe.each(STAGES)('%s Global Datastore', (stage) => {
   });
 
   test('the secondary cache stack deploys after the primary, the primary backup stack after the secondary', () => {
-    const { stacks } = synthStage(stage);
-    expect(stacks.secondary.cache.dependencies).toContain(stacks.primary.cache);
-    expect(stacks.primary.cache.dependencies).not.toContain(stacks.secondary.cache);
-    expect(stacks.primary.cacheBackup.dependencies).toContain(stacks.secondary.cacheBackup);
+    const { stack } = synthStage(stage);
+    expect(stack('secondary', 'Cache').dependencies).toContain(stack('primary', 'Cache').stackName);
+    expect(stack('primary', 'Cache').dependencies).not.toContain(stack('secondary', 'Cache').stackName);
+    expect(stack('primary', 'CacheBackup').dependencies).toContain(stack('secondary', 'CacheBackup').stackName);
   });
 });
 
@@ -336,7 +340,7 @@ describe.each(cases)('%s %s cache alarms', (stage, role) => {
     ['engine-cpu', 'EngineCPUUtilization', 'high'],
     ['memory', 'DatabaseMemoryUsagePercentage', 'high'],
   ])('%s watches the worst node of %s and notifies the %s topic', (suffix, metricName, severity) => {
-    const { template, config, stack } = setup(stage, role);
+    const { template, config, replicationGroupId } = setup(stage, role);
     const alarm = Object.values(
       template.findResources('AWS::CloudWatch::Alarm', {
         Properties: { AlarmName: Match.stringLikeRegexp(`-cache-${suffix}$`) },
@@ -354,8 +358,11 @@ describe.each(cases)('%s %s cache alarms', (stage, role) => {
     const metrics = props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown } }[];
     expect(metrics.find((m) => m.Expression)?.Expression).toMatch(/^MAX\(\[n0,n1(,n\d)*\]\)$/);
     const nodes = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric);
+    // ElastiCache names the node clusters of a group <group id>-001, -002 ..., one per node (NumCacheClusters).
+    const { NumCacheClusters } = only(template, 'AWS::ElastiCache::ReplicationGroup').Properties;
+    const node = (index: number) => `${replicationGroupId}-${String(index + 1).padStart(3, '0')}`;
     expect(nodes).toEqual(
-      stack.replicationGroup.nodeClusterIds.map((id) =>
+      Array.from({ length: NumCacheClusters as number }, (_, index) => node(index)).map((id) =>
         expect.objectContaining({
           Namespace: 'AWS/ElastiCache',
           MetricName: metricName,

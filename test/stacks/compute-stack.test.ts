@@ -12,7 +12,7 @@ const cases = STAGES.flatMap((stage) => ROLES.map((role) => [stage, role] as con
 
 function compute(stage: (typeof STAGES)[number], role: RegionRole): { template: Template; objects: AppliedObject[] } {
   const synthesized = synthStage(stage);
-  const template = synthesized.template(synthesized.stacks[role].compute.stackName);
+  const template = synthesized.template(synthesized.stack(role, 'Compute').stackName);
   return { template, objects: appliedObjects(template) };
 }
 
@@ -267,7 +267,7 @@ describe.each(cases)('%s %s compute', (stage, role) => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     const topic = {
       'Fn::GetStackOutput': Match.objectLike({
-        StackName: synthesized.stacks[role].alerting.stackName,
+        StackName: synthesized.stack(role, 'Alerting').stackName,
         Region: region.region,
         OutputName: Match.stringLikeRegexp('critical'),
       }),
@@ -296,7 +296,7 @@ describe.each(cases)('%s %s compute', (stage, role) => {
       AlarmActions: [topic],
       OKActions: Match.absent(),
     });
-    expect(synthesized.stacks[role].compute.region).toBe(region.region);
+    expect(synthesized.stack(role, 'Compute').region).toBe(region.region);
   });
 
   test('WAF runs the AWS managed rule groups and a per-IP rate limit, logging to a retained group', () => {

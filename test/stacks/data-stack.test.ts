@@ -10,7 +10,7 @@ const peer = (role: RegionRole): RegionRole => (role === 'primary' ? 'secondary'
 
 function setup(stage: Stage, role: RegionRole) {
   const synthesized = synthStage(stage);
-  const stack = synthesized.stacks[role].data;
+  const stack = synthesized.stack(role, 'Data');
   return { synthesized, config: synthesized.config, stack, template: synthesized.template(stack.stackName) };
 }
 
@@ -234,9 +234,10 @@ describe.each(STAGES)('%s primary region only', (stage) => {
   });
 
   test('deploy order: secondary protection, then primary data, then secondary data', () => {
-    const { stacks } = synthStage(stage);
-    expect(stacks.primary.data.dependencies).toEqual(expect.arrayContaining([stacks.secondary.protection]));
-    expect(stacks.secondary.data.dependencies).toEqual(expect.arrayContaining([stacks.primary.data]));
-    expect(stacks.primary.data.terminationProtection).toBe(stage === 'prod');
+    const { stack } = synthStage(stage);
+    const primaryData = stack('primary', 'Data');
+    expect(primaryData.dependencies).toEqual(expect.arrayContaining([stack('secondary', 'Protection').stackName]));
+    expect(stack('secondary', 'Data').dependencies).toEqual(expect.arrayContaining([primaryData.stackName]));
+    expect(primaryData.terminationProtection).toBe(stage === 'prod');
   });
 });

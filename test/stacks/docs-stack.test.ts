@@ -7,12 +7,12 @@ import { synthStage } from '../helpers/synth';
 
 describe.each(STAGES)('%s docs', (stage) => {
   const synthesized = synthStage(stage);
-  const { config, stacks } = synthesized;
+  const { config, stack } = synthesized;
   const regionOf = (role: RegionRole) => config.regions.find((region) => region.role === role)!;
   const bucketName = (role: RegionRole) =>
     `async-toolformer-${stage}-docs-${config.account}-${regionCode(regionOf(role).region)}`;
-  const primary = synthesized.template(stacks.primary.docs.stackName);
-  const secondary = synthesized.template(stacks.secondary.docs.stackName);
+  const primary = synthesized.template(stack('primary', 'Docs').stackName);
+  const secondary = synthesized.template(stack('secondary', 'Docs').stackName);
   const domain = `docs.${config.traffic.hostedZone.zoneName}`;
 
   test.each(['primary', 'secondary'] as const)('the %s bucket is versioned, private, logged and retained', (role) => {
@@ -55,8 +55,8 @@ describe.each(STAGES)('%s docs', (stage) => {
         ],
       },
     });
-    expect(stacks.secondary.docs.region).toBe('us-west-2');
-    expect(stacks.primary.docs.dependencies).toContain(stacks.secondary.docs);
+    expect(stack('secondary', 'Docs').region).toBe('us-west-2');
+    expect(stack('primary', 'Docs').dependencies).toContain(stack('secondary', 'Docs').stackName);
   });
 
   test('CloudFront fails over from the primary bucket to the secondary on 403, 404 and 5xx', () => {
@@ -95,7 +95,7 @@ describe.each(STAGES)('%s docs', (stage) => {
   });
 
   test('HTTPS with a us-east-1 certificate for docs.<zone>, TLS 1.2 minimum, and logging', () => {
-    expect(stacks.primary.docs.region).toBe('us-east-1');
+    expect(stack('primary', 'Docs').region).toBe('us-east-1');
     primary.hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainName: domain,
       ValidationMethod: 'DNS',
@@ -146,7 +146,7 @@ describe.each(STAGES)('%s docs', (stage) => {
     secondary.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     const topic = {
       'Fn::GetStackOutput': Match.objectLike({
-        StackName: stacks.primary.alerting.stackName,
+        StackName: stack('primary', 'Alerting').stackName,
         Region: 'us-east-1',
         OutputName: Match.stringLikeRegexp('medium'),
       }),

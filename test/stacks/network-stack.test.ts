@@ -10,8 +10,8 @@ const cases: [Stage, RegionRole][] = STAGES.flatMap((stage) =>
 
 function setup(stage: Stage, role: RegionRole) {
   const synthesized = synthStage(stage);
-  const stack = synthesized.stacks[role].network;
-  const region = synthesized.config.regions.find((r) => r.role === role)!;
+  const stack = synthesized.stack(role, 'Network');
+  const region = synthesized.region(role);
   return { synthesized, stack, region, template: synthesized.template(stack.stackName) };
 }
 

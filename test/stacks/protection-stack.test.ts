@@ -8,7 +8,7 @@ const roles: RegionRole[] = ['primary', 'secondary'];
 describe.each(STAGES)('%s', (stage) => {
   const setup = (role: RegionRole) => {
     const synthesized = synthStage(stage);
-    const stack = synthesized.stacks[role].protection;
+    const stack = synthesized.stack(role, 'Protection');
     return { synthesized, stack, template: synthesized.template(stack.stackName) };
   };
 
