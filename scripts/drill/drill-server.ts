@@ -11,7 +11,7 @@ const LAUNCHER = join(__dirname, 'moto_drill_server.py');
 export interface DrillServerOptions {
   /** Account moto files every resource under: the assembly's. */
   readonly account: string;
-  /** Real seconds per virtual second of Wait states and Retry intervals. */
+  /** The most real time a sleep of a run may take, as a fraction of its own. */
   readonly timeScale: number;
   /** A fixed port; a free one when not given. */
   readonly port?: number;

@@ -9,16 +9,17 @@ can be checked section by section; the pin in requirements-dev.txt keeps them va
 
 1. Step Functions executes state machines, and its tasks call back into this server.
 2. JSONata works (jsonata-python).
-3. A virtual clock: Wait states and Retry intervals sleep DRILL_TIME_SCALE of their time; the rest
-   is skipped on a clock that JSONata's $millis(), execution start times, history timestamps and
-   the simulated promotions all read.
+3. A virtual clock, which JSONata's $millis(), execution start times, history timestamps and the
+   simulated promotions all read: when every flow of the runs sleeps (Wait states, Retry
+   intervals), it jumps to the earliest deadline.
 4. aws-sdk task input and output cased as AWS Step Functions cases them, and AWS-style error names.
 5. APIs moto lacks: Aurora global failover and switchover, ElastiCache Global Datastores,
    CloudWatch composite alarms, Route 53 health check status that can fail.
 6. A WSGI middleware with the drill's control API (/drill/...): lost regions, injected faults, a
    log of every AWS request, and /drill/call, a botocore client for the drill's own calls.
 
-Environment: DRILL_TIME_SCALE (default 1: real time), DRILL_PROMOTION_SECONDS (default 30: how long
+Environment: DRILL_TIME_SCALE (default 1: the most real time a sleep may take, as a fraction of
+its own; the drill uses 1/500), DRILL_PROMOTION_SECONDS (default 30: how long
 a simulated promotion takes, in virtual seconds), DRILL_AWS_CASING=0 (keep moto's casing).
 """
 
@@ -68,11 +69,19 @@ TIME_SCALE = _env_float("DRILL_TIME_SCALE", 1.0)
 PROMOTION_SECONDS = _env_float("DRILL_PROMOTION_SECONDS", 30.0)
 
 # ------------------------------------------------------------------------------------------------
-# 3. The virtual clock: real time plus the time that scaled sleeps skipped. When a sleeper of d
-# seconds that started at virtual time v wakes, the clock moves to at least v + d. Taking the
-# maximum (not a sum) keeps two Parallel branches that wait side by side from counting twice.
+# 3. The virtual clock: real time plus the time skipped while every run slept. The flows of
+# execution (a run, each branch of a Parallel) are counted while they work; a flow that sleeps (a
+# Wait state, a Retry interval) or waits for its branches does not count. When none counts, the
+# clock jumps to the earliest sleeper's deadline and wakes it: time passes in virtual seconds, as in
+# a discrete-event simulation, and a branch that is still working never sees another branch's sleep
+# end early. A sleeper waits at most DRILL_TIME_SCALE of its time in real time (at least 0.25 s), so
+# a flow the count misses (a Map iteration, say) slows the drill down but never stops it.
 # ------------------------------------------------------------------------------------------------
 _skew_ms = 0.0
+_clock = threading.Condition(_lock)
+_working = 0  # flows of execution at work
+_sleepers: dict[object, float] = {}  # sleeper -> virtual deadline (ms)
+_MIN_REAL_CAP_SECONDS = 0.25
 
 
 def vnow_ms() -> float:
@@ -83,15 +92,36 @@ def _reach(virtual_ms: float) -> None:
     global _skew_ms
     with _lock:
         _skew_ms = max(_skew_ms, virtual_ms - time.time() * 1000)
+        _clock.notify_all()
 
 
-def virtual_sleep(seconds: float, wait: Callable[[float], Any] = time.sleep, running: Callable[[], bool] = lambda: True) -> None:
+def _work(delta: int) -> None:
+    global _working
+    with _clock:
+        _working += delta
+        _clock.notify_all()
+
+
+def virtual_sleep(seconds: float, running: Callable[[], bool] = lambda: True) -> None:
     if seconds <= 0:
         return
-    start = vnow_ms()
-    wait(seconds * STATE["timeScale"])
-    if running():
-        _reach(start + seconds * 1000)
+    token = object()
+    with _clock:
+        deadline = vnow_ms() + seconds * 1000
+        real_cap = time.time() + max(seconds * STATE["timeScale"], _MIN_REAL_CAP_SECONDS)
+        _sleepers[token] = deadline
+        _work(-1)
+        try:
+            while running() and vnow_ms() < deadline:
+                if _working <= 0 and deadline <= min(_sleepers.values()):
+                    _reach(deadline)  # everyone sleeps: time passes to the earliest deadline, this one
+                elif time.time() >= real_cap:
+                    _reach(deadline)  # a flow the count does not see is at work: give up waiting for it
+                else:
+                    _clock.wait(0.02)
+        finally:
+            del _sleepers[token]
+            _work(+1)
 
 
 class _VirtualDatetime(datetime.datetime):
@@ -124,12 +154,62 @@ for _module in (_sfn_models, _execution, _event_manager, _state, _wait_timestamp
 def _wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
     # Replaces WaitFunction._wait_interval (.../state/wait/wait_function/wait_function.py), which
     # re-waits whenever the int-rounded elapsed time falls short: a scaled, fractional wait would loop.
-    virtual_sleep(wait_seconds, env.program_state_event.wait, env.is_running)
+    virtual_sleep(wait_seconds, env.is_running)
 
 
 _wait_function.WaitFunction._wait_interval = _wait_interval
 # Retry intervals: .../common/retry/retrier_decl.py sleeps with its module's `time.sleep`.
 _retrier_decl.time = types.SimpleNamespace(sleep=virtual_sleep, time=lambda: vnow_ms() / 1000)
+
+
+def _counted(method: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _work(+1)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _work(-1)
+
+    return run
+
+
+def _idle_while(method: Callable[..., Any]) -> Callable[..., Any]:
+    def wait(*args: Any, **kwargs: Any) -> Any:
+        _work(-1)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _work(+1)
+
+    return wait
+
+
+# The flows: a run (backend/execution_worker.py) and each Parallel branch, counted from before its
+# thread starts (state_parallel/branch_worker.py); a flow waiting for its branches does not work
+# (state_parallel/branches_decl.py).
+from moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker import BranchWorker
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+_execution_logic = ExecutionWorker._execution_logic
+ExecutionWorker._execution_logic = _counted(_execution_logic)
+_branch_start, _branch_routine = BranchWorker.start, BranchWorker._thread_routine
+
+
+def _start_branch(self: Any) -> None:
+    _work(+1)
+    _branch_start(self)
+
+
+def _branch_thread_routine(self: Any) -> None:
+    try:
+        _branch_routine(self)
+    finally:
+        _work(-1)
+
+
+BranchWorker.start = _start_branch
+BranchWorker._thread_routine = _branch_thread_routine
+_branches_decl.BranchWorkerPool.wait = _idle_while(_branches_decl.BranchWorkerPool.wait)
 
 # ------------------------------------------------------------------------------------------------
 # 2. JSONata. moto/stepfunctions/parser/asl/jsonata/jsonata.py leaves `_eval_jsonata` None (its

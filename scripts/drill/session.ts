@@ -5,7 +5,7 @@ import type { RunRecord } from './runs';
 import type { Check, Scenario } from './scenario';
 import { World } from './world';
 
-/** Real seconds per virtual second of Wait states and Retry intervals: 15 min of polling take about 2 s. */
+/** The most real time a sleep of a run may take, as a fraction of its own (the clock jumps when every flow sleeps). */
 export const DEFAULT_TIME_SCALE = 0.002;
 
 /** What every scenario runs for real. */
