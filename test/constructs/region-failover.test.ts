@@ -814,6 +814,17 @@ describe('guards', () => {
     expect(states.SwitchoverGlobalCluster!.Arguments).not.toHaveProperty('AllowDataLoss');
   });
 
+  test.each([
+    ['activate', false, true],
+    ['switchover', true, true],
+    ['failback', true, true],
+    ['switchover', false, false],
+  ])('a successful %s that moved something: %p starts the cooldown: %p', async (action, promoted, records) => {
+    const choice = withCache.states['WasActivation?'] as unknown as { Choices: { Condition: string; Next: string }[] };
+    expect(choice.Choices[0]!.Next).toBe('RecordLastActivation');
+    await expect(evaluate(choice.Choices[0]!.Condition, { action, promoted })).resolves.toBe(records);
+  });
+
   test('the lock table is retained, with point-in-time recovery and deletion protection, on demand', () => {
     withCache.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',

@@ -111,8 +111,10 @@ export function tail(context: StepContext, end: sfn.IChainable): Tail {
   // The run is done; a lock that outlives it expires with the run's timeout anyway.
   release.addCatch(end);
   release.next(end);
+  // Any activation, and any run that moved the writer (a switchover, a failback): an alarm must not
+  // move it again on the heels of a planned move either.
   const wasActivation = sfn.Choice.jsonata(scope, 'WasActivation?')
-    .when(sfn.Condition.jsonata(jsonata("$action = 'activate'")), lastActivation.next(release))
+    .when(sfn.Condition.jsonata(jsonata("$action = 'activate' or $promoted")), lastActivation.next(release))
     .otherwise(release);
   active.next(
     sfn.Choice.jsonata(scope, 'AnythingPromoted?')
