@@ -8,6 +8,13 @@ import { World } from './world';
 /** The most real time a sleep of a run may take, as a fraction of its own (the clock jumps when every flow sleeps). */
 export const DEFAULT_TIME_SCALE = 0.002;
 
+/**
+ * Drill settings every scenario starts from, before its own. A Global Datastore failover needs its
+ * primary's region to answer (AWS: FailoverGlobalReplicationGroup is run against the primary), so a
+ * lost primary region refuses it, and an activation must detach the cache instead.
+ */
+export const DEFAULT_CONFIG = { cacheFailoverNeedsPrimary: true } as const;
+
 /** What every scenario runs for real. */
 export const REAL = [
   'the state machine definitions exactly as synthesized (only CloudFormation tokens resolved), executed by moto 5.2.5 Step Functions, JSONata by jsonata-python',
@@ -50,7 +57,11 @@ export async function runScenario(
   const started = Date.now();
   const base = { name: scenario.name, summary: scenario.summary, real: REAL };
   try {
-    await target.client.reset({ timeScale: options.timeScale ?? DEFAULT_TIME_SCALE, ...scenario.config });
+    await target.client.reset({
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      ...DEFAULT_CONFIG,
+      ...scenario.config,
+    });
     const world = new World(options.assembly, target.client);
     await world.seed();
     const outcome = await scenario.run({

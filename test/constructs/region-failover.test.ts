@@ -516,6 +516,11 @@ describe('JSONata on sample answers', () => {
   test.each([
     // Detached by an earlier activation: standalone and writable, nothing left to do.
     ['not in a Global Datastore', group(), 'CacheStandaloneAlready'],
+    [
+      'detached, its Global Datastore id empty',
+      { ReplicationGroupId: 'atf-usw2', GlobalReplicationGroupInfo: { GlobalReplicationGroupId: '' } },
+      'CacheStandaloneAlready',
+    ],
     ['already primary', group('PRIMARY'), 'CachePrimaryAlready'],
     ['a secondary', group('secondary'), undefined],
   ])('the cache branch goes on when the group is %s', async (_label, input, expected) => {

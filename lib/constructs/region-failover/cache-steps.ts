@@ -9,8 +9,14 @@ import { MUTATE_RETRY, READ_RETRY, jsonata, timeoutMs, type StepContext } from '
 export const datastoreMember = (region: string, groupId: string) =>
   `$states.result.GlobalReplicationGroups[0].Members[ReplicationGroupRegion = '${region}' and ReplicationGroupId = '${groupId}']`;
 
-/** Whether a replication group description (the state input) has no Global Datastore: it is standalone. */
-export const STANDALONE = '$not($exists($states.input.GlobalReplicationGroupInfo.GlobalReplicationGroupId))';
+/**
+ * Whether a replication group description (the state input) has no Global Datastore: it is
+ * standalone. An empty id counts too (as in lambda/shared/writer-placement.ts): a group that left
+ * its Global Datastore may still carry GlobalReplicationGroupInfo with an empty id, and taking it
+ * for a member sends a failover with an empty GlobalReplicationGroupId (found by the drill).
+ */
+export const STANDALONE =
+  "$not($exists($states.input.GlobalReplicationGroupInfo.GlobalReplicationGroupId)) or $states.input.GlobalReplicationGroupInfo.GlobalReplicationGroupId = ''";
 
 /** DescribeReplicationGroups of this region's group, its description as output and its datastore id assigned. */
 export function describeGroup(context: StepContext, id: string, cache: RegionFailoverCache, arns: CacheArns) {

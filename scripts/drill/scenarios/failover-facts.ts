@@ -1,5 +1,6 @@
 // What the failover scenarios read from the seeded world: the region pair, who leads Aurora and the cache, what was published and recorded, who called which region.
 import { METRIC, METRICS_NAMESPACE } from '../../../lib/contract/metrics';
+import { callArgument } from '../machine';
 import type { ScenarioContext } from '../scenario';
 import type { SeededStateMachine } from '../world';
 
@@ -11,6 +12,8 @@ export interface FailoverDeployment {
   readonly globalClusterId: string;
   /** The Global Datastore, when the stage has one. */
   readonly datastoreId?: string;
+  /** The secondary region's replication group, which the machine promotes or detaches (with a Global Datastore). */
+  readonly cacheGroupId?: string;
   /** The state machine of the secondary region that moves the writer there. */
   readonly machine: SeededStateMachine;
 }
@@ -55,7 +58,17 @@ export async function failoverDeployment(context: ScenarioContext): Promise<Fail
   if (!machine) throw new Error(`no state machine of ${secondary} moves the Aurora writer`);
   const [datastore] = world.resources('AWS::ElastiCache::GlobalReplicationGroup');
   const datastoreId = datastore ? world.physicalId(datastore.stack, datastore.logicalId) : undefined;
-  return { primary, secondary, globalClusterId, machine, ...(datastoreId ? { datastoreId } : {}) };
+  const cacheGroupId = datastoreId
+    ? callArgument(machine, 'elasticache:describeReplicationGroups', 'ReplicationGroupId')
+    : undefined;
+  return {
+    primary,
+    secondary,
+    globalClusterId,
+    machine,
+    ...(datastoreId ? { datastoreId } : {}),
+    ...(cacheGroupId ? { cacheGroupId } : {}),
+  };
 }
 
 /** Region of the Aurora writer now, read in `from` (a region that answers). */
@@ -64,12 +77,26 @@ export async function auroraWriterRegion(context: ScenarioContext, deployment: F
   return arn ? regionOfArn(arn) : 'none';
 }
 
-/** Region of the cache's primary member now; undefined when the stage has no Global Datastore. */
+/** Whether the secondary's replication group has left its Global Datastore (an activation detached it). */
+export async function cacheDetached(context: ScenarioContext, deployment: FailoverDeployment): Promise<boolean> {
+  if (!deployment.cacheGroupId) return false;
+  const { ReplicationGroups } = await context.client.call<{
+    ReplicationGroups: { GlobalReplicationGroupInfo?: { GlobalReplicationGroupId?: string } }[];
+  }>('elasticache', deployment.secondary, 'DescribeReplicationGroups', { ReplicationGroupId: deployment.cacheGroupId });
+  return !ReplicationGroups[0]?.GlobalReplicationGroupInfo?.GlobalReplicationGroupId;
+}
+
+/**
+ * Region of the cache's primary now: the secondary when its group was detached (a standalone group
+ * is its own primary), else the region of the Global Datastore's primary member; undefined when
+ * the stage has no Global Datastore.
+ */
 export async function cachePrimaryRegion(
   context: ScenarioContext,
   deployment: FailoverDeployment,
 ): Promise<string | undefined> {
   if (!deployment.datastoreId) return undefined;
+  if (await cacheDetached(context, deployment)) return deployment.secondary;
   const { GlobalReplicationGroups } = await context.client.call<{
     GlobalReplicationGroups: { Members: { Role: string; ReplicationGroupRegion: string }[] }[];
   }>('elasticache', deployment.secondary, 'DescribeGlobalReplicationGroups', {

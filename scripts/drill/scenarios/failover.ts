@@ -4,6 +4,7 @@ import { failoverRun, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import {
   auroraWriterRegion,
+  cacheDetached,
   cachePrimaryRegion,
   failoverDeployment,
   failoverTimeDatapoints,
@@ -13,32 +14,26 @@ import {
   type FailoverDeployment,
   type Published,
 } from './failover-facts';
+import { PROMOTIONS, activeRegion, fenceMetricName, fenceStats } from './run-facts';
 
 /** Virtual seconds a simulated promotion takes in these scenarios (the drill server's default). */
 const PROMOTION_SECONDS = 30;
-/** Calls that move a writer or a primary. */
-const PROMOTIONS = [
-  'FailoverGlobalCluster',
-  'SwitchoverGlobalCluster',
-  'FailoverGlobalReplicationGroup',
-  'DisassociateGlobalReplicationGroup',
-];
 
 const REGION_LOSS = (primary: string) =>
   `loss of ${primary}: the drill server answers 503 ServiceUnavailable to every request signed for it`;
 const AURORA =
   'Aurora global cluster failover: the drill server stands in for FailoverGlobalCluster and DescribeGlobalClusters (moto has neither), the writer moves after the promotion time';
 const CACHE =
-  'ElastiCache Global Datastore: the drill server stands in for the global replication group calls (moto has none), the primary moves after the promotion time';
+  'ElastiCache Global Datastore: the drill server stands in for the global replication group calls (moto has none), the primary moves after the promotion time; FailoverGlobalReplicationGroup is refused while the primary region is lost (AWS runs it against the primary), so an activation detaches';
 const CLOCK =
   'time: Wait states and Retry intervals sleep a fraction of their time; the rest is skipped on a virtual clock';
 
-function simulated(deployment: FailoverDeployment, ...more: string[]): string[] {
+export function simulated(deployment: FailoverDeployment, ...more: string[]): string[] {
   return [REGION_LOSS(deployment.primary), AURORA, ...(deployment.datastoreId ? [CACHE] : []), CLOCK, ...more];
 }
 
 /** Checks that hold once the secondary region leads both tiers. */
-async function secondaryLeads(context: ScenarioContext, deployment: FailoverDeployment): Promise<Check[]> {
+export async function secondaryLeads(context: ScenarioContext, deployment: FailoverDeployment): Promise<Check[]> {
   const checks = [
     expectEqual(
       'the Aurora writer is in the secondary region',
@@ -58,7 +53,7 @@ async function secondaryLeads(context: ScenarioContext, deployment: FailoverDepl
   return checks;
 }
 
-function runEnded(run: RunRecord, status: string, which = 'the run'): Check {
+export function runEnded(run: RunRecord, status: string, which = 'the run'): Check {
   return expectThat(
     `${which} ends ${status}`,
     run.status === status,
@@ -66,7 +61,7 @@ function runEnded(run: RunRecord, status: string, which = 'the run'): Check {
   );
 }
 
-function describeMessages(messages: Published[]): string {
+export function describeMessages(messages: Published[]): string {
   return messages.length ? messages.map((m) => `"${m.subject}": ${m.message}`).join(' | ') : 'none';
 }
 
@@ -78,8 +73,44 @@ function successNotice(messages: Published[]): Check {
   );
 }
 
+/**
+ * What an activation with the primary lost leaves besides the writer: the cache detached (when the
+ * stage has a Global Datastore), the fence raised once, the active region, and a success notice
+ * that says the cache was detached.
+ */
+async function activationEffects(context: ScenarioContext, deployment: FailoverDeployment): Promise<Check[]> {
+  const messages = await publishedMessages(context, deployment.secondary);
+  const fence = await fenceStats(context, deployment);
+  const active = await activeRegion(context, deployment);
+  const checks: Check[] = [];
+  if (deployment.cacheGroupId) {
+    checks.push(
+      expectEqual(
+        `${deployment.cacheGroupId} is detached from its Global Datastore (a standalone primary)`,
+        await cacheDetached(context, deployment),
+        true,
+      ),
+      expectThat(
+        'the success notice says the cache was detached',
+        messages.some((m) => !reportsFailure(m) && /detached/i.test(m.message)),
+        describeMessages(messages),
+      ),
+    );
+  }
+  checks.push(
+    expectThat(
+      `the DNS fence is raised: ${fenceMetricName(deployment)} published once, at 1`,
+      fence.count === 1 && fence.maximum === 1,
+      JSON.stringify(fence),
+    ),
+    expectEqual(`${active.name} names the secondary region`, active.value, deployment.secondary),
+    successNotice(messages),
+  );
+  return checks;
+}
+
 /** Loses the primary region and runs the operator's command once. */
-async function loseAndFailOver(context: ScenarioContext, deployment: FailoverDeployment) {
+export async function loseAndFailOver(context: ScenarioContext, deployment: FailoverDeployment) {
   const lostAt = (await context.client.loseRegions([deployment.primary])).nowMs;
   const run = await failoverRun(context.client, context.endpoint, {
     stage: context.stage,
@@ -92,7 +123,7 @@ async function loseAndFailOver(context: ScenarioContext, deployment: FailoverDep
 const regionLoss: Scenario = {
   name: 'region-loss',
   summary:
-    'The primary region is lost; failover-region.sh makes the secondary the Aurora writer and the cache primary, records failover_time_seconds, publishes a success notice, and nothing calls the lost region.',
+    'The primary region is lost; failover-region.sh makes the secondary the Aurora writer, detaches its cache from the Global Datastore (the lost primary cannot fail it over), raises the DNS fence, writes the active region, records failover_time_seconds, publishes a success notice that says the cache was detached, and nothing calls the lost region.',
   async run(context) {
     const deployment = await failoverDeployment(context);
     const { lostAt, run } = await loseAndFailOver(context, deployment);
@@ -108,7 +139,7 @@ const regionLoss: Scenario = {
           (metric.maximum ?? 0) < PROMOTION_SECONDS + 120,
         `${metric.count} datapoint(s), largest ${metric.maximum ?? 'none'}`,
       ),
-      successNotice(await publishedMessages(context, deployment.secondary)),
+      ...(await activationEffects(context, deployment)),
       expectThat(
         `no request is signed for ${deployment.primary} after its loss`,
         lostCalls.length === 0,
