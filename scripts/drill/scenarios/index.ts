@@ -1,8 +1,9 @@
 // Every drill scenario, by name; later slices add theirs here.
 import type { Scenario } from '../scenario';
+import { DECISION_SCENARIOS } from './decision';
 import { FAILOVER_SCENARIOS } from './failover';
 
-export const SCENARIOS: readonly Scenario[] = [...FAILOVER_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = [...FAILOVER_SCENARIOS, ...DECISION_SCENARIOS];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
 
