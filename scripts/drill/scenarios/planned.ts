@@ -1,0 +1,151 @@
+// The planned moves: a switchover to the secondary and the failback to the primary, with both regions answering: no data loss, the fence raised then lifted, the active region following.
+import { METRIC } from '../../../lib/contract';
+import { statesOf } from '../machine';
+import { failoverRun, type RunRecord } from '../runs';
+import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
+import { runEnded, simulated } from './failover';
+import {
+  auroraWriterRegion,
+  cacheDetached,
+  cachePrimaryRegion,
+  failoverDeployment,
+  failoverTimeDatapoints,
+  type FailoverDeployment,
+} from './failover-facts';
+import { activeRegion, fenceMetricName, fenceStats, lockItem, promotionCalls, type FenceStats } from './run-facts';
+
+const PLANNED = 'no region is lost: both answer, as a planned switchover and a failback require';
+
+/** The anti-flap cooldown the definition counts (`$millis() < $lastActivationAt + <ms>`), in seconds. */
+function cooldownSeconds(deployment: FailoverDeployment): number | undefined {
+  for (const { state } of statesOf(deployment.machine)) {
+    const match = /\$lastActivationAt \+ (\d+)/.exec(JSON.stringify(state));
+    if (state.Type === 'Choice' && match) return Number(match[1]) / 1000;
+  }
+  return undefined;
+}
+
+/** Where both members lead, and that the cache is still in its Global Datastore (nothing detached). */
+async function membersIn(context: ScenarioContext, deployment: FailoverDeployment, region: string): Promise<Check[]> {
+  const checks = [
+    expectEqual(`the Aurora writer is in ${region}`, await auroraWriterRegion(context, deployment), region),
+  ];
+  if (deployment.datastoreId) {
+    checks.push(
+      expectEqual(`the cache primary is in ${region}`, await cachePrimaryRegion(context, deployment), region),
+      expectEqual('the cache stays in its Global Datastore', await cacheDetached(context, deployment), false),
+    );
+  }
+  return checks;
+}
+
+/** No data loss: the moves were switchovers, never an AllowDataLoss failover or a detach. */
+function noDataLoss(calls: string[]): Check[] {
+  return [
+    expectThat(
+      'the Aurora writer moved by SwitchoverGlobalCluster',
+      calls.some((call) => call.startsWith('SwitchoverGlobalCluster ')),
+      calls.join(', ') || 'none',
+    ),
+    expectThat(
+      'no FailoverGlobalCluster (AllowDataLoss) and no DisassociateGlobalReplicationGroup',
+      !calls.some((call) => /^(FailoverGlobalCluster|DisassociateGlobalReplicationGroup) /.test(call)),
+      calls.join(', ') || 'none',
+    ),
+  ];
+}
+
+/** Runs the planned switchover to the secondary and checks it. */
+async function switchOver(context: ScenarioContext, deployment: FailoverDeployment) {
+  const since = (await context.client.state()).nowMs;
+  const run = await failoverRun(context.client, context.endpoint, {
+    stage: context.stage,
+    from: deployment.primary,
+    to: deployment.secondary,
+    planned: true,
+  });
+  const calls = promotionCalls(await context.client.requests(since));
+  const fence = await fenceStats(context, deployment);
+  const active = await activeRegion(context, deployment);
+  const metric = await failoverTimeDatapoints(context, deployment.secondary);
+  const last = await lockItem(context, deployment, 'lastActivation');
+  const checks: Check[] = [
+    runEnded(run, 'SUCCEEDED', 'the switchover'),
+    ...(await membersIn(context, deployment, deployment.secondary)),
+    ...noDataLoss(calls),
+    expectThat(
+      `the switchover raises the DNS fence: ${fenceMetricName(deployment)} published once, at 1`,
+      fence.count === 1 && fence.maximum === 1,
+      JSON.stringify(fence),
+    ),
+    expectEqual(`${active.name} names ${deployment.secondary}`, active.value, deployment.secondary),
+    expectEqual(`the switchover records ${METRIC.failoverTimeSeconds} once`, metric.count, 1),
+    expectEqual('the switchover starts the cooldown (last activation)', last?.executionArn, run.executionArn),
+  ];
+  return { run, checks, fence };
+}
+
+const plannedSwitchover: Scenario = {
+  name: 'planned-switchover',
+  summary:
+    'failover-region.sh --planned to the secondary: SwitchoverGlobalCluster and a Global Datastore failover (no AllowDataLoss, no detach), the DNS fence raised, the active region written, the cooldown started.',
+  async run(context) {
+    const deployment = await failoverDeployment(context);
+    const { run, checks } = await switchOver(context, deployment);
+    return { checks, runs: [run], simulated: withoutLoss(deployment) };
+  },
+};
+
+function withoutLoss(deployment: FailoverDeployment): string[] {
+  return [PLANNED, ...simulated(deployment).slice(1)];
+}
+
+function fenceLifted(before: FenceStats, after: FenceStats): Check {
+  return expectThat(
+    'the failback lifts the DNS fence: one more datapoint, at 0',
+    after.count === before.count + 1 && after.sum === before.sum && after.minimum === 0,
+    `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
+  );
+}
+
+const failback: Scenario = {
+  name: 'failback',
+  summary:
+    'After a planned switchover, failover-region.sh --planned back to the primary, within the cooldown (an operator run is not held by it): SwitchoverGlobalCluster back, the cache primary back, no data loss, the fence lifted, the active region the primary again, the cooldown restarted.',
+  async run(context) {
+    const deployment = await failoverDeployment(context);
+    const switched = await switchOver(context, deployment);
+    const cooldown = cooldownSeconds(deployment);
+    const lastBefore = await lockItem(context, deployment, 'lastActivation');
+    const since = (await context.client.state()).nowMs;
+    const run: RunRecord = await failoverRun(context.client, context.endpoint, {
+      stage: context.stage,
+      from: deployment.secondary,
+      to: deployment.primary,
+      planned: true,
+    });
+    const calls = promotionCalls(await context.client.requests(since));
+    const active = await activeRegion(context, deployment);
+    const lastAfter = await lockItem(context, deployment, 'lastActivation');
+    const sinceActivation = (since - Number(lastBefore?.at ?? 0)) / 1000;
+    const checks: Check[] = [
+      ...switched.checks,
+      runEnded(run, 'SUCCEEDED', 'the failback'),
+      expectThat(
+        'the failback starts within the cooldown, and operator runs skip it (no GetLastActivation)',
+        cooldown !== undefined &&
+          sinceActivation < cooldown &&
+          !run.timeline.some((entry) => /^GetLastActivation$|Cooldown/.test(entry.step)),
+        `cooldown ${cooldown ?? 'not found'} s, ${sinceActivation.toFixed(0)} s after the switchover; steps: ${run.timeline.map((entry) => entry.step).join(' → ')}`,
+      ),
+      ...(await membersIn(context, deployment, deployment.primary)),
+      ...noDataLoss(calls),
+      fenceLifted(switched.fence, await fenceStats(context, deployment)),
+      expectEqual(`${active.name} names ${deployment.primary} again`, active.value, deployment.primary),
+      expectEqual('the failback restarts the cooldown (last activation)', lastAfter?.executionArn, run.executionArn),
+    ];
+    return { checks, runs: [switched.run, run], simulated: withoutLoss(deployment) };
+  },
+};
+
+export const PLANNED_SCENARIOS: readonly Scenario[] = [plannedSwitchover, failback];
