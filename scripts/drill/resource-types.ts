@@ -219,6 +219,21 @@ const table: ResourceType = {
   },
 };
 
+/** KMS keys, so that encrypted resources (an Aurora cluster, its snapshots and their copies) name a key moto knows. */
+const kmsKey: ResourceType = {
+  async create(input) {
+    const { client, stack, properties: p } = input;
+    const { KeyMetadata } = await client.call<{ KeyMetadata: { KeyId: string; Arn: string } }>(
+      'kms',
+      stack.region,
+      'CreateKey',
+      { Description: str(p.Description) ?? input.logicalId, KeySpec: p.KeySpec, KeyUsage: p.KeyUsage },
+      true,
+    );
+    return { ref: KeyMetadata.KeyId, attributes: { Arn: KeyMetadata.Arn, KeyId: KeyMetadata.KeyId } };
+  },
+};
+
 /** Route 53 is global: its API is signed for us-east-1, as the CLI and SDKs sign it. */
 const ROUTE53_REGION = 'us-east-1';
 
@@ -331,6 +346,7 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   'AWS::CloudWatch::Alarm': alarm('PutMetricAlarm'),
   'AWS::CloudWatch::CompositeAlarm': alarm('PutCompositeAlarm'),
   'AWS::DynamoDB::Table': table,
+  'AWS::KMS::Key': kmsKey,
   'AWS::Route53::HealthCheck': healthCheck,
   'AWS::Route53::HostedZone': hostedZone,
   'AWS::Route53::RecordSet': recordSet,

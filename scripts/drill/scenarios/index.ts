@@ -2,9 +2,15 @@
 import type { Scenario } from '../scenario';
 import { DECISION_SCENARIOS } from './decision';
 import { FAILOVER_SCENARIOS } from './failover';
+import { JOB_SCENARIOS } from './jobs';
 import { PLANNED_SCENARIOS } from './planned';
 
-export const SCENARIOS: readonly Scenario[] = [...FAILOVER_SCENARIOS, ...DECISION_SCENARIOS, ...PLANNED_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = [
+  ...FAILOVER_SCENARIOS,
+  ...DECISION_SCENARIOS,
+  ...PLANNED_SCENARIOS,
+  ...JOB_SCENARIOS,
+];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
 
