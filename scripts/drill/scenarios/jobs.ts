@@ -6,7 +6,10 @@ import { loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment, type FailoverDeployment } from './failover-facts';
 
 const JOBS_REAL =
-  "the job handlers (lambda/weekly-backup, lambda/redis-backup) run in-process, one process per region, with the environment of their function as synthesized, every AWS call sent to the drill server; their state machine loop (call, Done?, call again) is the runner's";
+  "the job handlers (lambda/weekly-backup, lambda/redis-backup, lambda/integrity-check) run in-process, one process per region, with the environment of their function as synthesized, every AWS call sent to the drill server; their state machine loop (call, Done?, call again) is the runner's";
+
+const REDIS_EXPORT =
+  "the Redis export stops after its snapshot: moto has no ElastiCache CopySnapshot (the export to S3), which answers 500; the drill checks where the job acts, not the export; the integrity check's parts that need AWS Backup or S3 objects the drill does not seed report failures, and only its outcome (acted) and report are checked";
 
 const describeRun = (run: JobRun) =>
   `${run.states.map((state) => String(state.phase ?? '?') + (state.outcome ? ` (${String(state.outcome)})` : '')).join(' → ') || 'no state'}${run.error ? `; ${run.error.name}: ${run.error.message}` : ''}`;
@@ -21,55 +24,98 @@ async function clusterSnapshots(context: ScenarioContext, region: string): Promi
   return DBClusterSnapshots.map((snapshot) => snapshot.DBClusterSnapshotIdentifier);
 }
 
-/** The weekly Aurora backup in both regions: us-west-2 makes `-latest`, the lost region makes nothing. */
-async function auroraBackupChecks(
-  context: ScenarioContext,
-  deployment: FailoverDeployment,
-): Promise<{ checks: Check[]; runs: JobRun[] }> {
-  const contract = FUNCTIONS.weeklyAuroraBackup;
-  const [acting, lost] = await Promise.all(
-    [deployment.secondary, deployment.primary].map((region) =>
-      runJob(context.world, context.endpoint, contract, region, { phase: 'start' }),
-    ),
+/** Cache snapshots of `region` (the drill sees through a lost region). */
+async function cacheSnapshots(context: ScenarioContext, region: string): Promise<string[]> {
+  const { Snapshots = [] } = await context.client.call<{ Snapshots?: { SnapshotName: string }[] }>(
+    'elasticache',
+    region,
+    'DescribeSnapshots',
+    {},
   );
-  const latest = functionEnvironment(context.world, contract, deployment.secondary).LATEST_SNAPSHOT_IDENTIFIER!;
-  const secondarySnapshots = await clusterSnapshots(context, deployment.secondary);
-  const primarySnapshots = await clusterSnapshots(context, deployment.primary);
-  return {
-    runs: [acting!, lost!],
-    checks: [
-      expectThat(
-        `the weekly Aurora backup acts in ${deployment.secondary} (the writer's region) and ends done`,
-        !acting!.error && last(acting!).phase === 'done' && last(acting!).outcome === undefined,
-        describeRun(acting!),
-      ),
-      expectThat(
-        `${latest} exists in ${deployment.secondary}`,
-        secondarySnapshots.includes(latest),
-        secondarySnapshots.join(', ') || 'none',
-      ),
-      expectThat(
-        `the weekly Aurora backup of ${deployment.primary} makes no snapshot (its region is lost: it cannot reach it, or it skips)`,
-        primarySnapshots.length === 0 && (lost!.error !== undefined || /^skipped/.test(String(last(lost!).outcome))),
-        `${describeRun(lost!)}; snapshots: ${primarySnapshots.join(', ') || 'none'}`,
-      ),
-    ],
-  };
+  return Snapshots.map((snapshot) => snapshot.SnapshotName);
+}
+
+/** The jobs run in both regions, with the first state (or event) their schedule gives. */
+const JOBS = [
+  { contract: FUNCTIONS.weeklyAuroraBackup, first: { phase: 'start' } },
+  { contract: FUNCTIONS.redisBackup, first: { phase: 'start', kind: 'daily' } },
+  { contract: FUNCTIONS.integrityCheck, first: { schedule: 'daily-integrity-check' } },
+];
+
+const unreachable = (run: JobRun) => run.error?.name === 'ServiceUnavailable' && run.states.length === 0;
+
+async function jobChecks(context: ScenarioContext, deployment: FailoverDeployment, runs: JobRun[]): Promise<Check[]> {
+  const { primary, secondary } = deployment;
+  const find = (job: string, region: string) => runs.find((run) => run.job === job && run.region === region)!;
+  const aurora = find(FUNCTIONS.weeklyAuroraBackup.service, secondary);
+  const redis = find(FUNCTIONS.redisBackup.service, secondary);
+  const integrity = find(FUNCTIONS.integrityCheck.service, secondary);
+  const latest = functionEnvironment(
+    context.world,
+    FUNCTIONS.weeklyAuroraBackup,
+    secondary,
+  ).LATEST_SNAPSHOT_IDENTIFIER!;
+  const reportName = functionEnvironment(context.world, FUNCTIONS.integrityCheck, secondary).REPORT_PARAMETER_NAME!;
+  const [westClusters, eastClusters, westCache, eastCache] = await Promise.all([
+    clusterSnapshots(context, secondary),
+    clusterSnapshots(context, primary),
+    cacheSnapshots(context, secondary),
+    cacheSnapshots(context, primary),
+  ]);
+  const { Parameter } = await context.client
+    .call<{ Parameter?: { Value: string } }>('ssm', secondary, 'GetParameter', { Name: reportName })
+    .catch(() => ({ Parameter: undefined }));
+  const redisSnapshot = String(redis.states[0]?.snapshotName ?? '');
+  return [
+    expectThat(
+      `the weekly Aurora backup acts in ${secondary} (the writer's region) and ends done`,
+      !aurora.error && last(aurora).phase === 'done' && last(aurora).outcome === undefined,
+      describeRun(aurora),
+    ),
+    expectThat(`${latest} exists in ${secondary}`, westClusters.includes(latest), westClusters.join(', ') || 'none'),
+    expectThat(
+      `the Redis export acts in ${secondary} (the detached cache is the primary there): its snapshot is taken there`,
+      redis.states[0]?.phase === 'snapshotting' && westCache.includes(redisSnapshot),
+      `${describeRun(redis)}; snapshots: ${westCache.join(', ') || 'none'}`,
+    ),
+    expectThat(
+      `the integrity check acts in ${secondary} and publishes its report there`,
+      last(integrity).outcome === 'acted' && Parameter !== undefined,
+      `outcome ${String(last(integrity).outcome)}, success rate ${String(last(integrity).successRate)} %; ${reportName}: ${Parameter ? 'written' : 'missing'}`,
+    ),
+    expectThat(
+      `in the lost ${primary}, every job fails to reach its region and nothing is made there`,
+      runs.filter((run) => run.region === primary).every(unreachable) &&
+        eastClusters.length === 0 &&
+        eastCache.length === 0,
+      `${runs
+        .filter((run) => run.region === primary)
+        .map((run) => `${run.job}: ${describeRun(run)}`)
+        .join(' | ')}; snapshots: ${[...eastClusters, ...eastCache].join(', ') || 'none'}`,
+    ),
+  ];
 }
 
 const jobsAfterFailover: Scenario = {
   name: 'jobs-after-failover',
   summary:
-    "After a region-loss activation, the weekly Aurora backup and the Redis export run in both regions with their synthesized environment: they act in the new writer's region (us-west-2 makes -latest there) and make nothing in the lost one.",
+    "After a region-loss activation, the weekly Aurora backup, the Redis export and the integrity check run in both regions with their synthesized environment: in us-west-2, the new writer's region, they act (-latest made there, the cache snapshot taken there, the report published there); in the lost us-east-1 they reach nothing and make nothing.",
   async run(context) {
     const deployment = await failoverDeployment(context);
     const { run } = await loseAndFailOver(context, deployment);
-    const aurora = await auroraBackupChecks(context, deployment);
-    const checks: Check[] = [runEnded(run, 'SUCCEEDED', 'the activation'), ...aurora.checks];
+    const runs = await Promise.all(
+      [deployment.secondary, deployment.primary].flatMap((region) =>
+        JOBS.map(({ contract, first }) => runJob(context.world, context.endpoint, contract, region, first)),
+      ),
+    );
+    const checks: Check[] = [
+      runEnded(run, 'SUCCEEDED', 'the activation'),
+      ...(await jobChecks(context, deployment, runs)),
+    ];
     return {
       checks,
       runs: [run],
-      simulated: [...simulated(deployment), JOBS_REAL],
+      simulated: [...simulated(deployment), JOBS_REAL, REDIS_EXPORT],
     };
   },
 };
