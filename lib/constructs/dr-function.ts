@@ -12,6 +12,7 @@ import type { FunctionContract, FunctionEnvironment } from '../contract';
 import { EncryptedDeadLetterQueue } from './encrypted-dead-letter-queue';
 import { allowLogsToUseKey } from './encryption-key';
 import { bundledNodejsCode } from './lambda-bundle';
+import { PROJECT_ROOT } from '../project-root';
 
 /** Props of {@link DrFunction}. */
 export interface DrFunctionProps<Key extends string = string> {
@@ -77,8 +78,6 @@ export interface DrFunctionProps<Key extends string = string> {
 /** Node.js 22 is the newest Lambda runtime for Node.js that esbuild targets here. */
 const RUNTIME = lambda.Runtime.NODEJS_22_X;
 const DEFAULT_TIMEOUT = Duration.seconds(30);
-/** Contract entries are relative to the project root, wherever synth runs from. */
-const PROJECT_ROOT = join(__dirname, '..', '..');
 
 /**
  * A TypeScript Lambda bundled by esbuild (minified, with source maps), on ARM64, with its own

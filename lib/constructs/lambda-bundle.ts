@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AssetHashType, DockerImage, type ILocalBundling } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildSync, type BuildOptions } from 'esbuild';
+import { PROJECT_ROOT } from '../project-root';
 
 /** Props of {@link bundledNodejsCode}. */
 export interface BundledNodejsCodeProps {
@@ -12,12 +13,6 @@ export interface BundledNodejsCodeProps {
   /** The function's runtime, a Node.js one; the bundle targets its Node.js version. */
   readonly runtime: lambda.Runtime;
 }
-
-/**
- * The directory the bundles' source maps are relative to, so that a bundle, and with it the asset
- * hash, is the same whichever cloud assembly directory it is staged into.
- */
-const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /**
  * The AWS SDK v3 and its Smithy packages come from the Node.js runtime, as `NodejsFunction` leaves
