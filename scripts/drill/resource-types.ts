@@ -234,6 +234,22 @@ const kmsKey: ResourceType = {
   },
 };
 
+/** S3 buckets, by name only: the jobs export into them (their policies and settings are not seeded). */
+const bucket: ResourceType = {
+  async create(input) {
+    const { client, stack, properties: p } = input;
+    const name = str(p.BucketName) ?? generatedName(input, 63).toLowerCase();
+    await client.call('s3', stack.region, 'CreateBucket', {
+      Bucket: name,
+      ...(stack.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: stack.region } }),
+    });
+    return {
+      ref: name,
+      attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com` },
+    };
+  },
+};
+
 /** Route 53 is global: its API is signed for us-east-1, as the CLI and SDKs sign it. */
 const ROUTE53_REGION = 'us-east-1';
 
@@ -347,6 +363,7 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   'AWS::CloudWatch::CompositeAlarm': alarm('PutCompositeAlarm'),
   'AWS::DynamoDB::Table': table,
   'AWS::KMS::Key': kmsKey,
+  'AWS::S3::Bucket': bucket,
   'AWS::Route53::HealthCheck': healthCheck,
   'AWS::Route53::HostedZone': hostedZone,
   'AWS::Route53::RecordSet': recordSet,

@@ -20,7 +20,7 @@ def install_patches() -> None:
     from . import config
 
     config.enable_execution()
-    from . import casing, cloudwatch_route53, elasticache_global, jsonata_patch, rds_global, sfn_clock
+    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, rds_global, sfn_clock
 
     sfn_clock.install()
     jsonata_patch.install()
@@ -28,6 +28,7 @@ def install_patches() -> None:
         casing.install()
     rds_global.install()
     elasticache_global.install()
+    elasticache_export.install()
     cloudwatch_route53.install()
 
 

@@ -9,7 +9,7 @@ const JOBS_REAL =
   "the job handlers (lambda/weekly-backup, lambda/redis-backup, lambda/integrity-check) run in-process, one process per region, with the environment of their function as synthesized, every AWS call sent to the drill server; their state machine loop (call, Done?, call again) is the runner's";
 
 const REDIS_EXPORT =
-  "the Redis export stops after its snapshot: moto has no ElastiCache CopySnapshot (the export to S3), which answers 500; the drill checks where the job acts, not the export; the integrity check's parts that need AWS Backup or S3 objects the drill does not seed report failures, and only its outcome (acted) and report are checked";
+  "the Redis export to S3: moto has no ElastiCache CopySnapshot; the drill server writes the export as ElastiCache does, one SSE-S3 `<name>-0001.rdb` object in the target bucket (scripts/drill/moto_drill/elasticache_export.py), and the world seeds S3 buckets by name; the integrity check's parts that need AWS Backup recovery points report failures (not seeded), so only its outcome (acted) and report are checked";
 
 const describeRun = (run: JobRun) =>
   `${run.states.map((state) => String(state.phase ?? '?') + (state.outcome ? ` (${String(state.outcome)})` : '')).join(' → ') || 'no state'}${run.error ? `; ${run.error.name}: ${run.error.message}` : ''}`;
@@ -66,6 +66,16 @@ async function jobChecks(context: ScenarioContext, deployment: FailoverDeploymen
     .call<{ Parameter?: { Value: string } }>('ssm', secondary, 'GetParameter', { Name: reportName })
     .catch(() => ({ Parameter: undefined }));
   const redisSnapshot = String(redis.states[0]?.snapshotName ?? '');
+  const redisBucket = functionEnvironment(context.world, FUNCTIONS.redisBackup, secondary).BACKUP_BUCKET!;
+  const { Contents = [] } = await context.client.call<{ Contents?: { Key: string }[] }>(
+    's3',
+    secondary,
+    'ListObjectsV2',
+    {
+      Bucket: redisBucket,
+    },
+  );
+  const exported = Contents.map((object) => object.Key);
   return [
     expectThat(
       `the weekly Aurora backup acts in ${secondary} (the writer's region) and ends done`,
@@ -74,9 +84,12 @@ async function jobChecks(context: ScenarioContext, deployment: FailoverDeploymen
     ),
     expectThat(`${latest} exists in ${secondary}`, westClusters.includes(latest), westClusters.join(', ') || 'none'),
     expectThat(
-      `the Redis export acts in ${secondary} (the detached cache is the primary there): its snapshot is taken there`,
-      redis.states[0]?.phase === 'snapshotting' && westCache.includes(redisSnapshot),
-      `${describeRun(redis)}; snapshots: ${westCache.join(', ') || 'none'}`,
+      `the Redis export acts in ${secondary} (the detached cache is the primary there): snapshot, export to ${redisBucket}, result recorded`,
+      !redis.error &&
+        last(redis).phase === 'done' &&
+        westCache.includes(redisSnapshot) &&
+        exported.some((key) => key.startsWith(String(last(redis).exportName))),
+      `${describeRun(redis)}; snapshots: ${westCache.join(', ') || 'none'}; objects: ${exported.join(', ') || 'none'}`,
     ),
     expectThat(
       `the integrity check acts in ${secondary} and publishes its report there`,
@@ -99,7 +112,7 @@ async function jobChecks(context: ScenarioContext, deployment: FailoverDeploymen
 const jobsAfterFailover: Scenario = {
   name: 'jobs-after-failover',
   summary:
-    "After a region-loss activation, the weekly Aurora backup, the Redis export and the integrity check run in both regions with their synthesized environment: in us-west-2, the new writer's region, they act (-latest made there, the cache snapshot taken there, the report published there); in the lost us-east-1 they reach nothing and make nothing.",
+    "After a region-loss activation, the weekly Aurora backup, the Redis export and the integrity check run in both regions with their synthesized environment: in us-west-2, the new writer's region, they act (-latest made there, the cache exported to the us-west-2 bucket, the report published there); in the lost us-east-1 they reach nothing and make nothing.",
   async run(context) {
     const deployment = await failoverDeployment(context);
     const { run } = await loseAndFailOver(context, deployment);
