@@ -15,9 +15,9 @@ can be checked module by module; the pin in requirements-dev.txt keeps them vali
   states, Retry intervals), it jumps to the earliest deadline.
 - jsonata_patch.py: JSONata works (jsonata-python), and moto binds the variables an expression reads.
 - casing.py: aws-sdk task input and output cased as AWS Step Functions cases them, and AWS-style error names.
-- rds_global.py, elasticache_global.py, cloudwatch_route53.py: APIs moto lacks (Aurora global
-  failover and switchover, ElastiCache Global Datastores, CloudWatch composite alarms, Route 53
-  health check status that can fail).
+- rds_global.py, elasticache_global.py, elasticache_export.py, cloudwatch_route53.py: APIs moto
+  lacks (Aurora global failover and switchover, ElastiCache Global Datastores, ElastiCache's export
+  to S3 by CopySnapshot, CloudWatch composite alarms, Route 53 health check status that can fail).
 - middleware.py, faults.py, control.py, conform.py: a WSGI middleware with the drill's control API
   (/drill/...): lost regions, injected faults, a log of every AWS request, and /drill/call, a
   botocore client for the drill's own calls.
