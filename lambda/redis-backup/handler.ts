@@ -4,7 +4,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
-import { recordOutcome } from '../shared/job-outcome';
+import { recordFirstStep } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type BackupState, type RedisBackupDeps, type RedisBackupSettings } from './redis-backup';
@@ -12,7 +12,7 @@ import { FUNCTIONS } from '../../lib/contract';
 
 const env = readEnvironment(FUNCTIONS.redisBackup);
 const observability = createObservability(FUNCTIONS.redisBackup);
-const { logger, metrics } = observability;
+const { logger } = observability;
 const deps: RedisBackupDeps = {
   elasticache: new ElastiCacheClient({}),
   rds: new RDSClient({}),
@@ -64,13 +64,6 @@ export async function handler(event: unknown): Promise<BackupState> {
   const next = await advance(deps, settings, state);
   logger.info('redis backup step', { from: state.phase, to: next.phase, state: next });
   // The first step decides where the run acts: a skip ends the run, anything else acts.
-  if (state.phase === 'start') {
-    recordOutcome(
-      observability,
-      'outcome' in next ? next.outcome : 'acted',
-      'placement' in next ? [next.placement] : [],
-    );
-    metrics.publishStoredMetrics();
-  }
+  recordFirstStep(observability, state.phase, next);
   return next;
 }

@@ -21,3 +21,16 @@ export function recordOutcome(
   });
   metrics.addMetric(METRIC.backupJobSkipped, MetricUnit.Count, outcome === 'acted' ? 0 : 1);
 }
+
+/** A step's result as the stepped jobs return it: a skip carries its outcome, and a decision its placement. */
+type StepResult = object & { readonly outcome?: JobOutcome; readonly placement?: Placement };
+
+/**
+ * For a stepped job (one state machine step per invocation): after the first step, which decides
+ * where the run acts, records its outcome and publishes the metrics. Later steps record nothing.
+ */
+export function recordFirstStep(observability: Observability, phase: string, next: StepResult): void {
+  if (phase !== 'start') return;
+  recordOutcome(observability, next.outcome ?? 'acted', next.placement ? [next.placement] : []);
+  observability.metrics.publishStoredMetrics();
+}

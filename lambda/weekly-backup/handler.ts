@@ -2,7 +2,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
-import { recordOutcome } from '../shared/job-outcome';
+import { recordFirstStep } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import {
@@ -15,7 +15,7 @@ import { FUNCTIONS } from '../../lib/contract';
 
 const env = readEnvironment(FUNCTIONS.weeklyAuroraBackup);
 const observability = createObservability(FUNCTIONS.weeklyAuroraBackup);
-const { logger, metrics } = observability;
+const { logger } = observability;
 const deps: AuroraBackupDeps = { rds: new RDSClient({}), ssm: new SSMClient({}), now: () => new Date() };
 const settings: AuroraBackupSettings = {
   clusterIdentifier: env.CLUSTER_IDENTIFIER,
@@ -52,13 +52,6 @@ export async function handler(event: unknown): Promise<AuroraBackupState> {
   const next = await advance(deps, settings, state);
   logger.info('weekly full backup step', { from: state.phase, to: next.phase, state: next });
   // The first step decides where the run acts: a skip ends the run, anything else acts.
-  if (state.phase === 'start') {
-    recordOutcome(
-      observability,
-      'outcome' in next ? next.outcome : 'acted',
-      'placement' in next ? [next.placement] : [],
-    );
-    metrics.publishStoredMetrics();
-  }
+  recordFirstStep(observability, state.phase, next);
   return next;
 }
