@@ -4,12 +4,14 @@ import { DECISION_SCENARIOS } from './decision';
 import { FAILOVER_SCENARIOS } from './failover';
 import { JOB_SCENARIOS } from './jobs';
 import { PLANNED_SCENARIOS } from './planned';
+import { RESTORE_SCENARIOS } from './restore';
 
 export const SCENARIOS: readonly Scenario[] = [
   ...FAILOVER_SCENARIOS,
   ...DECISION_SCENARIOS,
   ...PLANNED_SCENARIOS,
   ...JOB_SCENARIOS,
+  ...RESTORE_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
