@@ -42,6 +42,26 @@ export interface FailoverRequest {
 }
 
 /**
+ * The environment of an operator's command in the drill: the aws CLI of .venv first on PATH, an
+ * empty HOME, credentials of its own and no AWS setting of the caller's, every call sent to `endpoint`.
+ */
+export function operatorEnvironment(endpoint: string): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'drill-operator-'));
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
+  return {
+    ...env,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'drill',
+    AWS_SECRET_ACCESS_KEY: 'drill',
+    AWS_CONFIG_FILE: join(home, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+    AWS_ENDPOINT_URL: endpoint,
+  };
+}
+
+/**
  * The one place that knows how `failover-region.sh` is called: as an operator would, non-interactively
  * (`--yes`), with the aws CLI of .venv pointed at the drill's server. Resolves with the execution it
  * started and its exit status; the run may still be going when a version of the script does not wait.
@@ -52,19 +72,7 @@ export async function runFailoverCommand(
 ): Promise<{ executionArn?: string; exitCode: number; output: string; commandLine: string }> {
   const args = ['--from', request.from, '--to', request.to, '--stage', request.stage, '--yes'];
   if (request.planned) args.push('--planned');
-  const home = mkdtempSync(join(tmpdir(), 'drill-operator-'));
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
-  Object.assign(env, {
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'drill',
-    AWS_SECRET_ACCESS_KEY: 'drill',
-    AWS_CONFIG_FILE: join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-    AWS_ENDPOINT_URL: endpoint,
-    FAILOVER_POLL_SECONDS: '0.2',
-  });
+  const env: NodeJS.ProcessEnv = { ...operatorEnvironment(endpoint), FAILOVER_POLL_SECONDS: '0.2' };
   const commandLine = `failover-region.sh ${args.join(' ')}`;
   return new Promise((done, fail) => {
     const child = spawn('bash', [FAILOVER_SCRIPT, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,7 +82,7 @@ export async function runFailoverCommand(
     child.stderr.on('data', collect);
     child.on('error', fail);
     child.on('close', (code) => {
-      rmSync(home, { recursive: true, force: true });
+      rmSync(env.HOME!, { recursive: true, force: true });
       const executionArn = /arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:[^\s'"]+/.exec(output)?.[0];
       done({ ...(executionArn ? { executionArn } : {}), exitCode: code ?? 1, output, commandLine });
     });

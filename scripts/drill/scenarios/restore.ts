@@ -1,11 +1,11 @@
 // The plan's restore commands after a failover, run for real against the world the activation and the jobs left: the Redis restore from the us-west-2 export.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, stageParameters } from '../../../lib/contract';
 import { functionEnvironment, runJob } from '../jobs';
-import { PROJECT_ROOT, VENV_BIN } from '../moto-process';
+import { PROJECT_ROOT } from '../moto-process';
+import { operatorEnvironment } from '../runs';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
@@ -24,18 +24,7 @@ function runOperatorCommand(
   command: string,
   args: string[],
 ): Promise<{ exitCode: number; stdout: string; output: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'drill-operator-'));
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
-  Object.assign(env, {
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'drill',
-    AWS_SECRET_ACCESS_KEY: 'drill',
-    AWS_CONFIG_FILE: join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-    AWS_ENDPOINT_URL: endpoint,
-  });
+  const env = operatorEnvironment(endpoint);
   return new Promise((done, fail) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -47,7 +36,7 @@ function runOperatorCommand(
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', fail);
     child.on('close', (code) => {
-      rmSync(home, { recursive: true, force: true });
+      rmSync(env.HOME!, { recursive: true, force: true });
       done({ exitCode: code ?? 1, stdout, output });
     });
   });
