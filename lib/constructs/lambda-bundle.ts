@@ -1,9 +1,9 @@
-// Lambda code bundled by esbuild's in-process API: once per entry per synth, however many stacks use it.
-import { existsSync, writeFileSync } from 'node:fs';
+// Lambda code bundled by esbuild's in-process API: every handler in one build per synth, however many stacks use them.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AssetHashType, DockerImage, type ILocalBundling } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { buildSync, type BuildOptions, type OutputFile } from 'esbuild';
 import { PROJECT_ROOT } from '../project-root';
 
 /** Props of {@link bundledNodejsCode}. */
@@ -45,10 +45,61 @@ export function esbuildOptions(props: BundledNodejsCodeProps): BuildOptions {
     sourcemap: true,
     external: RUNTIME_PROVIDED,
     absWorkingDir: PROJECT_ROOT,
-    // Written by tryBundle, not by esbuild, so only the file names of this path reach the bundle.
-    outfile: join(PROJECT_ROOT, 'index.js'),
+    // Never written (tryBundle keeps esbuild's output in memory); beside the handler, so the source
+    // map names the sources relative to its directory, as the batch build of outputsOf does.
+    outfile: join(dirname(resolve(props.entry)), 'index.js'),
     logLevel: 'warning',
   };
+}
+
+/**
+ * The handlers that sit beside `entry` (`lambda/*\/handler.ts` for `lambda/x/handler.ts`), which an
+ * app bundles together: one esbuild run over all of them shares the parsing of the modules they have
+ * in common, and took about 0.1 s where one run per handler took 0.25 s (issue 11's synth time).
+ */
+function siblingEntries(entry: string): string[] {
+  const group = dirname(dirname(entry));
+  return readdirSync(group, { withFileTypes: true })
+    .filter((child) => child.isDirectory())
+    .map((child) => join(group, child.name, basename(entry)))
+    .filter((candidate) => existsSync(candidate));
+}
+
+/** Outputs of one batch build, by the directory of each handler; one batch per distinct set of options. */
+const batches = new Map<string, Map<string, OutputFile[]>>();
+
+/** The output files of the handler `options` bundles: from its batch, built on first use, or on its own. */
+function outputsOf(options: BuildOptions): OutputFile[] {
+  const entry = (options.entryPoints as string[])[0];
+  const shared: BuildOptions = { ...options, entryPoints: undefined, outfile: undefined };
+  const key = JSON.stringify(shared);
+  let batch = batches.get(key);
+  if (!batch) {
+    batch = new Map();
+    batches.set(key, batch);
+    try {
+      // Each output lands at `<root>/<handler dir>/index.js`, so its source map names the sources
+      // relative to the handler's directory.
+      const result = buildSync({
+        ...shared,
+        entryPoints: siblingEntries(entry),
+        outdir: PROJECT_ROOT,
+        outbase: PROJECT_ROOT,
+        entryNames: '[dir]/index',
+        write: false,
+      });
+      for (const file of result.outputFiles) {
+        const files = batch.get(dirname(file.path)) ?? [];
+        batch.set(dirname(file.path), [...files, file]);
+      }
+    } catch {
+      // A sibling that does not build must not fail a handler that does: each is built on its own
+      // below, so esbuild's error names the handler this asset needs.
+    }
+  }
+  const batched = batch.get(dirname(entry));
+  if (batched) return batched;
+  return buildSync({ ...options, write: false }).outputFiles;
 }
 
 /**
@@ -60,8 +111,7 @@ class EsbuildBundling implements ILocalBundling {
   constructor(public readonly options: BuildOptions) {}
 
   public tryBundle(outputDir: string): boolean {
-    const result = buildSync({ ...this.options, write: false });
-    for (const file of result.outputFiles) {
+    for (const file of outputsOf(this.options)) {
       writeFileSync(join(outputDir, basename(file.path)), file.contents);
     }
     return true;
