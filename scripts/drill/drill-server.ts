@@ -67,6 +67,35 @@ export interface DrillState {
   readonly promotionSeconds: Record<string, number | null>;
 }
 
+/** A record set Route 53 chose while answering, whether it was healthy, and why. */
+export interface DnsStep {
+  readonly name: string;
+  readonly type: string;
+  readonly healthy: boolean;
+  readonly why: string;
+  readonly setIdentifier?: string;
+  readonly failover?: 'PRIMARY' | 'SECONDARY';
+  readonly healthCheckId?: string;
+  readonly aliasTarget?: string;
+}
+
+/** What Route 53 would answer for a name now (scripts/drill/moto_drill/route53_dns.py). */
+export interface DnsAnswer {
+  readonly name: string;
+  readonly type: string;
+  /** NOERROR (an empty `values` is NODATA), NXDOMAIN, REFUSED (in no seeded zone), NOTIMP (a routing the drill does not simulate). */
+  readonly rcode: 'NOERROR' | 'NXDOMAIN' | 'REFUSED' | 'NOTIMP';
+  /** The record values; an alias to a resource the drill did not create answers a stand-in address per target. */
+  readonly values: string[];
+  /** The record sets chosen, in order: the queried name's, then each alias or CNAME target's. */
+  readonly path: DnsStep[];
+  /** The last name of the chain. */
+  readonly target: string;
+  /** Region that serves the answer, when an endpoint name of the chain is known (`setEndpointRegions`). */
+  readonly region?: string;
+  readonly error?: string;
+}
+
 /** The control API of a running drill server. */
 export class DrillClient {
   constructor(readonly endpoint: string) {}
@@ -126,6 +155,21 @@ export class DrillClient {
   /** Moves the virtual clock forward, as time passes between two attempts of an operator. */
   advanceClock(seconds: number): Promise<DrillState> {
     return this.request('POST', '/drill/clock', { advanceSeconds: seconds });
+  }
+
+  /** What Route 53 would answer now for `name`, from the seeded records and the evaluated health checks. */
+  dns(name: string, type = 'A'): Promise<DnsAnswer> {
+    return this.request('GET', `/drill/dns?${new URLSearchParams({ name, type }).toString()}`);
+  }
+
+  /** Where each endpoint name is served: its health checks fail while that region is lost. */
+  setEndpointRegions(regions: Readonly<Record<string, string>>): Promise<DrillState> {
+    return this.request('POST', '/drill/endpoints', regions);
+  }
+
+  /** Marks health checks failing (`false`) or back to their evaluated health (`true`), by id. */
+  setHealth(checks: Readonly<Record<string, boolean>>): Promise<DrillState> {
+    return this.request('POST', '/drill/health', checks);
   }
 
   configure(config: DrillConfig): Promise<DrillState> {

@@ -17,7 +17,10 @@ can be checked module by module; the pin in requirements-dev.txt keeps them vali
 - casing.py: aws-sdk task input and output cased as AWS Step Functions cases them, and AWS-style error names.
 - rds_global.py, elasticache_global.py, elasticache_export.py, cloudwatch_route53.py: APIs moto
   lacks (Aurora global failover and switchover, ElastiCache Global Datastores, ElastiCache's export
-  to S3 by CopySnapshot, CloudWatch composite alarms, Route 53 health check status that can fail).
+  to S3 by CopySnapshot, CloudWatch composite alarms).
+- route53_health.py, alarm_eval.py, route53_dns.py: what moto evaluates not at all: Route 53 health
+  checks (endpoint, CloudWatch alarm, calculated), the metric alarms they read, and the DNS answers
+  of the seeded records (GET /drill/dns).
 - middleware.py, faults.py, control.py, conform.py: a WSGI middleware with the drill's control API
   (/drill/...): lost regions, injected faults, a log of every AWS request, and /drill/call, a
   botocore client for the drill's own calls.

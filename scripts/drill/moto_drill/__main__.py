@@ -20,7 +20,7 @@ def install_patches() -> None:
     from . import config
 
     config.enable_execution()
-    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, rds_global, sfn_clock
+    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, rds_global, route53_health, sfn_clock
 
     sfn_clock.install()
     jsonata_patch.install()
@@ -30,6 +30,7 @@ def install_patches() -> None:
     elasticache_global.install()
     elasticache_export.install()
     cloudwatch_route53.install()
+    route53_health.install()  # and alarm_eval.py: the alarms Route 53 reads are evaluated
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ Patches no moto file; the middleware (middleware.py) routes /drill/ paths here, 
     POST /drill/reset         forgets lost regions, faults, health, the log, promotions
     POST /drill/lost-regions  {regions}: every request signed for them answers 503
     POST /drill/faults        {faults}: replaces the injected faults
-    POST /drill/health        {"<health check id>": bool}
+    POST /drill/health        {"<health check id>": bool}: false fails the check (route53_health.py)
+    POST /drill/endpoints     {"<endpoint name>": "<region>"}: where each endpoint is served
+    GET  /drill/dns           what Route 53 answers (?name=<fqdn>&type=A; route53_dns.py)
     POST /drill/clock         {advanceSeconds}: time passes, as between an operator's two attempts
     POST /drill/config        {timeScale, promotionSeconds, cacheFailoverNeedsPrimary}
 """
@@ -26,6 +28,8 @@ from botocore import xform_name
 from .casing import operation_model
 from .clock import reach, vnow_ms
 from .conform import conform
+from .route53_dns import answer as dns_answer
+from .route53_health import dns_name, endpoint_regions
 from .state import STATE, lock, reset_drill_state
 
 OBSERVER_AGENT = "drill-observer"  # the drill's own /drill/call client: sees through losses and faults
@@ -77,6 +81,9 @@ class ControlApi:
             since = float(urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("since", ["0"])[0])
             with lock:
                 return {"requests": [r for r in STATE["requests"] if r["at"] >= since]}
+        if method == "GET" and path == "/drill/dns":
+            query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+            return dns_answer(query.get("name", [""])[0], query.get("type", ["A"])[0])
         if method != "POST":
             return None
         if path == "/drill/call":  # outside the lock: the call comes back through the middleware
@@ -92,6 +99,8 @@ class ControlApi:
                 ]
             elif path == "/drill/health":
                 STATE["health"].update({key: bool(value) for key, value in body.items()})
+            elif path == "/drill/endpoints":
+                endpoint_regions().update({dns_name(name): str(region) for name, region in body.items()})
             elif path == "/drill/clock":  # time passes, as between an operator's two attempts
                 reach(vnow_ms() + float(body.get("advanceSeconds", 0)) * 1000)
             elif path == "/drill/config":

@@ -14,6 +14,7 @@ import {
   type FailoverDeployment,
   type Published,
 } from './failover-facts';
+import { dnsAnswersRegion, prepareDns } from './dns-facts';
 import { PROMOTIONS, activeRegion, fenceMetricName, fenceStats } from './run-facts';
 
 /** Virtual seconds a simulated promotion takes in these scenarios (the drill server's default). */
@@ -27,6 +28,8 @@ const CACHE =
   'ElastiCache Global Datastore: the drill server stands in for the global replication group calls (moto has none), the primary moves after the promotion time; FailoverGlobalReplicationGroup is refused while the primary region is lost (AWS runs it against the primary), so an activation detaches';
 const CLOCK =
   'time: Wait states and Retry intervals sleep a fraction of their time; the rest is skipped on a virtual clock';
+export const DNS =
+  "Route 53: the drill server evaluates the seeded health checks (an endpoint fails while its region is lost; the fence check reads its alarm, which the server evaluates from the datapoints moto holds) and answers DNS from the seeded records as Route 53's failover routing would; no resolver, TTL or propagation";
 
 export function simulated(deployment: FailoverDeployment, ...more: string[]): string[] {
   return [REGION_LOSS(deployment.primary), AURORA, ...(deployment.datastoreId ? [CACHE] : []), CLOCK, ...more];
@@ -123,9 +126,10 @@ export async function loseAndFailOver(context: ScenarioContext, deployment: Fail
 const regionLoss: Scenario = {
   name: 'region-loss',
   summary:
-    'The primary region is lost; failover-region.sh makes the secondary the Aurora writer, detaches its cache from the Global Datastore (the lost primary cannot fail it over), raises the DNS fence, writes the active region, records failover_time_seconds, publishes a success notice that says the cache was detached, and nothing calls the lost region.',
+    'The primary region is lost; failover-region.sh makes the secondary the Aurora writer, detaches its cache from the Global Datastore (the lost primary cannot fail it over), raises the DNS fence, writes the active region, records failover_time_seconds, publishes a success notice that says the cache was detached, api.<zone> answers with the secondary region, and nothing calls the lost region.',
   async run(context) {
     const deployment = await failoverDeployment(context);
+    const dns = await prepareDns(context);
     const { lostAt, run } = await loseAndFailOver(context, deployment);
     const metric = await failoverTimeDatapoints(context, deployment.secondary);
     const lostCalls = (await context.client.requests(lostAt)).filter((call) => call.region === deployment.primary);
@@ -140,13 +144,14 @@ const regionLoss: Scenario = {
         `${metric.count} datapoint(s), largest ${metric.maximum ?? 'none'}`,
       ),
       ...(await activationEffects(context, deployment)),
+      await dnsAnswersRegion(context, dns, deployment.secondary, 'after the activation', lostAt),
       expectThat(
         `no request is signed for ${deployment.primary} after its loss`,
         lostCalls.length === 0,
         lostCalls.length ? lostCalls.map((call) => `${call.source} ${call.service} ${call.action}`).join(', ') : 'none',
       ),
     ];
-    return { checks, runs: [run], simulated: simulated(deployment) };
+    return { checks, runs: [run], simulated: simulated(deployment, DNS) };
   },
 };
 

@@ -1,6 +1,7 @@
 // Every drill scenario, by name; later slices add theirs here.
 import type { Scenario } from '../scenario';
 import { DECISION_SCENARIOS } from './decision';
+import { DNS_SCENARIOS } from './dns';
 import { FAILOVER_SCENARIOS } from './failover';
 import { JOB_SCENARIOS } from './jobs';
 import { PLANNED_SCENARIOS } from './planned';
@@ -12,6 +13,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PLANNED_SCENARIOS,
   ...JOB_SCENARIOS,
   ...RESTORE_SCENARIOS,
+  ...DNS_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);

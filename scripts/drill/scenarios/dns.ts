@@ -1,0 +1,98 @@
+// The DNS scenarios: what Route 53 answers for the failover name around an activation, with the health checks and the fence alarm evaluated by the drill server.
+import { expectEqual, expectThat, type Scenario } from '../scenario';
+import { dnsAnswersRegion, fenceAlarmState, healthCheckStatus, prepareDns, type DnsDeployment } from './dns-facts';
+import { DNS, loseAndFailOver, runEnded, simulated } from './failover';
+import { failoverDeployment } from './failover-facts';
+import { fenceStats } from './run-facts';
+
+/**
+ * How long the restored primary is watched: an hour of virtual time, sixty periods of a one-minute
+ * fence alarm with no datapoint, where an alarm that did not ignore missing data would have left ALARM.
+ */
+const WATCH_SECONDS = 3600;
+
+function fenceOf(dns: DnsDeployment): NonNullable<DnsDeployment['fence']> {
+  if (!dns.fence) throw new Error('no CLOUDWATCH_METRIC health check names a fence alarm: nothing fences DNS');
+  return dns.fence;
+}
+
+const fenceHolds: Scenario = {
+  name: 'fence-holds',
+  summary:
+    'api.<zone> answers the primary; the primary region is lost and the operator activates the secondary, whose run raises the fence (the fence alarm goes to ALARM from the datapoint the run published); the primary comes back and its endpoint check passes, yet DNS keeps answering the secondary, for an hour without a datapoint: no automatic failback.',
+  async run(context) {
+    const deployment = await failoverDeployment(context);
+    const dns = await prepareDns(context);
+    const fence = fenceOf(dns);
+    const primaryCheck = dns.endpointChecks[deployment.primary];
+    if (!primaryCheck) throw new Error(`no endpoint health check of ${deployment.primary}`);
+    const startedAt = (await context.client.state()).nowMs;
+    const before = await dnsAnswersRegion(context, dns, deployment.primary, 'before the loss', startedAt);
+    const { run } = await loseAndFailOver(context, deployment);
+    const afterActivation = await dnsAnswersRegion(
+      context,
+      dns,
+      deployment.secondary,
+      'after the activation',
+      startedAt,
+    );
+    const fenceAfterActivation = await fenceAlarmState(context, dns);
+
+    await context.client.loseRegions([]); // the primary region is back
+    const endpointStatus = await healthCheckStatus(context, primaryCheck);
+    const fenceCheckStatus = await healthCheckStatus(context, fence.checkId);
+    const restored = await dnsAnswersRegion(
+      context,
+      dns,
+      deployment.secondary,
+      `${deployment.primary} restored, its endpoint healthy`,
+      startedAt,
+    );
+    await context.client.advanceClock(WATCH_SECONDS);
+    const later = await dnsAnswersRegion(
+      context,
+      dns,
+      deployment.secondary,
+      `${WATCH_SECONDS / 60} virtual minutes later`,
+      startedAt,
+    );
+    const fenceLater = await fenceAlarmState(context, dns);
+    const published = await fenceStats(context, deployment);
+
+    const checks = [
+      before,
+      runEnded(run, 'SUCCEEDED'),
+      expectThat(
+        `the run published the fence once, at 1, and nothing since`,
+        published.count === 1 && published.maximum === 1,
+        JSON.stringify(published),
+      ),
+      expectEqual(
+        `${fence.name} (${fence.region}) is evaluated to ALARM after the activation`,
+        fenceAfterActivation.state,
+        'ALARM',
+      ),
+      afterActivation,
+      expectThat(
+        `with ${deployment.primary} restored, its endpoint health check (${primaryCheck}) reports success`,
+        endpointStatus.startsWith('Success'),
+        endpointStatus,
+      ),
+      expectThat(
+        `the fence health check (${fence.checkId}) reports failure`,
+        fenceCheckStatus.startsWith('Failure'),
+        fenceCheckStatus,
+      ),
+      restored,
+      later,
+      expectThat(
+        `${fence.name} is still ALARM after ${WATCH_SECONDS} s with no datapoint (it ignores missing data)`,
+        fenceLater.state === 'ALARM',
+        `${fenceLater.state}: ${fenceLater.reason}`,
+      ),
+    ];
+    return { checks, runs: [run], simulated: simulated(deployment, DNS) };
+  },
+};
+
+export const DNS_SCENARIOS: readonly Scenario[] = [fenceHolds];
