@@ -21,6 +21,8 @@ can be checked module by module; the pin in requirements-dev.txt keeps them vali
 - route53_health.py, alarm_eval.py, route53_dns.py: what moto evaluates not at all: Route 53 health
   checks (endpoint, CloudWatch alarm, calculated), the metric alarms they read, and the DNS answers
   of the seeded records (GET /drill/dns).
+- rds_restore.py: an Aurora restore from a snapshot of a cluster with no master password (a Global
+  Database secondary, ManageMasterUserPassword), which moto answers with a 500 KeyError.
 - middleware.py, faults.py, control.py, conform.py: a WSGI middleware with the drill's control API
   (/drill/...): lost regions, injected faults, a log of every AWS request, and /drill/call, a
   botocore client for the drill's own calls.

@@ -20,13 +20,14 @@ def install_patches() -> None:
     from . import config
 
     config.enable_execution()
-    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, rds_global, route53_health, sfn_clock
+    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, rds_global, rds_restore, route53_health, sfn_clock
 
     sfn_clock.install()
     jsonata_patch.install()
     if config.AWS_CASING:
         casing.install()
     rds_global.install()
+    rds_restore.install()
     elasticache_global.install()
     elasticache_export.install()
     cloudwatch_route53.install()
