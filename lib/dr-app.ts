@@ -52,6 +52,7 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
     const data = new DataStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] });
     const cache = cacheTier(scope, config, regionConfig, network, alerting);
     const compute = new ComputeStack(scope, { config, regionConfig, ...base[role], peerRegion: regions[peer] });
+    compute.addStackDependency(data, 'the pods read the global writer endpoint parameter it writes');
     return {
       ...base[role],
       data,

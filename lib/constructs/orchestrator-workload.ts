@@ -1,5 +1,5 @@
 // The orchestrator on one cluster: namespace, Deployment, Service, PDB, HPA, pod identity and its load balancer binding.
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -60,7 +60,22 @@ export interface OrchestratorWorkloadProps {
    * @default - the pods read no active region
    */
   readonly activeRegionParameter?: ssm.IStringParameter;
+  /**
+   * Host name the pods write to the database through: the Aurora global database's writer endpoint
+   * (`GlobalEndpoint.Address`), which Aurora points at the current primary's writer, so a switchover
+   * or failover needs no redeploy. Not a regional cluster endpoint, which stays in its region.
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-connecting.html
+   */
+  readonly databaseWriterEndpoint: string;
+  /** Port of the database behind {@link databaseWriterEndpoint}, 1 to 65535. */
+  readonly databasePort: number;
 }
+
+/** Names of the database variables in the orchestrator container's environment. */
+export const DATABASE_ENV = {
+  writerEndpoint: 'DATABASE_WRITER_ENDPOINT',
+  port: 'DATABASE_PORT',
+} as const;
 
 /** What {@link orchestratorManifests} needs; the same values as {@link OrchestratorWorkloadProps}, as plain data. */
 export interface OrchestratorManifestProps {
@@ -83,6 +98,10 @@ export interface OrchestratorManifestProps {
    * @default - not passed
    */
   readonly activeRegionParameterName?: string;
+  /** The global writer endpoint, written into the pods' environment ({@link DATABASE_ENV}). */
+  readonly databaseWriterEndpoint: string;
+  /** Port of the database. */
+  readonly databasePort: number;
 }
 
 /** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
@@ -130,6 +149,8 @@ export function orchestratorManifests(props: OrchestratorManifestProps): Record<
                 env: [
                   { name: 'DR_REGION_ROLE', value: props.regionRole },
                   { name: 'DEGRADED_MODE_PARAMETER', value: props.degradedModeParameterName },
+                  { name: DATABASE_ENV.writerEndpoint, value: props.databaseWriterEndpoint },
+                  { name: DATABASE_ENV.port, value: String(props.databasePort) },
                   ...(props.activeRegionParameterName
                     ? [{ name: 'ACTIVE_REGION_PARAMETER', value: props.activeRegionParameterName }]
                     : []),
@@ -199,6 +220,7 @@ export class OrchestratorWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: OrchestratorWorkloadProps) {
     super(scope, id);
+    validateDatabase(props);
     const { cluster } = props;
     const stack = Stack.of(this);
 
@@ -260,6 +282,8 @@ export class OrchestratorWorkload extends Construct {
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
         regionRole: props.regionRole,
+        databaseWriterEndpoint: props.databaseWriterEndpoint,
+        databasePort: props.databasePort,
         degradedModeParameterName: props.degradedModeParameter.parameterName,
         ...(props.activeRegionParameter
           ? { activeRegionParameterName: props.activeRegionParameter.parameterName }
@@ -279,5 +303,29 @@ export class OrchestratorWorkload extends Construct {
       },
     });
     binding.node.addDependency(this.manifest);
+  }
+}
+
+/** Bad database settings fail at synth, naming the field and the fix; unresolved tokens are skipped. */
+function validateDatabase(props: OrchestratorWorkloadProps): void {
+  const endpoint = props.databaseWriterEndpoint;
+  if (!Token.isUnresolved(endpoint)) {
+    if (endpoint.trim() === '') {
+      throw new Error(
+        "databaseWriterEndpoint is empty; pass the global cluster's writer endpoint (AuroraGlobalCluster.writerEndpointAddress, or its SSM copy)",
+      );
+    }
+    // A regional cluster endpoint stays in its region: after a failover the pods would write to a read-only secondary.
+    if (/\.cluster-(ro-)?[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com$/.test(endpoint)) {
+      throw new Error(
+        `databaseWriterEndpoint must be the global writer endpoint (<id>.global-<id>.global.rds.amazonaws.com), got the regional cluster endpoint: ${endpoint}`,
+      );
+    }
+  }
+  if (
+    !Token.isUnresolved(props.databasePort) &&
+    (!Number.isInteger(props.databasePort) || props.databasePort < 1 || props.databasePort > 65535)
+  ) {
+    throw new Error(`databasePort must be an integer between 1 and 65535 inclusive, got: ${props.databasePort}`);
   }
 }

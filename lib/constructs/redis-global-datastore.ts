@@ -1,12 +1,11 @@
 // The ElastiCache Global Datastore across regions, and the lookup that hands its AWS-prefixed id to the secondary region.
-import { RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { allowLogsToUseKey } from './encryption-key';
+import { PeerParameterLookup } from './deploy-time-lookup';
 import type { RedisReplicationGroup } from './redis-replication-group';
 
 /** Props of {@link RedisGlobalDatastore}. */
@@ -62,9 +61,6 @@ export class RedisGlobalDatastore extends Construct {
   }
 }
 
-/** Construct id of the singleton function behind every AwsCustomResource of a stack (CDK's fixed UUID). */
-const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-
 /** Props of {@link GlobalDatastoreIdLookup}. */
 export interface GlobalDatastoreIdLookupProps {
   /** The fixed-name parameter {@link RedisGlobalDatastore} wrote in the primary region. */
@@ -78,71 +74,20 @@ export interface GlobalDatastoreIdLookupProps {
 }
 
 /**
- * Reads the Global Datastore id from the primary region's SSM parameter at deploy time. A
- * CloudFormation dynamic reference cannot cross regions, so a custom resource does the one
- * GetParameter call. It runs on create and when its inputs change, never on other updates, so an
- * update of the secondary's stack during a primary-region outage does not call into that region.
+ * Reads the Global Datastore id from the primary region's SSM parameter at deploy time, so the
+ * secondary's replication group can join it ({@link PeerParameterLookup}: only on create and when
+ * its inputs change, so an update during a primary-region outage calls nothing there).
  */
-export class GlobalDatastoreIdLookup extends Construct {
+export class GlobalDatastoreIdLookup extends PeerParameterLookup {
   public readonly globalReplicationGroupId: string;
-  public readonly resource: cr.AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: GlobalDatastoreIdLookupProps) {
-    super(scope, id);
-    const stack = Stack.of(this);
-    const parameterArn = stack.formatArn({
-      service: 'ssm',
-      region: props.primaryRegion,
-      resource: 'parameter',
-      resourceName: props.parameterName.replace(/^\//, ''),
-    });
-    const call: cr.AwsSdkCall = {
-      service: 'SSM',
-      action: 'getParameter',
-      parameters: { Name: props.parameterName },
-      region: props.primaryRegion,
-      physicalResourceId: cr.PhysicalResourceId.of(`${props.primaryRegion}:${props.parameterName}`),
-    };
-    this.resource = new cr.AwsCustomResource(this, 'Resource', {
-      onCreate: call,
-      onUpdate: call,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [parameterArn] }),
-      installLatestAwsSdk: false,
-      logGroup: this.createLogGroup(props),
-    });
-    this.globalReplicationGroupId = this.resource.getResponseField('Parameter.Value');
-
-    // AwsCustomResource runs one CDK-managed singleton function per stack; it is not ours to shape.
-    const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-    const providerFunction = provider?.node.defaultChild as CfnResource | undefined;
-    const providerRole = provider?.node.tryFindChild('ServiceRole');
-    if (providerFunction && providerRole) {
-      const reason =
-        "CDK's AwsCustomResource provider, which makes one SSM GetParameter call at deploy time; CloudFormation " +
-        'waits on it synchronously, so a DLQ, reserved concurrency or VPC would add nothing but failure modes.';
-      Validations.of(providerFunction).acknowledge(
-        { id: 'NIST.800.53.R5-LambdaDLQ', reason },
-        { id: 'NIST.800.53.R5-LambdaConcurrency', reason },
-        { id: 'NIST.800.53.R5-LambdaInsideVPC', reason },
-      );
-      Validations.of(providerRole).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: `${reason} The managed policy only lets it write its own logs.`,
-      });
-    }
-    Validations.of(this.resource).acknowledge({
-      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason:
-        'AwsCustomResource writes its policy inline; it allows exactly ssm:GetParameter on the one handover parameter.',
-    });
-  }
-
-  private createLogGroup(props: GlobalDatastoreIdLookupProps): logs.LogGroup {
-    allowLogsToUseKey(this, props.encryptionKey);
-    return new logs.LogGroup(this, 'LogGroup', {
+    super(scope, id, {
+      parameterName: props.parameterName,
+      peerRegion: props.primaryRegion,
       encryptionKey: props.encryptionKey,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      logRetention: props.logRetention,
     });
+    this.globalReplicationGroupId = this.value;
   }
 }

@@ -24,6 +24,7 @@ import {
   webAclName,
 } from '../naming';
 import type { AlertingStack } from './alerting-stack';
+import { AURORA_PORT, writerEndpointParameterName } from './data-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 import type { NetworkStack } from './network-stack';
 import type { ProtectionStack } from './protection-stack';
@@ -120,6 +121,11 @@ export class ComputeStack extends DrStack {
         'ActiveRegionParameter',
         parameters(config).activeRegion,
       ),
+      // The global writer endpoint, from this region's own copy (the Data stack of this region writes
+      // it, see DataStack.publishWriterEndpoint): resolved by CloudFormation at deploy time in this
+      // region, with no lookup at synth and no call to another region.
+      databaseWriterEndpoint: ssm.StringParameter.valueForStringParameter(this, writerEndpointParameterName(config)),
+      databasePort: AURORA_PORT,
     });
 
     const peer = props.peerRegion;

@@ -7,10 +7,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { scheduleById, type RegionConfig } from '../config';
+import { scheduleById, type DrConfig, type RegionConfig } from '../config';
 import { AuroraBackupPlan } from '../constructs/aurora-backup-plan';
-import { AuroraGlobalCluster } from '../constructs/aurora-global-cluster';
+import { AuroraGlobalCluster, GlobalWriterEndpoint } from '../constructs/aurora-global-cluster';
 import { AuroraRegionalCluster } from '../constructs/aurora-regional-cluster';
+import { PeerParameterLookup } from '../constructs/deploy-time-lookup';
 import { DatabaseAlarms } from '../constructs/database-alarms';
 import { SUBNET_GROUPS } from '../constructs/regional-network';
 import {
@@ -31,6 +32,21 @@ import type { ProtectionStack } from './protection-stack';
 
 /** The Aurora PostgreSQL version of the global database. */
 export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
+
+/**
+ * Port of every member cluster: Aurora PostgreSQL's default, since no cluster sets `port` (a test
+ * holds the templates to that). The global writer endpoint answers on the members' port.
+ */
+export const AURORA_PORT = 5432;
+
+/**
+ * Fixed name of the parameter that holds the global writer endpoint, one per region with the same
+ * value: the primary's Data stack writes it from the global cluster, the secondary's copies it at
+ * deploy time ({@link DataStack}), and each region's Compute stack reads its own region's.
+ */
+export function writerEndpointParameterName(config: DrConfig): string {
+  return parameterName(config, 'data', 'writer-endpoint');
+}
 
 /** Master user of the cluster; the orchestrator itself signs in with IAM authentication. */
 const MASTER_USERNAME = 'postgres';
@@ -55,6 +71,11 @@ export class DataStack extends DrStack {
   public readonly masterSecret?: rds.DatabaseSecret;
   public readonly backupPlan: AuroraBackupPlan;
   public readonly alarms: DatabaseAlarms;
+  /**
+   * This region's copy of the global writer endpoint (`GlobalEndpoint.Address` of the global
+   * cluster), under {@link writerEndpointParameterName}.
+   */
+  public readonly writerEndpointParameter: ssm.StringParameter;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, {
@@ -179,6 +200,43 @@ export class DataStack extends DrStack {
     });
 
     this.publishHandover(globalId);
+    this.writerEndpointParameter = this.publishWriterEndpoint(props);
+  }
+
+  /**
+   * The global writer endpoint in an SSM parameter of this region. The primary reads it from the
+   * global cluster at deploy time ({@link GlobalWriterEndpoint}: CloudFormation does not return it);
+   * the secondary copies the primary's parameter once at deploy time ({@link PeerParameterLookup}).
+   * Not `crossRegionReferences`: that would put an export writer into the primary's Data stack and
+   * refuse any later change of the value while the secondary imports it; the copy is the pattern the
+   * cache tier already uses for the Global Datastore id. The pods read only their own region's
+   * parameter, so nothing calls us-east-1 when us-west-2 is activated, and the address itself does
+   * not change across switchovers and failovers.
+   */
+  private publishWriterEndpoint(props: DataStackProps): ssm.StringParameter {
+    const name = writerEndpointParameterName(this.config);
+    const lookup = { encryptionKey: props.protection.databaseKey.key, logRetention: this.config.data.logRetention };
+    let address: string;
+    if (this.globalCluster) {
+      const endpoint = new GlobalWriterEndpoint(this, 'WriterEndpoint', {
+        globalCluster: this.globalCluster,
+        ...lookup,
+      });
+      // The endpoint names the writer of the primary member; read it once that member exists.
+      endpoint.node.addDependency(this.database.cluster);
+      address = endpoint.address;
+    } else {
+      address = new PeerParameterLookup(this, 'WriterEndpointLookup', {
+        parameterName: name,
+        peerRegion: props.peerRegion.region,
+        ...lookup,
+      }).value;
+    }
+    return new ssm.StringParameter(this, 'Handover-writer-endpoint', {
+      parameterName: name,
+      stringValue: address,
+      description: `Global writer endpoint of ${globalClusterIdentifier(this.config)}: the current primary's writer, wherever it is`,
+    });
   }
 
   /** Fixed-name SSM parameters that Lambdas and runbooks of this region read. */
