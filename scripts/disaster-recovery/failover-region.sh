@@ -11,13 +11,17 @@
 # --planned: both regions answer; nothing is lost. Moving to the secondary region is a switchover
 #   (action "switchover"); moving back to the primary is the failback (action "failback"). Both run
 #   in the secondary region's state machine, which owns the DNS fence; only the failback lifts it.
+#   The run writes the active-region parameter of its own region only (Step Functions' SDK tasks call
+#   their own region); after it succeeds this script copies that value into the other region's
+#   parameter, so both regions agree. An unplanned run leaves the lost region's parameter alone.
 # --dry-run: shows the decision's inputs (the failover alarms) as the running region sees them and
 #   the run it would start, then exits; only read calls.
 #
 # AWS_ENDPOINT_URL, when set, is passed as --endpoint-url (the tests and the drill point it at moto).
 # FAILOVER_POLL_SECONDS sets how often the run is polled (default 5).
-# Exit status: 0 the target region is active (or dry run); 1 an AWS call or the run failed;
-# 2 bad input or no confirmation (no AWS call made).
+# Exit status: 0 the target region is active (or dry run); 1 an AWS call or the run failed, or the
+# other region's active-region parameter could not be written; 2 bad input or no confirmation (no
+# AWS call made).
 set -euo pipefail
 
 usage() {
@@ -104,12 +108,20 @@ command -v aws >/dev/null 2>&1 || failed 'the aws CLI is not installed or not on
 endpoint=()
 [ -z "${AWS_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$AWS_ENDPOINT_URL")
 # "${endpoint[@]}" of an empty array is an unbound variable to bash before 4.4 under set -u.
-aws_run() { aws --region "$run_region" ${endpoint[@]+"${endpoint[@]}"} "$@"; }
+aws_in() {
+  local region="$1"
+  shift
+  aws --region "$region" ${endpoint[@]+"${endpoint[@]}"} "$@"
+}
+aws_run() { aws_in "$run_region" "$@"; }
 
 parameter="/async-toolformer/$stage/failover/state-machine-arn"
 state_machine_arn="$(aws_run ssm get-parameter --name "$parameter" --query Parameter.Value --output text)" ||
   failed "could not read $parameter in $run_region: deploy the Automation stack of $run_region first, or check your credentials"
 [ -n "$state_machine_arn" ] && [ "$state_machine_arn" != 'None' ] || failed "$parameter in $run_region is empty"
+
+active_parameter="/async-toolformer/$stage/failover/active-region"
+if [ "$run_region" = "$primary" ]; then other_region="$secondary"; else other_region="$primary"; fi
 
 user="$(id -un 2>/dev/null || echo unknown)"
 safe() { printf '%s' "$1" | tr -cd 'A-Za-z0-9 ._@:/-'; }
@@ -127,6 +139,8 @@ if [ "$dry_run" = true ]; then
     esac
   )" >&2
   echo "  aws stepfunctions start-execution --region $run_region --state-machine-arn $state_machine_arn --name $name --input '$input'" >&2
+  [ "$planned" = false ] ||
+    echo "  then, once it succeeded: $active_parameter in $other_region set to $to, as the run sets it in $run_region" >&2
   echo "the decision's inputs as $run_region sees them (failover alarms):" >&2
   aws_run cloudwatch describe-alarms --alarm-name-prefix "async-toolformer-$stage-" --alarm-types MetricAlarm CompositeAlarm \
     --query '[MetricAlarms,CompositeAlarms][] | [?contains(AlarmName, `failover`)].[AlarmName,StateValue]' --output text >&2 ||
@@ -171,5 +185,18 @@ done
 if [ "$status" != 'SUCCEEDED' ]; then
   cause="$(aws_run stepfunctions describe-execution --execution-arn "$execution_arn" --query '[error,cause]' --output text)" || cause=''
   failed "the run ended $status: ${cause:-no cause given}. Follow docs/runbooks/region-failover.md; a re-run completes what is left."
+fi
+
+# A planned run wrote only its own region's parameter; both regions answer, so the other one is set
+# to the same value here, read back from the run's region rather than assumed.
+if [ "$planned" = true ]; then
+  active="$(aws_run ssm get-parameter --name "$active_parameter" --query Parameter.Value --output text)" ||
+    failed "the run succeeded, but $active_parameter in $run_region could not be read; set it in $other_region by hand: aws ssm put-parameter --region $other_region --name $active_parameter --value $to --type String --overwrite"
+  [ "$active" = "$to" ] ||
+    failed "the run succeeded, but $active_parameter in $run_region says '$active', not $to; see docs/runbooks/failover-failback.md before writing either region's parameter"
+  aws_in "$other_region" ssm put-parameter --name "$active_parameter" --value "$active" --type String --overwrite \
+    --query Version --output text >/dev/null ||
+    failed "the run succeeded, but $active_parameter in $other_region still names the old region: aws ssm put-parameter --region $other_region --name $active_parameter --value $to --type String --overwrite"
+  echo "$active_parameter names $to in $run_region and $other_region" >&2
 fi
 echo "$to is active for stage $stage ($action succeeded)" >&2

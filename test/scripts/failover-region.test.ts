@@ -13,11 +13,16 @@ const EXECUTION = 'arn:aws:states:us-west-2:123456789012:execution:fake:run';
 /**
  * An `aws` that writes its arguments, one call a line, and answers like the real CLI with --output
  * text. A run's status is SUCCEEDED unless FAKE_AWS_RUN_STATUS says otherwise; its history has two
- * exited states, 5 and 42 seconds after the start.
+ * exited states, 5 and 42 seconds after the start. The active-region parameter names
+ * FAKE_AWS_ACTIVE_REGION; writing it fails when FAKE_AWS_PUT_ERROR is set.
  */
 const FAKE_AWS = `#!/usr/bin/env bash
 printf '%s\\n' "$*" >> "$FAKE_AWS_LOG"
 case " $* " in
+  *" ssm get-parameter --name /async-toolformer/"*"/failover/active-region "*) echo "\${FAKE_AWS_ACTIVE_REGION:-}" ;;
+  *" ssm put-parameter "*)
+    [ -z "\${FAKE_AWS_PUT_ERROR:-}" ] || { echo "$FAKE_AWS_PUT_ERROR" >&2; exit 254; }
+    echo 7 ;;
   *" ssm get-parameter "*)
     [ -z "\${FAKE_AWS_SSM_ERROR:-}" ] || { echo "$FAKE_AWS_SSM_ERROR" >&2; exit 254; }
     echo '${STATE_MACHINE}' ;;
@@ -132,16 +137,51 @@ test('an unplanned failover: activate in the --to region, wait, show each step, 
   expect(result.stderr).toContain('us-west-2 is active for stage prod (activate succeeded)');
 });
 
+const ACTIVE = '/async-toolformer/prod/failover/active-region';
+
 test.each([
   ['us-east-1', 'us-west-2', 'switchover'],
   ['us-west-2', 'us-east-1', 'failback'],
 ])('--planned from %s to %s runs a %s in the secondary region, which owns the DNS fence', (from, to, action) => {
-  const result = run(['--from', from, '--to', to, '--planned']);
+  const result = run(['--from', from, '--to', to, '--planned'], { FAKE_AWS_ACTIVE_REGION: to });
   expect(result.status).toBe(0);
   const start = result.calls.find((call) => call.includes('start-execution'))!;
   expect(start).toMatch(new RegExp(`^--region us-west-2 stepfunctions start-execution .* --name ${action}-${to}-`));
   expect(start).toContain(`"action":"${action}"`);
-  for (const call of result.calls) expect(call).toMatch(/^--region us-west-2 /);
+  // Every call goes to the secondary, except the last: the primary's active region, set as the run set the secondary's.
+  const [last, ...before] = [...result.calls].reverse();
+  for (const call of before) expect(call).toMatch(/^--region us-west-2 /);
+  expect(before[0]).toBe(`--region us-west-2 ssm get-parameter --name ${ACTIVE} --query Parameter.Value --output text`);
+  expect(last).toBe(
+    `--region us-east-1 ssm put-parameter --name ${ACTIVE} --value ${to} --type String --overwrite --query Version --output text`,
+  );
+  expect(result.stderr).toContain(`${ACTIVE} names ${to} in us-west-2 and us-east-1`);
+});
+
+test('an unplanned run writes no active-region parameter: the lost region may not answer', () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2', '--yes']);
+  expect(result.status).toBe(0);
+  expect(result.calls.filter((call) => call.includes('active-region'))).toEqual([]);
+});
+
+test("fails when the run's region names another region after a planned run, and writes nothing", () => {
+  const result = run(['--from', 'us-east-1', '--to', 'us-west-2', '--planned'], {
+    FAKE_AWS_ACTIVE_REGION: 'us-east-1',
+  });
+  expect(result.status).toBe(1);
+  expect(result.calls.some((call) => call.includes('put-parameter'))).toBe(false);
+  expect(result.stderr).toContain(`${ACTIVE} in us-west-2 says 'us-east-1', not us-west-2`);
+});
+
+test("fails with the command to run when the other region's parameter cannot be written", () => {
+  const result = run(['--from', 'us-west-2', '--to', 'us-east-1', '--planned'], {
+    FAKE_AWS_ACTIVE_REGION: 'us-east-1',
+    FAKE_AWS_PUT_ERROR: 'An error occurred (AccessDeniedException) when calling the PutParameter operation',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(
+    `${ACTIVE} in us-east-1 still names the old region: aws ssm put-parameter --region us-east-1 --name ${ACTIVE} --value us-east-1 --type String --overwrite`,
+  );
 });
 
 test('a run that fails exits 1 with its error and the runbook', () => {

@@ -39,6 +39,27 @@ async function membersIn(context: ScenarioContext, deployment: FailoverDeploymen
   return checks;
 }
 
+/**
+ * The active-region parameter of both regions must name `region`: the run writes its own region's,
+ * failover-region.sh the other's once the run succeeded (Step Functions' SDK tasks call their own region).
+ */
+async function activeRegionsName(
+  context: ScenarioContext,
+  deployment: FailoverDeployment,
+  region: string,
+  after: string,
+): Promise<Check[]> {
+  const { name } = await activeRegion(context, deployment);
+  const checks: Check[] = [];
+  for (const where of [deployment.secondary, deployment.primary]) {
+    const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', where, 'GetParameter', {
+      Name: name,
+    });
+    checks.push(expectEqual(`after ${after}, ${name} in ${where} names ${region}`, Parameter.Value, region));
+  }
+  return checks;
+}
+
 /** No data loss: the moves were switchovers, never an AllowDataLoss failover or a detach. */
 function noDataLoss(calls: string[]): Check[] {
   return [
@@ -66,7 +87,6 @@ async function switchOver(context: ScenarioContext, deployment: FailoverDeployme
   });
   const calls = promotionCalls(await context.client.requests(since));
   const fence = await fenceStats(context, deployment);
-  const active = await activeRegion(context, deployment);
   const metric = await failoverTimeDatapoints(context, deployment.secondary);
   const last = await lockItem(context, deployment, 'lastActivation');
   const checks: Check[] = [
@@ -78,7 +98,7 @@ async function switchOver(context: ScenarioContext, deployment: FailoverDeployme
       fence.count === 1 && fence.maximum === 1,
       JSON.stringify(fence),
     ),
-    expectEqual(`${active.name} names ${deployment.secondary}`, active.value, deployment.secondary),
+    ...(await activeRegionsName(context, deployment, deployment.secondary, 'the switchover')),
     expectEqual(`the switchover records ${METRIC.failoverTimeSeconds} once`, metric.count, 1),
     expectEqual('the switchover starts the cooldown (last activation)', last?.executionArn, run.executionArn),
   ];
@@ -88,7 +108,7 @@ async function switchOver(context: ScenarioContext, deployment: FailoverDeployme
 const plannedSwitchover: Scenario = {
   name: 'planned-switchover',
   summary:
-    'failover-region.sh --planned to the secondary: SwitchoverGlobalCluster and a Global Datastore failover (no AllowDataLoss, no detach), the DNS fence raised, the active region written, the cooldown started.',
+    'failover-region.sh --planned to the secondary: SwitchoverGlobalCluster and a Global Datastore failover (no AllowDataLoss, no detach), the DNS fence raised, the active region written in both regions, the cooldown started.',
   async run(context) {
     const deployment = await failoverDeployment(context);
     const { run, checks } = await switchOver(context, deployment);
@@ -111,7 +131,7 @@ function fenceLifted(before: FenceStats, after: FenceStats): Check {
 const failback: Scenario = {
   name: 'failback',
   summary:
-    'After a planned switchover, failover-region.sh --planned back to the primary, within the cooldown (an operator run is not held by it): SwitchoverGlobalCluster back, the cache primary back, no data loss, the fence lifted, the active region the primary again, the cooldown restarted.',
+    'After a planned switchover, failover-region.sh --planned back to the primary, within the cooldown (an operator run is not held by it): SwitchoverGlobalCluster back, the cache primary back, no data loss, the fence lifted, the active region the primary again in both regions, the cooldown restarted.',
   async run(context) {
     const deployment = await failoverDeployment(context);
     const switched = await switchOver(context, deployment);
@@ -125,7 +145,6 @@ const failback: Scenario = {
       planned: true,
     });
     const calls = promotionCalls(await context.client.requests(since));
-    const active = await activeRegion(context, deployment);
     const lastAfter = await lockItem(context, deployment, 'lastActivation');
     const sinceActivation = (since - Number(lastBefore?.at ?? 0)) / 1000;
     const checks: Check[] = [
@@ -141,7 +160,7 @@ const failback: Scenario = {
       ...(await membersIn(context, deployment, deployment.primary)),
       ...noDataLoss(calls),
       fenceLifted(switched.fence, await fenceStats(context, deployment)),
-      expectEqual(`${active.name} names ${deployment.primary} again`, active.value, deployment.primary),
+      ...(await activeRegionsName(context, deployment, deployment.primary, 'the failback')),
       expectEqual('the failback restarts the cooldown (last activation)', lastAfter?.executionArn, run.executionArn),
     ];
     return { checks, runs: [switched.run, run], simulated: withoutLoss(deployment) };
