@@ -8,9 +8,12 @@ CLOUDWATCH_METRIC health check names (route53_health.py), so the state it shows 
 
 Only those alarms are evaluated, lazily, when something reads them (a health check, DNS, DescribeAlarms):
 the scenarios set other alarms (S1, S2) by hand with SetAlarmState, and that must hold. The evaluation
-replays what CloudWatch does once a period: at every period since the last evaluation, and now, the
-statistic of each of the last EvaluationPeriods periods is compared with the threshold; DatapointsToAlarm
-breaching periods (default all) make ALARM, fewer OK. With no datapoint in the whole range,
+replays what CloudWatch does at the end of each period: periods are aligned to the clock (a 60 s period
+is a minute), and at the end of every period since the last evaluation, and of the current one so far,
+the statistic of each of the last EvaluationPeriods periods is compared with the threshold;
+DatapointsToAlarm breaching periods (default all) make ALARM, fewer OK. (CloudWatch's own delay
+before it evaluates a period is not simulated: a datapoint counts as soon as it arrives, and the
+period it arrives in is judged then.) With no datapoint in the whole range,
 TreatMissingData decides: breaching ALARM, notBreaching OK, ignore keeps the state, missing (the default)
 INSUFFICIENT_DATA. With some datapoints missing, only `breaching` fills them in (CloudWatch's look-back
 for M of N is not simulated). A new alarm starts INSUFFICIENT_DATA, as in AWS (moto says OK).
@@ -91,15 +94,19 @@ def _datapoints(backend: CloudWatchBackend, alarm: Any) -> list[tuple[float, Any
     ]
 
 
-def _evaluate_at(alarm: Any, points: list[tuple[float, Any]], at_ms: float) -> None:
+def _evaluate_at(alarm: Any, points: list[tuple[float, Any]], end_ms: float, running: bool) -> None:
+    """The evaluation at `end_ms`, the end of a period: the last EvaluationPeriods periods before it.
+    The period still `running` counts once it has a datapoint; until then it is not missing yet."""
     period_ms = int(alarm.period) * 1000
     periods = int(alarm.evaluation_periods)
     needed = int(alarm.datapoints_to_alarm or periods)
     threshold = float(alarm.threshold)
     values = []
     for index in range(periods):
-        end = at_ms - index * period_ms
-        values.append(_statistic([datum for at, datum in points if end - period_ms < at <= end], alarm.statistic))
+        end = end_ms - index * period_ms
+        values.append(_statistic([datum for at, datum in points if end - period_ms <= at < end], alarm.statistic))
+    if running and values[0] is None:
+        return
     present = [value for value in values if value is not None]
     treat = alarm.treat_missing_data or "missing"
     if not present:
@@ -115,7 +122,7 @@ def _evaluate_at(alarm: Any, points: list[tuple[float, Any]], at_ms: float) -> N
             f"{[value for value in values]} {alarm.comparison_operator} {threshold} ({needed} needed)"
         )
     if state != alarm.state_value:
-        alarm.update_state(reason, json.dumps({"drill": True, "values": values, "evaluatedAtMs": at_ms}), state)
+        alarm.update_state(reason, json.dumps({"drill": True, "values": values, "periodEndMs": end_ms}), state)
 
 
 def evaluate(alarm: Any, backend: CloudWatchBackend, now_ms: float | None = None) -> str:
@@ -124,21 +131,19 @@ def evaluate(alarm: Any, backend: CloudWatchBackend, now_ms: float | None = None
         return alarm.state_value
     with lock:
         now_ms = vnow_ms() if now_ms is None else now_ms
-        last = getattr(alarm, "drill_evaluated_ms", None)
-        if last is None:
-            last = getattr(alarm, "drill_created_ms", now_ms)
+        period_ms = int(alarm.period) * 1000
+        current_end = (now_ms // period_ms + 1) * period_ms  # the end of the period now runs in
+        first_end = getattr(alarm, "drill_evaluated_end_ms", None)  # re-evaluated: it may have had more data since
+        if first_end is None:
+            first_end = (getattr(alarm, "drill_created_ms", now_ms) // period_ms + 1) * period_ms
             if not alarm.history:  # moto's "Unchecked: Initial alarm creation" OK is AWS's INSUFFICIENT_DATA
                 alarm.state_value = "INSUFFICIENT_DATA"
         points = _datapoints(backend, alarm)
-        period_ms = int(alarm.period) * 1000
-        ticks = [now_ms]
-        if now_ms - last > period_ms:
-            start = max(last + period_ms, now_ms - _MAX_TICKS * period_ms)
-            ticks = [start + index * period_ms for index in range(int((now_ms - start) // period_ms) + 1)] + ticks
-        for tick in ticks:
-            if tick > last:
-                _evaluate_at(alarm, points, tick)
-        alarm.drill_evaluated_ms = max(last, now_ms)
+        end = max(first_end, current_end - _MAX_TICKS * period_ms)
+        while end <= current_end:
+            _evaluate_at(alarm, points, end, end == current_end)
+            end += period_ms
+        alarm.drill_evaluated_end_ms = current_end
         return alarm.state_value
 
 

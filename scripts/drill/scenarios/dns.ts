@@ -1,6 +1,7 @@
 // The DNS scenarios: what Route 53 answers for the failover name around an activation, with the health checks and the fence alarm evaluated by the drill server.
 import { expectEqual, expectThat, type Scenario } from '../scenario';
 import { dnsAnswersRegion, fenceAlarmState, healthCheckStatus, prepareDns, type DnsDeployment } from './dns-facts';
+import { failoverRun } from '../runs';
 import { DNS, loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
 import { fenceStats } from './run-facts';
@@ -95,4 +96,64 @@ const fenceHolds: Scenario = {
   },
 };
 
-export const DNS_SCENARIOS: readonly Scenario[] = [fenceHolds];
+/**
+ * Virtual seconds between the switchover and the failback. The fence alarm takes the Maximum of each
+ * minute and ignores missing data: a lift (0) published in the same minute as the raise (1) leaves
+ * that minute at 1, and the alarm in ALARM, so this scenario fails back some minutes later, as an
+ * operator would.
+ */
+const FAILBACK_AFTER_SECONDS = 600;
+
+const fenceLifts: Scenario = {
+  name: 'fence-lifts',
+  summary:
+    'A planned switchover with both regions up raises the fence: DNS answers the secondary although the primary endpoint is healthy; ten minutes later the planned failback lifts it (the fence alarm evaluated to OK from the 0 the run published) and api.<zone> answers the primary again.',
+  async run(context) {
+    const deployment = await failoverDeployment(context);
+    const dns = await prepareDns(context);
+    const fence = fenceOf(dns);
+    const primaryCheck = dns.endpointChecks[deployment.primary];
+    if (!primaryCheck) throw new Error(`no endpoint health check of ${deployment.primary}`);
+    const startedAt = (await context.client.state()).nowMs;
+    const move = (from: string, to: string) =>
+      failoverRun(context.client, context.endpoint, { stage: context.stage, from, to, planned: true });
+    const switchover = await move(deployment.primary, deployment.secondary);
+    const switched = await dnsAnswersRegion(context, dns, deployment.secondary, 'after the switchover', startedAt);
+    const endpointStatus = await healthCheckStatus(context, primaryCheck);
+    const fenceRaised = await fenceAlarmState(context, dns);
+    await context.client.advanceClock(FAILBACK_AFTER_SECONDS);
+    const failback = await move(deployment.secondary, deployment.primary);
+    const published = await fenceStats(context, deployment);
+    const fenceLifted = await fenceAlarmState(context, dns);
+    const back = await dnsAnswersRegion(context, dns, deployment.primary, 'after the failback', startedAt);
+    const checks = [
+      runEnded(switchover, 'SUCCEEDED', 'the switchover'),
+      expectThat(
+        `the ${deployment.primary} endpoint health check (${primaryCheck}) reports success (no region is lost)`,
+        endpointStatus.startsWith('Success'),
+        endpointStatus,
+      ),
+      expectEqual(`${fence.name} is evaluated to ALARM after the switchover`, fenceRaised.state, 'ALARM'),
+      switched,
+      runEnded(failback, 'SUCCEEDED', 'the failback'),
+      expectThat(
+        'the runs published the fence twice: 1, then 0',
+        published.count === 2 && published.sum === 1 && published.minimum === 0,
+        JSON.stringify(published),
+      ),
+      expectThat(
+        `${fence.name} is evaluated to OK after the failback`,
+        fenceLifted.state === 'OK',
+        `${fenceLifted.state}: ${fenceLifted.reason}`,
+      ),
+      back,
+    ];
+    return {
+      checks,
+      runs: [switchover, failback],
+      simulated: ['no region is lost: both answer, as a planned switchover and a failback require', DNS],
+    };
+  },
+};
+
+export const DNS_SCENARIOS: readonly Scenario[] = [fenceHolds, fenceLifts];
