@@ -1,14 +1,13 @@
-// The plan's restore commands after a failover, run for real against the world the activation and the jobs left: the Redis restore from the us-west-2 export.
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+// The plan's restore commands after a failover, run for real against the world the activation and the jobs left: the Redis restore from the us-west-2 export, and the Aurora restore from -latest (restore-database.ts).
 import { join } from 'node:path';
 import { FUNCTIONS, stageParameters } from '../../../lib/contract';
 import { functionEnvironment, runJob } from '../jobs';
 import { PROJECT_ROOT } from '../moto-process';
-import { operatorEnvironment } from '../runs';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
+import { DATABASE_RESTORE_SCENARIOS } from './restore-database';
+import { runOperatorCommand } from './restore-operator';
 
 const RESTORE_SCRIPT = join(PROJECT_ROOT, 'scripts', 'redis', 'restore-from-backup.sh');
 
@@ -17,30 +16,6 @@ const RESTORE_REAL =
 
 const AUTH_SECRET =
   "the cache's AUTH token secret: the primary's cache stack creates it and Secrets Manager replicates it to us-west-2; the world seeds no secrets, so the drill creates that replica in us-west-2, under the name the synthesized restore-settings parameter gives, before the restore";
-
-/** Runs an operator's command as an operator would, the aws CLI of .venv on its PATH: credentials of its own, every call sent to `endpoint`. */
-function runOperatorCommand(
-  endpoint: string,
-  command: string,
-  args: string[],
-): Promise<{ exitCode: number; stdout: string; output: string }> {
-  const env = operatorEnvironment(endpoint);
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      rmSync(env.HOME!, { recursive: true, force: true });
-      done({ exitCode: code ?? 1, stdout, output });
-    });
-  });
-}
 
 interface Group {
   ReplicationGroupId: string;
@@ -129,4 +104,4 @@ const redisRestore: Scenario = {
   },
 };
 
-export const RESTORE_SCENARIOS: readonly Scenario[] = [redisRestore];
+export const RESTORE_SCENARIOS: readonly Scenario[] = [redisRestore, ...DATABASE_RESTORE_SCENARIOS];
