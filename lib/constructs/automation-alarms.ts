@@ -6,7 +6,8 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, type RestoreTestComponent } from '../contract';
+import type { RecoveryObjective } from '../config';
+import { DIMENSION, METRIC, METRICS_NAMESPACE, type RestoreTestComponent } from '../contract';
 import type { DrFunction } from './dr-function';
 
 /** Dimensions Powertools puts on every metric of a function. */
@@ -39,8 +40,24 @@ export interface BackupSuccessRateAlarmProps {
 
 /** Props of {@link AutomationAlarms.recoveryTestResults}. */
 export interface RecoveryTestResultsAlarmProps {
-  /** Dimensions of the function that reports the result, and what it restored. */
-  readonly dimensions: FunctionMetricDimensions & { readonly component: RestoreTestComponent };
+  /**
+   * Dimensions of the function that reports the result, and what it restored: a restore test of one
+   * component reports `component`, a verification of every copy (cross-region) reports none.
+   */
+  readonly dimensions: FunctionMetricDimensions & { readonly component?: RestoreTestComponent };
+}
+
+/** Props of {@link AutomationAlarms.failoverTime}. */
+export interface FailoverTimeAlarmProps {
+  /** The stage, the `stage` dimension the region failover state machine publishes with. */
+  readonly stage: string;
+  /** The region whose state machine publishes it. */
+  readonly region: string;
+  /**
+   * A failover slower than this pages: the stage's recovery time objective of the API, which the
+   * failover is one part of.
+   */
+  readonly objective: Duration;
 }
 
 /** Props of {@link AutomationAlarms.jobFailures}. */
@@ -58,6 +75,18 @@ export interface DeadLettersAlarmProps {
   /** What a message in it means. */
   readonly description: string;
   readonly severity: AutomationAlarmSeverity;
+}
+
+/**
+ * The shortest recovery time objective of the critical components: a failover moves the writer and
+ * the cache primary they all depend on, so it must end within the strictest of them.
+ */
+export function strictestCriticalRto(objectives: readonly RecoveryObjective[]): Duration {
+  const critical = objectives.filter((objective) => objective.priority === 'critical');
+  if (critical.length === 0) throw new Error('the stage has no critical recovery objective to hold a failover to');
+  return critical.reduce((strictest, objective) =>
+    objective.rto.toSeconds() < strictest.rto.toSeconds() ? objective : strictest,
+  ).rto;
 }
 
 /** Alarms, each sent with its OK transition to the topic of its severity. */
@@ -146,10 +175,11 @@ export class AutomationAlarms extends Construct {
   /** Recovery procedure failures: any restore test that did not pass. */
   public recoveryTestResults(id: string, props: RecoveryTestResultsAlarmProps): cloudwatch.Alarm {
     const { dimensions } = props;
+    const what = dimensions.component ? `the ${dimensions.component} restore test` : dimensions.service;
     return this.add(
       id,
       {
-        alarmDescription: `Recovery procedure failure: the ${dimensions.component} restore test did not pass`,
+        alarmDescription: `Recovery procedure failure: ${what} did not pass`,
         metric: new cloudwatch.Metric({
           namespace: METRICS_NAMESPACE,
           metricName: METRIC.recoveryTestResults,
@@ -159,6 +189,31 @@ export class AutomationAlarms extends Construct {
         }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      'critical',
+    );
+  }
+
+  /**
+   * A region failover that took longer than the recovery time objective: the state machine records
+   * `failover_time_seconds` once per run that promoted something, so no datapoint is no failover.
+   */
+  public failoverTime(id: string, props: FailoverTimeAlarmProps): cloudwatch.Alarm {
+    return this.add(
+      id,
+      {
+        alarmDescription: `Recovery procedure failure: a failover to ${props.region} took longer than the ${props.objective.toMinutes()}-minute recovery time objective`,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.failoverTimeSeconds,
+          dimensionsMap: { [DIMENSION.stage]: props.stage, [DIMENSION.region]: props.region },
+          statistic: 'Maximum',
+          period: Duration.minutes(5),
+        }),
+        threshold: props.objective.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       },

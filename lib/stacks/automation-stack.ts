@@ -5,7 +5,7 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
-import { AutomationAlarms } from '../constructs/automation-alarms';
+import { AutomationAlarms, strictestCriticalRto } from '../constructs/automation-alarms';
 import {
   AuroraRestoreTestJob,
   CrossRegionVerificationJob,
@@ -267,6 +267,11 @@ export class AutomationStack extends DrStack {
     this.alarms.jobFailures('RegionFailoverFailures', {
       stateMachine: failover.stateMachine,
       what: 'Recovery procedure failure',
+    });
+    this.alarms.failoverTime('RegionFailoverTime', {
+      stage: config.stage,
+      region: regionConfig.region,
+      objective: strictestCriticalRto(config.objectives),
     });
     if (failover.triggerDeadLetterQueue) {
       this.alarms.deadLetters('RegionFailoverTriggerDeadLetters', {

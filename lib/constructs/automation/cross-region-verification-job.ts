@@ -75,12 +75,13 @@ export class CrossRegionVerificationJob extends Construct implements AutomationJ
       function: fn,
     });
     keepDeployedLogicalId(schedule, 'monthlycrossregionverificationSchedule127FEE47');
-    context.alarms.backupSuccessRate('CrossRegionSuccessRate', {
-      dimensions: {
-        service: FUNCTIONS.crossRegionVerification.service,
-        stage: config.stage,
-        region: regionConfig.region,
-      },
-    });
+    const dimensions = {
+      service: FUNCTIONS.crossRegionVerification.service,
+      stage: config.stage,
+      region: regionConfig.region,
+    };
+    context.alarms.backupSuccessRate('CrossRegionSuccessRate', { dimensions });
+    // The verification is also the monthly recovery test of the copies: it reports recovery_test_results.
+    context.alarms.recoveryTestResults('CrossRegionRecoveryTest', { dimensions });
   }
 }

@@ -1,0 +1,210 @@
+// A success and a failure for each DR function: the fake AWS each run meets and how its trigger invokes it.
+import type { FunctionName } from '../../lib/contract';
+import { snsEvent } from '../../lambda/degraded-mode/fixtures';
+import { awsError, deniedEverywhere, scheduled, stepped, world, type AwsCall, type Scenario } from './emitter-runs';
+
+const KEY = 'arn:aws:kms:us-east-1:123456789012:key/contract';
+const HOUR_MS = 3_600_000;
+const ago = (ms: number) => new Date(Date.now() - ms);
+
+/** This region holds the Aurora writer (a detached cluster is its own writer) and a standalone cache. */
+const writerHere = {
+  DescribeGlobalClusters: ({ input }: AwsCall) => ({
+    GlobalClusters: [{ GlobalClusterIdentifier: input.GlobalClusterIdentifier, GlobalClusterMembers: [] }],
+  }),
+  DescribeReplicationGroups: ({ input }: AwsCall) => ({
+    ReplicationGroups: [{ ReplicationGroupId: input.ReplicationGroupId, Status: 'available', NodeGroups: [{}] }],
+  }),
+};
+const keyParameter = { GetParameter: () => ({ Parameter: { Value: KEY } }) };
+const recorded = { PutParameter: () => ({ Version: 1 }) };
+const fresh = (status: string) => ({ Status: status, StorageEncrypted: true, KmsKeyId: KEY });
+
+/** Every backup the integrity check looks at is there, fresh, complete and under the expected key. */
+function healthyBackups(environment: Record<string, string>) {
+  return world({
+    ...writerHere,
+    ...keyParameter,
+    ...recorded,
+    ListRecoveryPointsByBackupVault: ({ input }) => ({
+      RecoveryPoints: [
+        input.BackupVaultName === environment.VAULT_NAME
+          ? {
+              RecoveryPointArn: 'arn:aws:backup:::recovery-point:continuous:1',
+              Status: 'COMPLETED',
+              EncryptionKeyArn: KEY,
+            }
+          : {
+              RecoveryPointArn: 'arn:aws:rds:::cluster-snapshot:awsbackup:copy',
+              SourceBackupVaultArn: `arn:aws:backup:::backup-vault:${environment.VAULT_NAME}`,
+              Status: 'COMPLETED',
+              EncryptionKeyArn: KEY,
+              CreationDate: ago(HOUR_MS),
+            },
+      ],
+    }),
+    DescribeDBClusters: () => ({ DBClusters: [{ LatestRestorableTime: ago(60_000) }] }),
+    DescribeDBClusterSnapshots: () => ({
+      DBClusterSnapshots: [
+        { DBClusterSnapshotIdentifier: 'weekly', ...fresh('available'), SnapshotCreateTime: ago(HOUR_MS) },
+      ],
+    }),
+    ListObjectsV2: ({ input }) => ({
+      Contents: [{ Key: `${input.Prefix}daily.rdb`, LastModified: ago(HOUR_MS), Size: 2048 }],
+    }),
+    HeadObject: () => ({
+      ContentLength: 2048,
+      ETag: '"e"',
+      ServerSideEncryption: 'AES256',
+      ReplicationStatus: 'COMPLETED',
+    }),
+  });
+}
+
+/** A copy of each of the last days in the vault and the bucket of the secondary. */
+function copiesArrived(environment: Record<string, string>) {
+  const days = Array.from({ length: Number(environment.VERIFY_DAYS) }, (_, index) => ago((index + 1) * 24 * HOUR_MS));
+  return world({
+    ...keyParameter,
+    ...recorded,
+    ListRecoveryPointsByBackupVault: () => ({
+      RecoveryPoints: days.map((day) => ({
+        SourceBackupVaultArn: `arn:aws:backup:::backup-vault:${environment.SOURCE_VAULT_NAME}`,
+        Status: 'COMPLETED',
+        EncryptionKeyArn: KEY,
+        CreationDate: day,
+      })),
+    }),
+    ListObjectsV2: ({ input }) => ({
+      Contents: days.map((day, index) => ({ Key: `${input.Prefix}${index}.rdb`, LastModified: day, Size: 2048 })),
+    }),
+  });
+}
+
+/** A Redis export: the snapshot is taken and exported, and its .rdb is SSE-S3 (`encryption` otherwise fails it). */
+function redisExport(encryption: string) {
+  return world({
+    ...writerHere,
+    ...recorded,
+    DescribeSnapshots: ({ input }) => ({ Snapshots: input.SnapshotName ? [{ SnapshotStatus: 'available' }] : [] }),
+    CreateSnapshot: () => ({}),
+    CopySnapshot: () => ({}),
+    ListObjectsV2: ({ input }) => ({ Contents: [{ Key: `${input.Prefix}-0001.rdb` }] }),
+    HeadObject: () => ({ ContentLength: 2048, ServerSideEncryption: encryption }),
+  });
+}
+
+/** The weekly Aurora snapshot and its -latest copy end `status`. */
+function auroraSnapshot(status: string) {
+  return world({
+    ...writerHere,
+    ...recorded,
+    DescribeDBClusterSnapshots: ({ input }) => ({
+      DBClusterSnapshots: input.DBClusterSnapshotIdentifier ? [{ ...fresh(status), DBClusterSnapshotArn: 'arn' }] : [],
+    }),
+    CreateDBClusterSnapshot: () => ({}),
+    DeleteDBClusterSnapshot: () => ({}),
+    CopyDBClusterSnapshot: () => ({}),
+  });
+}
+
+/** The newest export restores into an available group, which is deleted afterwards. */
+function redisRestores(): Scenario['world'] {
+  let deleted = false;
+  return world({
+    ListObjectsV2: ({ input }) => ({ Contents: [{ Key: `${input.Prefix}daily.rdb`, LastModified: ago(HOUR_MS) }] }),
+    CreateReplicationGroup: () => {
+      deleted = false;
+      return {};
+    },
+    DescribeReplicationGroups: ({ input }) => {
+      if (deleted) throw awsError('ReplicationGroupNotFoundFault');
+      return {
+        ReplicationGroups: [{ ReplicationGroupId: input.ReplicationGroupId, Status: 'available', NodeGroups: [{}] }],
+      };
+    },
+    DeleteReplicationGroup: () => {
+      deleted = true;
+      return {};
+    },
+  });
+}
+
+const restoreEvent = (status: string) => ({
+  source: 'aws.backup',
+  'detail-type': 'Restore Job State Change',
+  detail: { restoreJobId: 'contract-job', status, resourceType: 'Aurora' },
+});
+
+/** Scenarios of a function, built from its environment. */
+export type Scenarios = (environment: Record<string, string>) => Readonly<Record<'success' | 'failure', Scenario>>;
+
+/** Every DR function's success and failure; dns-view is sampled through its run function (see emitter-runs). */
+export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenarios>> = {
+  degradedModeSwitch: (environment) => ({
+    // An event the switch does not act on: it counts it and changes nothing.
+    success: {
+      world: deniedEverywhere,
+      invoke: (handler) => handler(snsEvent({ 'ElastiCache:SnapshotComplete': environment.REPLICATION_GROUP_ID! })),
+    },
+    failure: { world: deniedEverywhere, invoke: (handler) => handler(snsEvent('not json')) },
+  }),
+  iacBackup: (environment) => ({
+    success: {
+      world: world({
+        ...recorded,
+        ListStacks: () => ({
+          StackSummaries: [{ StackName: `${environment.STACK_PREFIX}Data`, StackStatus: 'CREATE_COMPLETE' }],
+        }),
+        GetTemplate: () => ({ TemplateBody: '{}' }),
+        GetParametersByPath: () => ({
+          Parameters: [{ Name: `${environment.PARAMETER_PATH}x`, Value: '1', Type: 'String' }],
+        }),
+        PutObject: () => ({}),
+      }),
+      invoke: scheduled('iac-backup'),
+    },
+    // No stack of the stage: nothing to back up is a failed backup.
+    failure: { world: world({ ListStacks: () => ({ StackSummaries: [] }) }), invoke: scheduled('iac-backup') },
+  }),
+  integrityCheck: (environment) => ({
+    success: { world: healthyBackups(environment), invoke: scheduled('daily-integrity-check') },
+    // Every read denied: no check can run, so every check fails and the report is 0 %.
+    failure: { world: world(recorded), invoke: scheduled('daily-integrity-check') },
+  }),
+  redisBackup: () => ({
+    success: { world: redisExport('AES256'), invoke: stepped({ phase: 'start', kind: 'daily' }) },
+    failure: { world: redisExport('aws:kms'), invoke: stepped({ phase: 'start', kind: 'daily' }) },
+  }),
+  weeklyAuroraBackup: () => ({
+    success: { world: auroraSnapshot('available'), invoke: stepped({ phase: 'start' }) },
+    failure: { world: auroraSnapshot('failed'), invoke: stepped({ phase: 'start' }) },
+  }),
+  restoreValidation: (environment) => ({
+    success: {
+      world: world({
+        ...keyParameter,
+        DescribeRestoreJob: () => ({
+          CreatedResourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:restored',
+          CreationDate: ago(HOUR_MS),
+          CompletionDate: ago(HOUR_MS - 600_000),
+        }),
+        DescribeDBClusters: () => ({
+          DBClusters: [{ ...fresh('available'), EngineVersion: environment.ENGINE_VERSION }],
+        }),
+        PutRestoreValidationResult: () => ({}),
+      }),
+      invoke: (handler) => handler(restoreEvent('COMPLETED')),
+    },
+    failure: { world: deniedEverywhere, invoke: (handler) => handler(restoreEvent('FAILED')) },
+  }),
+  redisRestoreTest: () => ({
+    success: { world: redisRestores(), invoke: stepped({ phase: 'start' }) },
+    // No export to restore: the test fails without creating anything.
+    failure: { world: world({ ListObjectsV2: () => ({ Contents: [] }) }), invoke: stepped({ phase: 'start' }) },
+  }),
+  crossRegionVerification: (environment) => ({
+    success: { world: copiesArrived(environment), invoke: scheduled('monthly-cross-region-verification') },
+    failure: { world: world(recorded), invoke: scheduled('monthly-cross-region-verification') },
+  }),
+};
