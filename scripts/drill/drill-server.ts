@@ -65,6 +65,8 @@ export interface DrillState {
   readonly lostRegions: string[];
   readonly faults: (Fault & { hits: number })[];
   readonly promotionSeconds: Record<string, number | null>;
+  /** UDP port of the server's DNS responder on 127.0.0.1 (Route 53's answers, for handlers that resolve names). */
+  readonly dnsPort: number;
 }
 
 /** A record set Route 53 chose while answering, whether it was healthy, and why. */

@@ -2,6 +2,7 @@
 // Usage (from scripts/drill/jobs.ts): node --import tsx scripts/drill/job-runner.ts <handler module> <first state JSON>
 // The environment is the function's, as synthesized, pointed at the drill server. Prints one JSON line: {states} or {error}.
 import { resolve } from 'node:path';
+import { pointResolversAt } from './drill-resolver';
 
 /** Steps a run may take before the runner gives up (the state machines loop on Done?). */
 const MAX_STEPS = 20;
@@ -9,6 +10,8 @@ const MAX_STEPS = 20;
 async function main(): Promise<void> {
   const [modulePath, first] = process.argv.slice(2);
   if (!modulePath || !first) throw new Error('usage: job-runner.ts <handler module> <first state JSON>');
+  // Set by a scenario that answers the handler's DNS lookups (the drill server's responder).
+  if (process.env.DRILL_DNS_SERVER) pointResolversAt(process.env.DRILL_DNS_SERVER);
   const { handler } = (await import(resolve(modulePath))) as { handler: (event: unknown) => Promise<unknown> };
   const states: unknown[] = [];
   let state: unknown = JSON.parse(first);

@@ -13,6 +13,8 @@ export interface JobRun {
   readonly region: string;
   readonly states: Record<string, unknown>[];
   readonly error?: { name: string; message: string };
+  /** The CloudWatch embedded metric format (EMF) objects the handler logged, which Lambda's logs would turn into metrics. */
+  readonly emf: Record<string, unknown>[];
 }
 
 /** The environment of the function of `contract` in `region`, as the template gives it (tokens resolved in the world). */
@@ -38,6 +40,8 @@ export async function runJob(
   contract: FunctionContract,
   region: string,
   first: unknown,
+  /** Set over the function's environment: the drill's own settings for this run. */
+  overrides: Readonly<Record<string, string>> = {},
 ): Promise<JobRun> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
@@ -50,6 +54,7 @@ export async function runJob(
     // Lambda's own: the function's name, for the logs and metrics.
     AWS_LAMBDA_FUNCTION_NAME: `${contract.service}-${region}`,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...overrides,
   });
   const output = await new Promise<string>((done, fail) => {
     const child = spawn(
@@ -69,6 +74,10 @@ export async function runJob(
     .reverse()
     .find((candidate) => candidate.startsWith('{"states"'));
   if (!line) throw new Error(`${contract.service} in ${region} printed no result:\n${output.slice(-2000)}`);
-  const result = JSON.parse(line) as Omit<JobRun, 'job' | 'region'>;
-  return { job: contract.service, region, ...result };
+  const result = JSON.parse(line) as Omit<JobRun, 'job' | 'region' | 'emf'>;
+  const emf = output
+    .split('\n')
+    .filter((candidate) => candidate.startsWith('{') && candidate.includes('"CloudWatchMetrics"'))
+    .map((candidate) => JSON.parse(candidate) as Record<string, unknown>);
+  return { job: contract.service, region, ...result, emf };
 }

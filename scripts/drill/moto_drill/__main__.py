@@ -48,7 +48,10 @@ def main() -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import run_simple
 
+    from . import dns_responder
     from .middleware import DrillMiddleware
+
+    dns_responder.start(args.host)  # Route 53's answers over UDP, for functions that resolve names
 
     app = DrillMiddleware(DomainDispatcherApplication(create_backend_app), args.port)
     run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)

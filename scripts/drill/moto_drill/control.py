@@ -2,7 +2,7 @@
 
 Patches no moto file; the middleware (middleware.py) routes /drill/ paths here, before moto sees them.
 
-    GET  /drill/state         the clock, lost regions, faults, health, promotion settings
+    GET  /drill/state         the clock, lost regions, faults, health, promotion settings, the DNS responder's port
     GET  /drill/requests      the request log (?since=<virtual epoch ms>)
     POST /drill/call          one AWS call by botocore, as the observer: {service, region, action, params, conform}
     POST /drill/reset         forgets lost regions, faults, health, the log, promotions
@@ -25,6 +25,7 @@ from typing import Any
 
 from botocore import xform_name
 
+from . import dns_responder
 from .casing import operation_model
 from .clock import reach, vnow_ms
 from .conform import conform
@@ -123,6 +124,7 @@ class ControlApi:
                 "promotionSeconds": STATE["promotionSeconds"],
                 "cacheFailoverNeedsPrimary": STATE["cacheFailoverNeedsPrimary"],
                 "pendingPromotions": len(STATE["pending"]),
+                "dnsPort": dns_responder.PORT,
             }
 
     def _call(self, body: dict) -> dict:

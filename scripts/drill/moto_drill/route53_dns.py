@@ -1,8 +1,8 @@
 """DNS answers: what Route 53's name servers would answer for a name, from the record sets moto holds.
 
 Patches no moto file: it reads moto's hosted zones (moto/route53/models.py FakeZone.rrsets) and the
-health evaluation of route53_health.py. GET /drill/dns?name=<fqdn>&type=A (control.py) answers with
-it. As Route 53 does:
+health evaluation of route53_health.py. GET /drill/dns?name=<fqdn>&type=A (control.py) and the
+loopback DNS responder (dns_responder.py) answer with it. As Route 53 does:
 - the zone is the longest seeded zone the name is in (a public one first); a name in no zone is REFUSED,
   a name with no record NXDOMAIN, a name with records of other types only an empty answer (NODATA);
 - a CNAME is followed, and an alias answers with what its target answers;
@@ -145,6 +145,18 @@ def _resolve(name: str, rtype: str, path: list[dict[str, Any]], depth: int) -> t
         values, rcode, last = _resolve(dns_name(record.records[0]), rtype, path, depth + 1)
         return values, rcode, last
     return list(record.records), "NOERROR", name
+
+
+def name_servers() -> set[str]:
+    """The names of the seeded zones' name servers (their NS records)."""
+    with lock:
+        return {
+            dns_name(value)
+            for zone in backend().zones.values()
+            for record in zone.rrsets
+            if record.type == "NS" and dns_name(record.name) == dns_name(zone.name)
+            for value in record.records or []
+        }
 
 
 def answer(name: str, rtype: str = "A") -> dict[str, Any]:

@@ -1,6 +1,10 @@
 // The DNS scenarios: what Route 53 answers for the failover name around an activation, with the health checks and the fence alarm evaluated by the drill server.
-import { expectEqual, expectThat, type Scenario } from '../scenario';
+import { expectEqual, expectThat, type Scenario, type ScenarioContext } from '../scenario';
 import { dnsAnswersRegion, fenceAlarmState, healthCheckStatus, prepareDns, type DnsDeployment } from './dns-facts';
+import type { DnsViewResult } from '../../../lambda/dns-view/dns-view';
+import { FUNCTIONS, METRIC } from '../../../lib/contract';
+import { publishEmf } from '../emf';
+import { runJob } from '../jobs';
 import { failoverRun } from '../runs';
 import { DNS, loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
@@ -156,4 +160,102 @@ const fenceLifts: Scenario = {
   },
 };
 
-export const DNS_SCENARIOS: readonly Scenario[] = [fenceHolds, fenceLifts];
+/**
+ * One run of dns-view's handler in `region`, as its schedule would start it: its environment as
+ * synthesized but one sample (its 10 s sleeps between samples are real time, not on the drill's clock),
+ * its resolvers pointed at the drill server's DNS responder, its EMF metrics published as CloudWatch
+ * Logs would.
+ */
+async function runDnsView(context: ScenarioContext, region: string) {
+  const { dnsPort } = await context.client.state();
+  const run = await runJob(
+    context.world,
+    context.endpoint,
+    FUNCTIONS.dnsView,
+    region,
+    {},
+    {
+      DRILL_DNS_SERVER: `127.0.0.1:${dnsPort}`,
+      SAMPLES_PER_RUN: '1',
+    },
+  );
+  const published = await publishEmf(context.client, region, run.emf);
+  const result = run.states[0] as unknown as DnsViewResult | undefined;
+  const answered = result?.samples.map((sample) => sample.answered) ?? [];
+  const detail = `${run.error ? `${run.error.name}: ${run.error.message}; ` : ''}samples ${JSON.stringify(result?.samples ?? [])}, ${published} datapoint(s) published`;
+  return { answered, published, detail };
+}
+
+/**
+ * The datapoints of dns-view's metric so far, as the S2 alarm of the template watches it (its
+ * namespace and dimensions): how many, and their sum.
+ */
+async function primaryAnswered(context: ScenarioContext, region: string) {
+  const alarm = context.world
+    .resources('AWS::CloudWatch::Alarm', region)
+    .find(({ properties }) => properties.MetricName === METRIC.route53PrimaryAnswered);
+  if (!alarm) throw new Error(`no alarm of ${region} watches ${METRIC.route53PrimaryAnswered}`);
+  const now = Date.now();
+  const { Datapoints = [] } = await context.client.call<{ Datapoints?: { SampleCount: number; Sum: number }[] }>(
+    'cloudwatch',
+    region,
+    'GetMetricStatistics',
+    {
+      Namespace: alarm.properties.Namespace,
+      MetricName: METRIC.route53PrimaryAnswered,
+      Dimensions: alarm.properties.Dimensions ?? [],
+      // Datapoints carry the handler's real clock: a window wide enough for any drill.
+      StartTime: new Date(now - 86_400_000).toISOString(),
+      EndTime: new Date(now + 86_400_000).toISOString(),
+      Period: 86_400,
+      Statistics: ['SampleCount', 'Sum'],
+    },
+  );
+  return {
+    count: Datapoints.reduce((total, point) => total + point.SampleCount, 0),
+    sum: Datapoints.reduce((total, point) => total + point.Sum, 0),
+  };
+}
+
+const dnsViewSeesFailover: Scenario = {
+  name: 'dns-view-sees-failover',
+  summary:
+    "dns-view (signal S2), its real handler run in the secondary region with its resolvers pointed at the drill server's DNS responder (Route 53's answers over UDP), sees api.<zone> answered with the primary; after a region-loss activation it sees the secondary; its route53_primary_answered datapoints are 1, then 0.",
+  async run(context) {
+    const deployment = await failoverDeployment(context);
+    await prepareDns(context);
+    const before = await runDnsView(context, deployment.secondary);
+    const { run } = await loseAndFailOver(context, deployment);
+    const after = await runDnsView(context, deployment.secondary);
+    const metric = await primaryAnswered(context, deployment.secondary);
+    const checks = [
+      expectThat(
+        'before the loss, dns-view sees the primary answered',
+        before.answered.join() === 'primary',
+        before.detail,
+      ),
+      runEnded(run, 'SUCCEEDED'),
+      expectThat(
+        'after the activation, dns-view sees the secondary answered',
+        after.answered.join() === 'secondary',
+        after.detail,
+      ),
+      expectThat(
+        `${METRIC.route53PrimaryAnswered} has two datapoints in ${deployment.secondary}: 1, then 0`,
+        metric.count === 2 && metric.sum === 1,
+        JSON.stringify(metric),
+      ),
+    ];
+    return {
+      checks,
+      runs: [run],
+      simulated: simulated(
+        deployment,
+        DNS,
+        "DNS over UDP: the drill server's responder answers for the zone's name servers and the network's resolver; dns-view takes one sample per run; its EMF metrics are published as CloudWatch Logs would extract them",
+      ),
+    };
+  },
+};
+
+export const DNS_SCENARIOS: readonly Scenario[] = [fenceHolds, fenceLifts, dnsViewSeesFailover];
