@@ -260,6 +260,10 @@ fi
 if [ "$stale_status" = 'absent' ]; then
   token="$(aws_in "$primary" secretsmanager get-secret-value --secret-id "$secret_name" \
     --query SecretString --output text)" || failed "could not read the cache AUTH token secret in $primary"
+  # The token goes in a file only this user reads, not on a command line that `ps` shows.
+  token_file="$(umask 077 && mktemp)"
+  trap 'rm -f "$token_file"' EXIT
+  TOKEN="$token" python3 -c 'import json, os; print(json.dumps({"AuthToken": os.environ["TOKEN"]}))' >"$token_file"
   # As the us-east-1 Cache stack's template has it, so the stack still describes the group it owns by
   # name; engine, version, node type and parameter group come from the datastore's primary.
   # shellcheck disable=SC2086 # the security group ids are one word each
@@ -267,7 +271,7 @@ if [ "$stale_status" = 'absent' ]; then
     --replication-group-description "async-toolformer $stage rate limiting (primary, $primary)" \
     --global-replication-group-id "$new_datastore" --num-cache-clusters "$num_cache_clusters" \
     --automatic-failover-enabled --multi-az-enabled --at-rest-encryption-enabled --kms-key-id "$kms_key_id" \
-    --transit-encryption-enabled --transit-encryption-mode required --auth-token "$token" --port "$port" \
+    --transit-encryption-enabled --transit-encryption-mode required --cli-input-json "file://$token_file" --port "$port" \
     --cache-subnet-group-name "$subnet_group" --security-group-ids $security_groups \
     --snapshot-retention-limit "$snapshot_retention" --snapshot-window "$snapshot_window" \
     --preferred-maintenance-window "$maintenance_window" \

@@ -8,6 +8,7 @@ import { cacheGlobalDatastoreSuffix, cacheReplicationGroupId } from '../../lib/n
 
 const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/rebuild-cache-secondary.sh');
 const OLD = 'fpkhr-async-toolformer-prod';
+const TOKEN = 'token-of-32-characters-at-least-x';
 const NEW = 'sgaui-async-toolformer-prod';
 const SETTINGS = {
   authTokenSecretName: 'async-toolformer/prod/cache/auth-token',
@@ -40,7 +41,7 @@ case "$1 $2" in
       *) echo "unexpected parameter" >&2; exit 255 ;;
     esac ;;
   "ssm put-parameter") echo 2 ;;
-  "secretsmanager get-secret-value") echo token-of-32-characters-at-least-x ;;
+  "secretsmanager get-secret-value") echo "$TOKEN_VALUE" ;;
   "elasticache describe-replication-groups")
     [ -f "$group" ] || { echo "An error occurred (ReplicationGroupNotFoundFault): not found" >&2; exit 254; }
     tr ' ' '\t' < "$group" ;;
@@ -56,6 +57,7 @@ case "$1 $2" in
     touch "$FAKE_STATE/ds/${NEW}"
     echo "available ${NEW} PRIMARY" > "$FAKE_STATE/us-west-2/$(arg --primary-replication-group-id "$@")"; echo "${NEW}" ;;
   "elasticache create-replication-group")
+    cp "$(arg --cli-input-json "$@" | sed 's|^file://||')" "$FAKE_STATE/create-input.json"
     echo "available $(arg --global-replication-group-id "$@") SECONDARY" > "$group"; echo creating ;;
   *) echo "fake aws: unexpected call: $*" >&2; exit 255 ;;
 esac
@@ -94,6 +96,7 @@ function run(args: string[], env: Record<string, string> = {}) {
       FAKE_STATE: state,
       FAKE_ACTIVE: 'us-west-2',
       FAKE_SETTINGS: JSON.stringify(SETTINGS),
+      TOKEN_VALUE: TOKEN,
       REBUILD_POLL_SECONDS: '0',
       ...env,
     },
@@ -163,6 +166,11 @@ test('rebuilds in order: old datastore, stale group, new datastore around the li
   expect(create).toContain(`--replication-group-id async-toolformer-prod-use1 `);
   expect(create).toContain(`--global-replication-group-id ${NEW} --num-cache-clusters 2 `);
   expect(create).toContain('--security-group-ids sg-1 sg-2 ');
+  // The AUTH token reaches the CLI in a file, never on its command line, and the file is gone afterwards.
+  expect(result.calls.join('\n')).not.toContain(TOKEN);
+  expect(JSON.parse(readFileSync(join(state, 'create-input.json'), 'utf8'))).toEqual({ AuthToken: TOKEN });
+  const input = /--cli-input-json file:\/\/(\S+)/.exec(create)![1]!;
+  expect(existsSync(input)).toBe(false);
   expect(result.calls.find((call) => call.includes('delete-global-replication-group'))).toContain(
     '--retain-primary-replication-group',
   );
