@@ -8,10 +8,10 @@ import { loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
 import { runbookScript, runOperatorCommand } from './restore-operator';
 
-const RUNBOOK = join(PROJECT_ROOT, 'docs', 'runbooks', 'aurora-restore-from-backup.md');
+export const RUNBOOK = join(PROJECT_ROOT, 'docs', 'runbooks', 'aurora-restore-from-backup.md');
 
 /** The runbook's path for the plan's -latest, by its headings: the settings, the -latest pick, the restore. */
-const LATEST_PATH = ['1. ', "The plan's -latest", '3. '];
+export const LATEST_PATH = ['1. ', "The plan's -latest", '3. '];
 
 /** The variables the runbook's blocks set, printed after them so the checks can read what the operator passed. */
 const SETTINGS = ['snapshot', 'engine_version', 'subnet_group', 'security_groups', 'instance_class'];
