@@ -20,7 +20,7 @@ can be checked module by module; the pin in requirements-dev.txt keeps them vali
   to S3 by CopySnapshot, CloudWatch composite alarms).
 - route53_health.py, alarm_eval.py, route53_dns.py: what moto evaluates not at all: Route 53 health
   checks (endpoint, CloudWatch alarm, calculated), the metric alarms they read, and the DNS answers
-  of the seeded records (GET /drill/dns).
+  of the seeded records (GET /drill/dns); dns_responder.py answers them over UDP on loopback.
 - rds_restore.py: an Aurora restore from a snapshot of a cluster with no master password (a Global
   Database secondary, ManageMasterUserPassword), which moto answers with a 500 KeyError.
 - middleware.py, faults.py, control.py, conform.py: a WSGI middleware with the drill's control API
