@@ -1,5 +1,10 @@
-// The step handlers refuse malformed states from Step Functions before calling AWS.
-import { parseState as parseRedisState } from './handler';
+// The step handlers refuse malformed states from Step Functions before calling AWS; the Redis step reports the run's backup_success_rate.
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { METRIC } from '../../lib/contract';
+import { handler as redisHandler, parseState as parseRedisState } from './handler';
 import { parseState as parseAuroraState } from '../weekly-backup/handler';
 
 beforeAll(() => {
@@ -39,3 +44,38 @@ test.each([null, [], { phase: 'snapshotting' }, { phase: 'naming-latest', snapsh
     expect(() => parseAuroraState(event)).toThrow(/malformed scheduled event/);
   },
 );
+
+describe('what a step reports', () => {
+  const s3 = mockClient(S3Client);
+  const ssm = mockClient(SSMClient);
+  let added: jest.SpyInstance;
+  const exporting = { phase: 'exporting', kind: 'daily', snapshotName: 'snap', exportName: 'export' } as const;
+
+  beforeEach(() => {
+    [s3, ssm].forEach((stub) => stub.reset());
+    jest.spyOn(Metrics.prototype, 'publishStoredMetrics').mockImplementation(function (this: Metrics) {
+      this.clearMetrics();
+      return this;
+    });
+    added = jest.spyOn(Metrics.prototype, 'addMetric');
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'export-0001.rdb' }] });
+    ssm.on(PutParameterCommand).resolves({ Version: 5 });
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(() => [s3, ssm].forEach((stub) => stub.restore()));
+
+  const rates = () =>
+    added.mock.calls.filter(([name]) => name === METRIC.backupSuccessRate).map(([, , value]) => value);
+
+  test('the step that verifies the export finishes the run with backup_success_rate 100', async () => {
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256' });
+    await expect(redisHandler(exporting)).resolves.toMatchObject({ phase: 'done', resultVersion: 5 });
+    expect(rates()).toEqual([100]);
+  });
+
+  test('fails the run when the export is not SSE-S3, with backup_success_rate 0', async () => {
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'aws:kms' });
+    await expect(redisHandler(exporting)).rejects.toThrow(/not SSE-S3/);
+    expect(rates()).toEqual([0]);
+  });
+});

@@ -4,7 +4,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
-import { recordFirstStep } from '../shared/job-outcome';
+import { runBackupStep } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type BackupState, type RedisBackupDeps, type RedisBackupSettings } from './redis-backup';
@@ -61,9 +61,10 @@ export function parseState(event: unknown): BackupState {
 
 export async function handler(event: unknown): Promise<BackupState> {
   const state = parseState(event);
-  const next = await advance(deps, settings, state);
-  logger.info('redis backup step', { from: state.phase, to: next.phase, state: next });
-  // The first step decides where the run acts: a skip ends the run, anything else acts.
-  recordFirstStep(observability, state.phase, next);
-  return next;
+  // The first step decides where the run acts; the step that finishes it, or any that fails, reports backup_success_rate.
+  return runBackupStep(observability, state.phase, async () => {
+    const next = await advance(deps, settings, state);
+    logger.info('redis backup step', { from: state.phase, to: next.phase, state: next });
+    return next;
+  });
 }

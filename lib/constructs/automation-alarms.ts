@@ -116,8 +116,8 @@ export class AutomationAlarms extends Construct {
   }
 
   /**
-   * Backup service degradation: the daily report's `backup_success_rate` under 100, or no report in
-   * a day when a missing report breaches.
+   * Backup service degradation: a run's `backup_success_rate` under 100 (a check's report, or 0 for a
+   * backup job that failed), or no report in a day when a missing report breaches.
    */
   public backupSuccessRate(id: string, props: BackupSuccessRateAlarmProps): cloudwatch.Alarm {
     const { dimensions } = props;
@@ -125,7 +125,7 @@ export class AutomationAlarms extends Construct {
     return this.add(
       id,
       {
-        alarmDescription: `Backup service degradation: ${dimensions.service} found a backup missing, stale or unreadable${missingBreaches ? ', or did not report for a day' : ''}`,
+        alarmDescription: `Backup service degradation: ${dimensions.service} reported under 100 % (a backup failed, or was missing, stale or unreadable)${missingBreaches ? ', or did not report for a day' : ''}`,
         metric: new cloudwatch.Metric({
           namespace: METRICS_NAMESPACE,
           metricName: METRIC.backupSuccessRate,

@@ -122,6 +122,51 @@ describe.each(STAGES)('%s', (stage) => {
   });
 });
 
+/** Each job's own result metric and the value a success reports; a failure reports 0. */
+const JOB_RESULTS: Readonly<Partial<Record<FunctionName, readonly [string, number]>>> = {
+  iacBackup: [METRIC.backupSuccessRate, 100],
+  integrityCheck: [METRIC.backupSuccessRate, 100],
+  redisBackup: [METRIC.backupSuccessRate, 100],
+  weeklyAuroraBackup: [METRIC.backupSuccessRate, 100],
+  crossRegionVerification: [METRIC.recoveryTestResults, 1],
+  restoreValidation: [METRIC.recoveryTestResults, 1],
+  redisRestoreTest: [METRIC.recoveryTestResults, 1],
+};
+
+/** Stepped jobs, whose failed run must also end its state machine Failed: a step throws, or the last state has a failed verdict. */
+const STEPPED: readonly FunctionName[] = ['redisBackup', 'weeklyAuroraBackup', 'redisRestoreTest'];
+
+describe.each(Object.entries(JOB_RESULTS))('%s', (name, [metricName, passing]) => {
+  const runsOf = (outcome: 'success' | 'failure') =>
+    [...stages.values()].flatMap((view) => view.runs).filter((run) => run.function === name && run.outcome === outcome);
+  const values = (run: EmitterRun) =>
+    run.emitted.filter((datapoint) => datapoint.metricName === metricName).map((datapoint) => datapoint.value);
+
+  test(`reports a success as ${metricName} ${passing}`, () => {
+    expect(runsOf('success').length).toBeGreaterThan(0);
+    for (const run of runsOf('success'))
+      expect({ source: run.source, values: values(run) }).toEqual({ source: run.source, values: [passing] });
+  });
+
+  test(`reports a failure as ${metricName} 0`, () => {
+    expect(runsOf('failure').length).toBeGreaterThan(0);
+    for (const run of runsOf('failure'))
+      expect({ source: run.source, values: values(run) }).toEqual({ source: run.source, values: [0] });
+  });
+
+  if (STEPPED.includes(name as FunctionName)) {
+    test('a failed run fails its state machine run: a step throws or the last state carries a failed verdict', () => {
+      for (const run of runsOf('failure')) {
+        const verdict = (run.result as { verdict?: { passed?: boolean } } | undefined)?.verdict;
+        expect({ source: run.source, failed: run.error !== undefined || verdict?.passed === false }).toEqual({
+          source: run.source,
+          failed: true,
+        });
+      }
+    });
+  }
+});
+
 test('every DR function is deployed by some stage and run by the contract', () => {
   const run = new Set([...stages.values()].flatMap((view) => view.runs.map((r) => r.function)));
   expect([...run].sort()).toEqual(Object.keys(FUNCTIONS).sort());

@@ -95,15 +95,17 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
 }
 
 /** Calls `run` with stdout captured; returns what it wrote and what it threw. */
-async function capturingStdout(run: () => Promise<unknown>): Promise<{ output: string; error?: unknown }> {
+async function capturingStdout(
+  run: () => Promise<unknown>,
+): Promise<{ output: string; result?: unknown; error?: unknown }> {
   const chunks: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   });
   try {
-    await run();
-    return { output: chunks.join('') };
+    const result = await run();
+    return { output: chunks.join(''), result };
   } catch (error) {
     return { output: chunks.join(''), error };
   } finally {
@@ -128,6 +130,8 @@ export interface EmitterRun {
   /** `<stage> <region> <service> (<outcome>)`. */
   readonly source: string;
   readonly emitted: readonly EmittedMetric[];
+  /** What the handler returned (a stepped job: its last state). */
+  readonly result?: unknown;
   /** What the handler threw, if it did: a failure may throw, a success must not. */
   readonly error?: unknown;
 }
@@ -228,12 +232,13 @@ export async function runDeployedFunction(
     for (const outcome of ['success', 'failure'] as const) {
       const scenario = scenarios[outcome];
       loaded.use(scenario.world);
-      const { output, error } = await capturingStdout(() => scenario.invoke(loaded.handler, fn.environment));
+      const { output, result, error } = await capturingStdout(() => scenario.invoke(loaded.handler, fn.environment));
       runs.push({
         function: fn.name,
         outcome,
         source: label(outcome),
         emitted: emittedByEmf(output, label(outcome)),
+        result,
         error,
       });
     }

@@ -80,5 +80,10 @@ export class IacBackupJob extends Construct implements AutomationJob {
       function: fn,
     });
     keepDeployedLogicalId(schedule, 'iacbackupSchedule18331D8F');
+    // Both regions export every day, so a day without a result is a backup that did not run.
+    context.alarms.backupSuccessRate('IacBackupSuccessRate', {
+      dimensions: { service: FUNCTIONS.iacBackup.service, stage: config.stage, region: context.regionConfig.region },
+      missingReportBreaches: true,
+    });
   }
 }

@@ -117,5 +117,9 @@ export class RedisBackupJob extends Construct implements AutomationJob {
       stateMachine: this.steppedJob.stateMachine,
       what: 'Backup service degradation',
     });
+    // Only the region holding the cache primary reports a rate, so a day without one is no finding.
+    context.alarms.backupSuccessRate('RedisBackupSuccessRate', {
+      dimensions: { service: FUNCTIONS.redisBackup.service, stage: config.stage, region: regionConfig.region },
+    });
   }
 }

@@ -109,5 +109,9 @@ export class WeeklyAuroraBackupJob extends Construct implements AutomationJob {
       stateMachine: this.steppedJob.stateMachine,
       what: 'Backup service degradation',
     });
+    // Weekly, and only in the writer's region: a day without a rate is no finding.
+    context.alarms.backupSuccessRate('WeeklyAuroraBackupSuccessRate', {
+      dimensions: { service: FUNCTIONS.weeklyAuroraBackup.service, stage: config.stage, region: regionConfig.region },
+    });
   }
 }

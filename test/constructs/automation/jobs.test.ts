@@ -20,8 +20,8 @@ describe.each([
     build: (f: ReturnType<typeof jobFixture>): AutomationJob =>
       new IacBackupJob(f.stack, 'IacBackup', { context: f.context, peerRegion: f.config.regions[1]! }),
     schedules: { iacbackupSchedule18331D8F: 'async-toolformer-prod-iac-backup' },
-    // Errors, throttles and dead letters of the function.
-    alarms: ['IacBackupErrors', 'IacBackupThrottles', 'IacBackupDeadLetters'],
+    // Errors, throttles and dead letters of the function, and the backup's own result.
+    alarms: ['IacBackupErrors', 'IacBackupThrottles', 'IacBackupDeadLetters', 'IacBackupSuccessRate'],
   },
   {
     name: 'RedisBackupJob',
@@ -31,7 +31,13 @@ describe.each([
       dailybackupredisScheduleCEF1A386: 'async-toolformer-prod-daily-backup-redis',
       weeklyfullbackupredisSchedule216C88EB: 'async-toolformer-prod-weekly-full-backup-redis',
     },
-    alarms: ['RedisBackupErrors', 'RedisBackupThrottles', 'RedisBackupDeadLetters', 'RedisBackupFailures'],
+    alarms: [
+      'RedisBackupErrors',
+      'RedisBackupThrottles',
+      'RedisBackupDeadLetters',
+      'RedisBackupFailures',
+      'RedisBackupSuccessRate',
+    ],
   },
 ])('$name', ({ build, schedules, alarms }) => {
   test('keeps the logical ids its function and schedules were deployed with', () => {
