@@ -1,15 +1,16 @@
 // Lambda entry of the Redis restore test steps; emits recovery_test_results when a run is done.
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { S3Client } from '@aws-sdk/client-s3';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
+import { recordRestoreTest } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type RestoreTestDeps, type RestoreTestSettings, type RestoreTestState } from './restore-test';
-import { DIMENSION, FUNCTIONS, METRIC, RESTORE_TEST_COMPONENTS } from '../../lib/contract';
+import { FUNCTIONS, RESTORE_TEST_COMPONENTS } from '../../lib/contract';
 
 const env = readEnvironment(FUNCTIONS.redisRestoreTest);
-const { logger, metrics } = createObservability(FUNCTIONS.redisRestoreTest);
+const observability = createObservability(FUNCTIONS.redisRestoreTest);
+const { logger, metrics } = observability;
 const deps: RestoreTestDeps = { elasticache: new ElastiCacheClient({}), s3: new S3Client({}), now: () => new Date() };
 const settings: RestoreTestSettings = {
   bucket: env.BACKUP_BUCKET,
@@ -41,18 +42,19 @@ export function parseState(event: unknown): RestoreTestState {
 }
 
 export async function handler(event: unknown): Promise<RestoreTestState> {
+  const state = parseState(event);
   try {
-    const state = parseState(event);
     const next = await advance(deps, settings, state);
     logger.info('redis restore test step', { from: state.phase, to: next.phase, state: next });
-    if (next.phase === 'done') {
-      metrics.addDimension(DIMENSION.component, RESTORE_TEST_COMPONENTS.redis);
-      metrics.addMetric(METRIC.recoveryTestResults, MetricUnit.Count, next.verdict.passed ? 1 : 0);
-      if (next.verdict.restoreSeconds !== undefined)
-        metrics.addMetric(METRIC.restoreDurationSeconds, MetricUnit.Seconds, next.verdict.restoreSeconds);
-    }
+    // A failed verdict also fails the state machine's run (SteppedJob ends it Failed).
+    if (next.phase === 'done') recordRestoreTest(observability, RESTORE_TEST_COMPONENTS.redis, next.verdict);
     return next;
+  } catch (error) {
+    // A step that throws is a test that did not pass, whether or not a cleanup follows.
+    logger.error('redis restore test step failed', error as Error);
+    recordRestoreTest(observability, RESTORE_TEST_COMPONENTS.redis, { passed: false });
+    throw error;
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }

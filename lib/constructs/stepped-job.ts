@@ -30,7 +30,9 @@ export interface SteppedJobProps {
 /**
  * No Lambda waits out a snapshot, an export or a restore: each invocation does one step and
  * returns the state, and Step Functions waits between invocations (design notes: Lambda runs at
- * most 15 minutes). The loop ends when the state's `phase` is `done`.
+ * most 15 minutes). The loop ends when the state's `phase` is `done`: Succeeded, or Failed when the
+ * state carries a `verdict` that did not pass (a failed restore test, also after its cleanup) or a
+ * step threw.
  */
 export class SteppedJob extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -45,8 +47,19 @@ export class SteppedJob extends Construct {
       retryOnServiceExceptions: true,
     });
     const wait = new sfn.Wait(this, 'Wait', { time: sfn.WaitTime.duration(props.interval) });
+    // A run whose check failed (a restore test's verdict) ends Failed, so the failed-runs alarm and
+    // the execution history say so, not only the metric; a state without a verdict ends Succeeded.
+    const done = sfn.Condition.stringEquals('$.phase', 'done');
+    const verdictFailed = sfn.Condition.and(
+      sfn.Condition.isPresent('$.verdict.passed'),
+      sfn.Condition.booleanEquals('$.verdict.passed', false),
+    );
     const finished = new sfn.Choice(this, 'Done?')
-      .when(sfn.Condition.stringEquals('$.phase', 'done'), new sfn.Succeed(this, 'Succeeded'))
+      .when(
+        sfn.Condition.and(done, verdictFailed),
+        new sfn.Fail(this, 'CheckFailed', { error: 'CheckFailed', causePath: '$.verdict.detail' }),
+      )
+      .when(done, new sfn.Succeed(this, 'Succeeded'))
       .otherwise(wait);
     wait.next(step);
 
