@@ -13,7 +13,8 @@
 #      (DeleteGlobalReplicationGroup --retain-primary-replication-group);
 #   2. that stale group is deleted, after a final snapshot (its counters are rate-limit state, kept
 #      only for a look afterwards);
-#   3. a new datastore is created with the live us-west-2 group as primary, same suffix;
+#   3. a new datastore is created with the live us-west-2 group as primary, with the same suffix (the
+#      region failover's IAM policy grants datastores named *-<suffix>, so the failback may move it);
 #   4. us-east-1's group is created again under its stack's name and settings
 #      (/async-toolformer/<stage>/cache/restore-settings in us-east-1) as the new secondary;
 #   5. /async-toolformer/<stage>/cache/global-replication-group-id in us-east-1 names the new datastore.
