@@ -4,8 +4,9 @@ import { FUNCTIONS } from '../../../lib/contract';
 import { functionEnvironment, runJob, type JobRun } from '../jobs';
 import { PROJECT_ROOT } from '../moto-process';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
-import { loseAndFailOver, runEnded, simulated } from './failover';
-import { failoverDeployment } from './failover-facts';
+import { finishRun, startExecution } from '../runs';
+import { runEnded, simulated } from './failover';
+import { failoverDeployment, type FailoverDeployment } from './failover-facts';
 import { runbookScript, runOperatorCommand } from './restore-operator';
 
 export const RUNBOOK = join(PROJECT_ROOT, 'docs', 'runbooks', 'aurora-restore-from-backup.md');
@@ -21,6 +22,9 @@ const RUNBOOK_REAL =
 
 const NETWORK_STAND_INS =
   "the Data stack's network in us-west-2: the world seeds no VPC, security group, DB subnet group or DB instance, so the drill creates the cluster's security groups and subnet group (named for their logical ids, in moto's default VPC and subnets) and attaches them to the stack's cluster, and creates its instances from the template, before the runbook reads them";
+
+const ACTIVATION =
+  "the activation: StartExecution of the us-west-2 failover machine with the input failover-region.sh sends (an operator's activate), as a console start would; the command itself is proven by region-loss, and its aws CLI polling would take a third of this scenario's budget";
 
 const RESTORE_EMULATION =
   "the restore itself: moto restores the cluster from the snapshot's copy of the source cluster (no data); the drill patches its restore from a cluster with no master password (scripts/drill/moto_drill/rds_restore.py): a standalone cluster with the snapshot's master user, as AWS restores it";
@@ -114,6 +118,20 @@ async function standUpStackDatabase(context: ScenarioContext, region: string): P
   };
 }
 
+/** Loses the primary region and starts the activation an operator would, by StartExecution (ACTIVATION); resolves when the run ends. */
+async function loseAndActivate(context: ScenarioContext, deployment: FailoverDeployment) {
+  const lostAt = (await context.client.loseRegions([deployment.primary])).nowMs;
+  const input = { action: 'activate', requestedBy: 'operator', operator: 'drill', reason: 'database-restore' };
+  const arn = await startExecution(
+    context.client,
+    deployment.secondary,
+    deployment.machine.arn,
+    input,
+    'drill-activate',
+  );
+  return { lostAt, run: await finishRun(context.client, arn, `StartExecution ${JSON.stringify(input)}`) };
+}
+
 async function clustersOf(context: ScenarioContext, region: string): Promise<Cluster[]> {
   const { DBClusters = [] } = await context.client.call<{ DBClusters?: Cluster[] }>(
     'rds',
@@ -137,7 +155,7 @@ const databaseRestore: Scenario = {
     // The activation reads and moves the global cluster only, so the stand-ins can be made meanwhile.
     const [stackDatabase, { lostAt, run }] = await Promise.all([
       standUpStackDatabase(context, secondary),
-      loseAndFailOver(context, deployment),
+      loseAndActivate(context, deployment),
     ]);
     const backup = await runJob(context.world, context.endpoint, FUNCTIONS.weeklyAuroraBackup, secondary, {
       phase: 'start',
@@ -226,7 +244,7 @@ const databaseRestore: Scenario = {
     return {
       checks,
       runs: [run],
-      simulated: [...simulated(deployment), RUNBOOK_REAL, NETWORK_STAND_INS, RESTORE_EMULATION],
+      simulated: [...simulated(deployment), ACTIVATION, RUNBOOK_REAL, NETWORK_STAND_INS, RESTORE_EMULATION],
     };
   },
 };
