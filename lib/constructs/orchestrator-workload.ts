@@ -62,8 +62,8 @@ export interface OrchestratorWorkloadProps {
   readonly activeRegionParameter?: ssm.IStringParameter;
   /**
    * Host name the pods write to the database through: the Aurora global database's writer endpoint
-   * (`GlobalEndpoint.Address`), which Aurora points at the current primary's writer, so a switchover
-   * or failover needs no redeploy. Not a regional cluster endpoint, which stays in its region.
+   * (`<id>.global-<random>.global.rds.amazonaws.com`, see `GlobalWriterEndpoint`), which Aurora points
+   * at the current primary's writer, so a switchover or failover needs no redeploy. Not a regional cluster endpoint, which stays in its region.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-connecting.html
    */
   readonly databaseWriterEndpoint: string;
@@ -312,7 +312,7 @@ function validateDatabase(props: OrchestratorWorkloadProps): void {
   if (!Token.isUnresolved(endpoint)) {
     if (endpoint.trim() === '') {
       throw new Error(
-        "databaseWriterEndpoint is empty; pass the global cluster's writer endpoint (AuroraGlobalCluster.writerEndpointAddress, or its SSM copy)",
+        "databaseWriterEndpoint is empty; pass the global cluster's writer endpoint (GlobalWriterEndpoint.address, or its SSM copy in each region)",
       );
     }
     // A regional cluster endpoint stays in its region: after a failover the pods would write to a read-only secondary.

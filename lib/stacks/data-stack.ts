@@ -72,8 +72,8 @@ export class DataStack extends DrStack {
   public readonly backupPlan: AuroraBackupPlan;
   public readonly alarms: DatabaseAlarms;
   /**
-   * This region's copy of the global writer endpoint (`GlobalEndpoint.Address` of the global
-   * cluster), under {@link writerEndpointParameterName}.
+   * This region's copy of the global cluster's writer endpoint ({@link GlobalWriterEndpoint}), under
+   * {@link writerEndpointParameterName}.
    */
   public readonly writerEndpointParameter: ssm.StringParameter;
 
