@@ -1,7 +1,7 @@
 // The steps after the members moved: the DNS fence, the active-region parameter, the failover time, the last activation, and the lock's release.
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { FENCE_VALUE, LOCK_KEYS } from '../../contract';
+import { DIMENSION, FENCE_VALUE, LOCK_KEYS } from '../../contract';
 import { FAILOVER_TIME_METRIC } from './props';
 import { MUTATE_RETRY, jsonata, type StepContext } from './states';
 
@@ -73,8 +73,8 @@ export function tail(context: StepContext, end: sfn.IChainable): Tail {
           Unit: 'Seconds',
           Value: jsonata('$failoverSeconds'),
           Dimensions: [
-            { Name: 'stage', Value: props.stage },
-            { Name: 'region', Value: region },
+            { Name: DIMENSION.stage, Value: props.stage },
+            { Name: DIMENSION.region, Value: region },
           ],
         },
       ],

@@ -3,9 +3,10 @@ import { Duration, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { METRIC } from '../../contract';
 
 /** Metric of a run that promoted a member: seconds from the start of the run to every member leading. */
-export const FAILOVER_TIME_METRIC = 'failover_time_seconds';
+export const FAILOVER_TIME_METRIC = METRIC.failoverTimeSeconds;
 
 /** The ElastiCache Global Datastore member of this region. */
 export interface RegionFailoverCache {
