@@ -40,7 +40,15 @@ export interface RestoreValidation {
   readonly restoreSeconds?: number;
 }
 
-/** Parses an EventBridge "Restore Job State Change" event; throws on anything else. */
+/** Thrown for an event that is not a "Restore Job State Change" this function can read; nothing is called. */
+export class MalformedRestoreEventError extends Error {
+  constructor(reason: string) {
+    super(`malformed restore event: ${reason}`);
+    this.name = 'MalformedRestoreEventError';
+  }
+}
+
+/** Parses an EventBridge "Restore Job State Change" event; throws {@link MalformedRestoreEventError} on anything else. */
 export function parseRestoreEvent(event: unknown): RestoreJobEvent {
   const {
     'detail-type': detailType,
@@ -52,12 +60,12 @@ export function parseRestoreEvent(event: unknown): RestoreJobEvent {
     detail?: { restoreJobId?: unknown; status?: unknown; resourceType?: unknown };
   };
   if (source !== 'aws.backup' || detailType !== 'Restore Job State Change') {
-    throw new Error(
-      `malformed restore event: expected aws.backup "Restore Job State Change", got ${JSON.stringify({ source, detailType })}`,
+    throw new MalformedRestoreEventError(
+      `expected aws.backup "Restore Job State Change", got ${JSON.stringify({ source, detailType })}`,
     );
   }
   if (typeof detail?.restoreJobId !== 'string' || typeof detail.status !== 'string') {
-    throw new Error(`malformed restore event: detail needs restoreJobId and status, got ${JSON.stringify(detail)}`);
+    throw new MalformedRestoreEventError(`detail needs restoreJobId and status, got ${JSON.stringify(detail)}`);
   }
   return {
     restoreJobId: detail.restoreJobId,
