@@ -231,3 +231,24 @@ test('a lift in the same minute as the raise leaves the fence alarm in ALARM: th
   expect(await fenceState()).toBe('ALARM');
   expect((await client.dns(`api.${ZONE}`)).values).toEqual(['192.0.2.2']);
 });
+
+test('an inverted check reports the opposite of its endpoint', async () => {
+  // Prepare
+  await seed();
+  const inverted = await healthCheck({
+    Type: 'HTTPS',
+    FullyQualifiedDomainName: `api-use1.${ZONE}`,
+    Port: 443,
+    ResourcePath: '/health',
+    Inverted: true,
+  });
+
+  // Act
+  const up = await status(inverted);
+  await client.loseRegions(['us-east-1']);
+  const down = await status(inverted);
+
+  // Assess
+  expect(up).toMatch(/^Failure: inverted: /);
+  expect(down).toMatch(/^Success/);
+});
