@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import {
   ALARM_STATE_OF_SIGNAL,
   DIMENSION,
+  FENCE_PERIOD_SECONDS,
   FUNCTIONS,
   METRIC,
   METRICS_NAMESPACE,
@@ -221,7 +222,7 @@ export class FailoverSignals extends Construct {
         metricName: METRIC.failoverFence,
         dimensionsMap: { [DIMENSION.stage]: props.stage },
         statistic: 'Maximum',
-        period: Duration.minutes(1),
+        period: Duration.seconds(FENCE_PERIOD_SECONDS),
       }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -54,5 +54,11 @@ export function failoverInputProblems(input: unknown): string[] {
 /** Values of the fence metric: 1 holds DNS on the secondary, 0 lets the primary record answer again. */
 export const FENCE_VALUE = { raised: 1, lifted: 0 } as const;
 
+/**
+ * Period of the fence alarm, which takes the Maximum of each period: a lift published in the same
+ * period as a raise is masked by it, so the failback waits longer than this before it lifts.
+ */
+export const FENCE_PERIOD_SECONDS = 60;
+
 /** Item key of the lock table: one item per stage holds the run lock, one the last activation. */
 export const LOCK_KEYS = { run: 'run', lastActivation: 'last-activation' } as const;

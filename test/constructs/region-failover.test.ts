@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import jsonata from 'jsonata';
 import { FAILOVER_TIME_METRIC, RegionFailover, type RegionFailoverProps } from '../../lib/constructs/region-failover';
-import { DECISION_TABLE, ALARM_STATE_OF_SIGNAL, failoverInputProblems } from '../../lib/contract';
+import { DECISION_TABLE, ALARM_STATE_OF_SIGNAL, FENCE_PERIOD_SECONDS, failoverInputProblems } from '../../lib/contract';
 import { newApp } from '../helpers/synth';
 
 const REGION = 'us-west-2';
@@ -811,7 +811,12 @@ describe('guards', () => {
     expect(states.FailbackFailoverGlobalReplicationGroup).toMatchObject({
       Arguments: { PrimaryRegion: 'us-east-1', PrimaryReplicationGroupId: 'atf-use1' },
     });
-    expect(states['FailbackMembersDone?']).toMatchObject({ Choices: [expect.objectContaining({ Next: 'LiftFence' })] });
+    expect(states['FailbackMembersDone?']).toMatchObject({
+      Choices: [expect.objectContaining({ Next: 'FencePeriodGap' })],
+    });
+    // Longer than the fence alarm's period, so the lift never shares a period (and its Maximum) with the raise.
+    expect(states.FencePeriodGap).toMatchObject({ Type: 'Wait', Next: 'LiftFence' });
+    expect((states.FencePeriodGap as unknown as { Seconds: number }).Seconds).toBeGreaterThan(FENCE_PERIOD_SECONDS);
     expect(states.LiftFence).toMatchObject({ Arguments: { MetricData: [expect.objectContaining({ Value: 0 })] } });
     expect(states.SwitchoverGlobalCluster).toMatchObject({
       Arguments: { TargetDbClusterIdentifier: CLUSTER_ARN },

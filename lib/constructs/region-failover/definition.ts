@@ -1,6 +1,7 @@
 // The definition: guards, then the members move by action (activate, switchover, failback), the fence and the tail, every outcome announced.
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { FENCE_VALUE } from '../../contract';
+import { FENCE_PERIOD_SECONDS, FENCE_VALUE } from '../../contract';
 import { AURORA_ACTIVATE, AURORA_FAILBACK, AURORA_SWITCHOVER, auroraBranch } from './aurora-steps';
 import { cacheMoveBranch } from './cache-move';
 import { STANDALONE, cacheBranch, describeGroup } from './cache-steps';
@@ -91,7 +92,15 @@ export function failoverDefinition(context: StepContext): sfn.IChainable {
     parallels.push(failback);
     const lift = publishFence(context, 'LiftFence', FENCE_VALUE.lifted)!;
     fenceTasks.push(lift);
-    failback.next(allDone(context, 'FailbackMembersDone?', lift.next(finish.start), onFailure));
+    // The fence alarm takes the Maximum per period: a 0 that lands in the period of the last raise
+    // (a failback soon after a switchover) leaves the alarm in ALARM, and DNS on this region while
+    // the writer has gone home. Any raise came before this run, so once a whole period has passed
+    // the lift lands in a later one.
+    const fencePeriodGap = sfn.Wait.jsonata(scope, 'FencePeriodGap', {
+      comment: `Waits out the fence alarm's ${FENCE_PERIOD_SECONDS} s period, so the lift is not masked by a raise in the same period`,
+      time: sfn.WaitTime.duration(Duration.seconds(FENCE_PERIOD_SECONDS + 5)),
+    });
+    failback.next(allDone(context, 'FailbackMembersDone?', fencePeriodGap.next(lift).next(finish.start), onFailure));
     let failbackStart: sfn.IChainable = failback;
     if (props.cache && arns.cache) {
       // Refused before anything moves: a detached cache cannot switch back until the old primary is rebuilt.
