@@ -82,7 +82,8 @@ export async function retrying<T>(operation: () => Promise<T>, retry: RetryPolic
       return await operation();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      if (!THROTTLING_ERRORS.has(failure.name)) throw failure;
+      // Already retried where it was thrown (a shared listing): pausing again would only misreport the attempts.
+      if (failure instanceof AttemptsExhaustedError || !THROTTLING_ERRORS.has(failure.name)) throw failure;
       if (attempt >= retry.attempts) throw new AttemptsExhaustedError(failure, attempt);
       await retry.sleep(retry.baseDelayMs * 2 ** (attempt - 1));
     }
