@@ -1,0 +1,131 @@
+// The six failure paths of the Redis backup steps, through the step handler: the error, backup_success_rate 0, and no snapshot, export or record after the failure.
+import {
+  CopySnapshotCommand,
+  CreateSnapshotCommand,
+  DescribeReplicationGroupsCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { FUNCTIONS, METRIC } from '../../lib/contract';
+import { awsError, capture, captureWithFakeTimers, environment, mutatingCalls } from '../../test/helpers/failure-paths';
+import type * as HandlerModule from './handler';
+
+const GROUP = 'async-toolformer-prod-use1';
+const elasticache = mockClient(ElastiCacheClient);
+const rds = mockClient(RDSClient);
+const s3 = mockClient(S3Client);
+const ssm = mockClient(SSMClient);
+const stubs = [elasticache, rds, s3, ssm];
+const inFlight = { kind: 'daily', snapshotName: `${GROUP}-snap`, exportName: `${GROUP}-daily-export` } as const;
+
+let handler: typeof HandlerModule.handler;
+beforeAll(() => {
+  Object.assign(
+    process.env,
+    environment(FUNCTIONS.redisBackup.environment, {
+      REPLICATION_GROUP_ID: GROUP,
+      PEER_REGION: 'us-west-2',
+      AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: '93600',
+      STANDALONE_CACHE_FOLLOWS_WRITER: 'false',
+    }),
+  );
+  ({ handler } = jest.requireActual<typeof HandlerModule>('./handler'));
+});
+beforeEach(() => {
+  stubs.forEach((stub) => stub.reset());
+  elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available' }] });
+  elasticache.on(CopySnapshotCommand).resolves({});
+  s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${inFlight.exportName}-0001.rdb` }] });
+  s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256' });
+  ssm.on(PutParameterCommand).resolves({ Version: 5 });
+});
+afterAll(() => stubs.forEach((stub) => stub.restore()));
+
+describe('failure path: throttling', () => {
+  test('fails the start when the primary lookup is throttled past the retries: 0, no snapshot taken', async () => {
+    // Prepare
+    elasticache.on(DescribeReplicationGroupsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    // Act
+    const { error, metrics } = await captureWithFakeTimers(() => handler({ phase: 'start', kind: 'weekly' }));
+    // Assess
+    expect(error).toMatchObject({ name: 'ThrottlingException' });
+    expect(elasticache.commandCalls(DescribeReplicationGroupsCommand)).toHaveLength(3);
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(metrics[METRIC.backupJobSkipped]).toBeUndefined();
+    expect(mutatingCalls(...stubs)).toEqual([]);
+  });
+});
+
+describe('failure path: access denied', () => {
+  test('fails when the export to S3 is denied: AccessDenied, 0, nothing verified or recorded', async () => {
+    elasticache.on(CopySnapshotCommand).rejects(awsError('AccessDenied', 'bucket policy denies the export'));
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'snapshotting' }));
+    expect(error).toMatchObject({ name: 'AccessDenied' });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect([...s3.calls(), ...ssm.calls()]).toHaveLength(0);
+  });
+});
+
+describe('failure path: missing resource', () => {
+  test('fails when the snapshot is gone: SnapshotNotFoundFault, 0, no export started', async () => {
+    elasticache.on(DescribeSnapshotsCommand).rejects(awsError('SnapshotNotFoundFault', 'not found'));
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'snapshotting' }));
+    expect(error).toMatchObject({ name: 'SnapshotNotFoundFault' });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(mutatingCalls(...stubs)).toEqual([]);
+  });
+});
+
+describe('failure path: empty result', () => {
+  test('fails when the snapshot lookup returns nothing: BackupFailedError, 0, no export started', async () => {
+    elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'snapshotting' }));
+    expect(error).toMatchObject({
+      name: 'BackupFailedError',
+      message: `snapshot ${inFlight.snapshotName} no longer exists`,
+    });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(mutatingCalls(...stubs)).toEqual([]);
+  });
+
+  test('fails the start when the group lookup returns nothing: 0, no snapshot taken', async () => {
+    elasticache.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [] });
+    const { error, metrics } = await capture(() => handler({ phase: 'start', kind: 'weekly' }));
+    expect(error).toMatchObject({
+      name: 'PlacementUnknownError',
+      message: expect.stringContaining(`${GROUP} not found`),
+    });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
+  });
+});
+
+describe('failure path: malformed input', () => {
+  test.each([null, { phase: 'start' }, { phase: 'exporting', kind: 'daily' }, { phase: 'later', kind: 'weekly' }])(
+    'fails when the state is malformed (%p): MalformedEventError before any AWS call, and no rate',
+    async (state) => {
+      const { error, metrics } = await capture(() => handler(state));
+      expect(error).toMatchObject({ name: 'MalformedEventError' });
+      expect(metrics).toEqual({});
+      expect([...elasticache.calls(), ...rds.calls(), ...s3.calls(), ...ssm.calls()]).toHaveLength(0);
+    },
+  );
+});
+
+describe('failure path: partial failure', () => {
+  test('fails when one shard of two landed empty: 0, the run is not recorded as a backup', async () => {
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [{ Key: `${inFlight.exportName}-0001.rdb` }, { Key: `${inFlight.exportName}-0002.rdb` }],
+    });
+    s3.on(HeadObjectCommand, { Key: `${inFlight.exportName}-0002.rdb` }).resolves({ ContentLength: 0 });
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'exporting' }));
+    expect(error).toMatchObject({ name: 'BackupFailedError', message: expect.stringMatching(/0002\.rdb is empty$/) });
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(2);
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(ssm.calls()).toHaveLength(0);
+  });
+});
