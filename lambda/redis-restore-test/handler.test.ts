@@ -45,7 +45,7 @@ test('fails the step when ElastiCache cannot be asked, with recovery_test_result
     .rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
   const restoring = {
     phase: 'restoring',
-    groupId: 'dr-restore-test-1',
+    groupId: 'value-of-GROUP_PREFIX1',
     source: 's3',
     startedAt: new Date().toISOString(),
   };
@@ -59,11 +59,18 @@ test('a cleanup that ends reports the verdict it carries', async () => {
     .rejects(Object.assign(new Error('gone'), { name: 'ReplicationGroupNotFoundFault' }));
   const cleaning = {
     phase: 'cleaning',
-    groupId: 'dr-restore-test-1',
+    groupId: 'value-of-GROUP_PREFIX1',
     source: 's3',
     startedAt: new Date().toISOString(),
     verdict: { passed: true, detail: 'restored', restoreSeconds: 300 },
   };
   await expect(handler(cleaning)).resolves.toMatchObject({ phase: 'done' });
   expect(results()).toEqual([1]);
+});
+
+test('fails when a crafted state names the production group: refused, logged, recovery_test_results 0, no AWS call', async () => {
+  const crafted = { phase: 'cleaning', groupId: 'async-toolformer-prod-use1', startedAt: new Date().toISOString() };
+  await expect(handler(crafted)).rejects.toThrow(/refusing to touch async-toolformer-prod-use1/);
+  expect(results()).toEqual([0]);
+  expect(elasticache.calls()).toHaveLength(0);
 });

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { recordRestoreTest } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
+import { NotOwnedTargetError } from '../shared/owned-target';
 import { MalformedEventError } from '../shared/scheduled-event';
 import { advance, type RestoreTestDeps, type RestoreTestSettings, type RestoreTestState } from './restore-test';
 import { FUNCTIONS, RESTORE_TEST_COMPONENTS } from '../../lib/contract';
@@ -51,6 +52,12 @@ export async function handler(event: unknown): Promise<RestoreTestState> {
     return next;
   } catch (error) {
     // A step that throws is a test that did not pass, whether or not a cleanup follows.
+    if (error instanceof NotOwnedTargetError) {
+      logger.error('refused: the state names a group this test did not create', {
+        target: error.target,
+        reason: error.reason,
+      });
+    }
     logger.error('redis restore test step failed', error as Error);
     recordRestoreTest(observability, RESTORE_TEST_COMPONENTS.redis, { passed: false });
     throw error;

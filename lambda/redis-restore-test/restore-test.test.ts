@@ -5,6 +5,7 @@ import {
   DescribeReplicationGroupsCommand,
   ElastiCacheClient,
   ElastiCacheServiceException,
+  ListTagsForResourceCommand,
   ReplicationGroupNotFoundFault,
 } from '@aws-sdk/client-elasticache';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -35,6 +36,7 @@ const restoring: RestoreTestState = {
   source: SOURCE,
   startedAt: NOW.toISOString(),
 };
+const GROUP_ARN = `arn:aws:elasticache:us-east-1:123456789012:replicationgroup:${restoring.groupId}`;
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
 beforeEach(() => {
@@ -100,9 +102,10 @@ test('cleanup deletes the group, waits while it goes, and ends when it is gone',
   const cleaning: RestoreTestState = { ...restoring, phase: 'cleaning', verdict: { passed: true, detail: 'ok' } };
   elasticache
     .on(DescribeReplicationGroupsCommand)
-    .resolvesOnce({ ReplicationGroups: [{ Status: 'available' }] })
-    .resolvesOnce({ ReplicationGroups: [{ Status: 'deleting' }] })
+    .resolvesOnce({ ReplicationGroups: [{ Status: 'available', ARN: GROUP_ARN }] })
+    .resolvesOnce({ ReplicationGroups: [{ Status: 'deleting', ARN: GROUP_ARN }] })
     .rejects(new ReplicationGroupNotFoundFault({ message: 'gone', $metadata: {} }));
+  elasticache.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key: 'dr-restore-test', Value: 'staging' }] });
   elasticache.on(DeleteReplicationGroupCommand).resolves({});
   expect(await advance(deps, settings, cleaning)).toBe(cleaning);
   expect(elasticache.commandCalls(DeleteReplicationGroupCommand)[0]!.args[0].input).toEqual({

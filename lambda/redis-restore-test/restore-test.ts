@@ -3,12 +3,14 @@ import {
   CreateReplicationGroupCommand,
   DeleteReplicationGroupCommand,
   DescribeReplicationGroupsCommand,
+  ListTagsForResourceCommand,
   ReplicationGroupNotFoundFault,
   type ElastiCacheClient,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { nameStamp, newestRdb } from '../shared/exports';
+import { assertOwnedName, assertOwnedTarget, type Ownership } from '../shared/owned-target';
 
 export interface RestoreTestDeps {
   readonly elasticache: ElastiCacheClient;
@@ -127,13 +129,24 @@ async function checkRestore(
   return finish({ passed: true, detail: `restored ${state.source} in ${elapsed} s`, restoreSeconds: elapsed });
 }
 
+/** The temporary groups of this test: its prefix and its tag; nothing else is ever deleted. */
+export function temporaryGroups(settings: RestoreTestSettings): Ownership {
+  return { what: 'temporary replication group', prefix: settings.groupPrefix, tag: settings.tag };
+}
+
 async function cleanUp(
   deps: RestoreTestDeps,
+  settings: RestoreTestSettings,
   state: Extract<RestoreTestState, { phase: 'cleaning' }>,
 ): Promise<RestoreTestState> {
   const group = await describe(deps.elasticache, state.groupId);
   if (!group) return { ...state, phase: 'done' };
   if (group.Status !== 'deleting') {
+    // DescribeReplicationGroups returns no tags: the tag is read from the group's own ARN.
+    const { TagList } = group.ARN
+      ? await deps.elasticache.send(new ListTagsForResourceCommand({ ResourceName: group.ARN }))
+      : { TagList: [] };
+    assertOwnedTarget(group.ReplicationGroupId ?? state.groupId, TagList, temporaryGroups(settings));
     await deps.elasticache.send(
       new DeleteReplicationGroupCommand({ ReplicationGroupId: state.groupId, RetainPrimaryCluster: false }),
     );
@@ -143,20 +156,24 @@ async function cleanUp(
 
 /**
  * Advances `state` by one step. A state with a group id can always be sent back as `cleaning`
- * (the state machine's catch does so), so a failed run never leaves its group behind.
+ * (the state machine's catch does so), so a failed run never leaves its group behind. Every state
+ * is untrusted (a start input can carry any): a group id outside the test's prefix is refused with
+ * `NotOwnedTargetError` before any AWS call, and one without the tag before the delete.
  */
 export async function advance(
   deps: RestoreTestDeps,
   settings: RestoreTestSettings,
   state: RestoreTestState,
 ): Promise<RestoreTestState> {
+  if (state.phase === 'restoring' || state.phase === 'cleaning')
+    assertOwnedName(state.groupId, temporaryGroups(settings));
   switch (state.phase) {
     case 'start':
       return start(deps, settings);
     case 'restoring':
       return checkRestore(deps, settings, state);
     case 'cleaning':
-      return cleanUp(deps, state);
+      return cleanUp(deps, settings, state);
     case 'done':
       return state;
   }

@@ -79,12 +79,13 @@ test('each run takes a snapshot, points "-latest" at it, and logs it in SSM', as
   expect(first).toMatchObject({
     phase: 'done',
     snapshotIdentifier: `${CLUSTER}-weekly-20261122-0100`,
-    aliasVersion: 1,
+    // Two versions a run: -latest-next while it is current, then -latest.
+    aliasVersion: 2,
   });
   expect(second).toMatchObject({
     phase: 'done',
     snapshotIdentifier: `${CLUSTER}-weekly-20261129-0100`,
-    aliasVersion: 2,
+    aliasVersion: 4,
   });
 
   const { DBClusterSnapshots } = await rds.send(
@@ -97,8 +98,15 @@ test('each run takes a snapshot, points "-latest" at it, and logs it in SSM', as
     `${CLUSTER}-weekly-manual-keep`,
   ]);
   const history = await ssm.send(new GetParameterHistoryCommand({ Name: settings.aliasParameter }));
-  expect(history.Parameters?.map((version) => JSON.parse(version.Value!).snapshotIdentifier)).toEqual([
-    `${CLUSTER}-weekly-20261122-0100`,
-    `${CLUSTER}-weekly-20261129-0100`,
+  expect(
+    history.Parameters?.map((version) => {
+      const value = JSON.parse(version.Value!);
+      return `${value.snapshotIdentifier} as ${value.latestSnapshotIdentifier}`;
+    }),
+  ).toEqual([
+    `${CLUSTER}-weekly-20261122-0100 as async-toolformer-prod-latest-next`,
+    `${CLUSTER}-weekly-20261122-0100 as async-toolformer-prod-latest`,
+    `${CLUSTER}-weekly-20261129-0100 as async-toolformer-prod-latest-next`,
+    `${CLUSTER}-weekly-20261129-0100 as async-toolformer-prod-latest`,
   ]);
 });

@@ -152,43 +152,37 @@ test('start fails when the cluster is missing', async () => {
 });
 
 const snapshotting: AuroraBackupState = { phase: 'snapshotting', snapshotIdentifier: weekly, expired: [] };
+const ownWeekly = (Status: string) => ({
+  DBClusterSnapshotIdentifier: weekly,
+  DBClusterIdentifier: CLUSTER,
+  Status,
+  TagList: [{ Key: OWNER.key, Value: OWNER.value }],
+});
 
 test('waits while the snapshot is being created', async () => {
-  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ Status: 'creating' }] });
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [ownWeekly('creating')] });
   expect(await advance(deps, settings, snapshotting)).toBe(snapshotting);
 });
 
-test('replaces "-latest" with a copy of the new snapshot under the same key', async () => {
+test('copies the new snapshot to -latest-next first, leaving -latest alone', async () => {
   rds
     .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: weekly })
-    .resolves({ DBClusterSnapshots: [{ Status: 'available', KmsKeyId: 'arn:aws:kms:us-east-1:1:key/db' }] })
-    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: settings.latestSnapshotIdentifier })
-    .resolves({ DBClusterSnapshots: [{ Status: 'available' }] });
-  expect(await advance(deps, settings, snapshotting)).toEqual({ ...snapshotting, phase: 'naming-latest' });
-  expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)[0]!.args[0].input.DBClusterSnapshotIdentifier).toBe(
-    settings.latestSnapshotIdentifier,
-  );
+    .resolves({ DBClusterSnapshots: [{ ...ownWeekly('available'), KmsKeyId: 'arn:aws:kms:us-east-1:1:key/db' }] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: `${settings.latestSnapshotIdentifier}-next` })
+    .rejects(notFound());
+  expect(await advance(deps, settings, snapshotting)).toEqual({ ...snapshotting, phase: 'copying-next' });
+  expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   expect(rds.commandCalls(CopyDBClusterSnapshotCommand)[0]!.args[0].input).toEqual({
     SourceDBClusterSnapshotIdentifier: weekly,
-    TargetDBClusterSnapshotIdentifier: settings.latestSnapshotIdentifier,
-    CopyTags: true,
+    TargetDBClusterSnapshotIdentifier: 'async-toolformer-prod-latest-next',
+    CopyTags: false,
+    Tags: [{ Key: OWNER.key, Value: OWNER.value }],
     KmsKeyId: 'arn:aws:kms:us-east-1:1:key/db',
   });
 });
 
-test('names "-latest" on the first run, when there is none to replace', async () => {
-  rds
-    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: weekly })
-    .resolves({ DBClusterSnapshots: [{ Status: 'available' }] })
-    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: settings.latestSnapshotIdentifier })
-    .rejects(notFound());
-  await advance(deps, settings, snapshotting);
-  expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
-  expect(rds.commandCalls(CopyDBClusterSnapshotCommand)).toHaveLength(1);
-});
-
 test.each([
-  ['failed', { DBClusterSnapshots: [{ Status: 'failed' }] }, /is failed$/],
+  ['failed', { DBClusterSnapshots: [ownWeekly('failed')] }, /is failed$/],
   ['gone', { DBClusterSnapshots: [] }, /no longer exists$/],
 ])('fails when the new snapshot is %s', async (_name, response, message) => {
   rds.on(DescribeDBClusterSnapshotsCommand).resolves(response);
@@ -201,25 +195,4 @@ test('access denied on describe is an error, not a missing snapshot', async () =
     .on(DescribeDBClusterSnapshotsCommand)
     .rejects(new RDSServiceException({ name: 'AccessDenied', message: 'denied', $fault: 'client', $metadata: {} }));
   await expect(advance(deps, settings, snapshotting)).rejects.toThrow('denied');
-});
-
-test('records the newest full backup once the copy is available', async () => {
-  const naming: AuroraBackupState = { ...snapshotting, phase: 'naming-latest' };
-  rds.on(DescribeDBClusterSnapshotsCommand).resolvesOnce({ DBClusterSnapshots: [{ Status: 'copying' }] });
-  expect(await advance(deps, settings, naming)).toBe(naming);
-  rds.on(DescribeDBClusterSnapshotsCommand).resolves({
-    DBClusterSnapshots: [
-      {
-        Status: 'available',
-        DBClusterSnapshotArn: 'arn:aws:rds:us-east-1:1:cluster-snapshot:async-toolformer-prod-latest',
-      },
-    ],
-  });
-  ssm.on(PutParameterCommand).resolves({ Version: 3 });
-  expect(await advance(deps, settings, naming)).toEqual({ ...naming, phase: 'done', aliasVersion: 3 });
-  expect(JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!)).toMatchObject({
-    snapshotIdentifier: weekly,
-    latestSnapshotIdentifier: 'async-toolformer-prod-latest',
-    latestSnapshotArn: 'arn:aws:rds:us-east-1:1:cluster-snapshot:async-toolformer-prod-latest',
-  });
 });

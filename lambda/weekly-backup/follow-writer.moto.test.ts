@@ -87,10 +87,10 @@ test('us-east-1, no longer the writer, skips: no snapshot, no record, and it say
 });
 
 test('us-west-2, the writer now, takes the weekly snapshot and makes "-latest" in its own region', async () => {
-  expect(await runIn(west)).toMatchObject({ phase: 'done', aliasVersion: 1 });
+  expect(await runIn(west)).toMatchObject({ phase: 'done', aliasVersion: 2 });
   expect((await snapshotsIn('us-west-2')).sort()).toEqual([LATEST, 'async-toolformer-prod-usw2-weekly-20261129-0100']);
   const history = await clients('us-west-2').ssm.send(new GetParameterHistoryCommand({ Name: west.aliasParameter }));
-  expect(JSON.parse(history.Parameters![0]!.Value!)).toMatchObject({
+  expect(JSON.parse(history.Parameters!.at(-1)!.Value!)).toMatchObject({
     clusterIdentifier: 'async-toolformer-prod-usw2',
     latestSnapshotIdentifier: LATEST,
   });

@@ -16,7 +16,12 @@ jest.mock('../shared/env', () => ({
 const rds = mockClient(RDSClient);
 const ssm = mockClient(SSMClient);
 let added: jest.SpyInstance;
-const naming = { phase: 'naming-latest', snapshotIdentifier: 'weekly-1', expired: [] };
+const naming = {
+  phase: 'naming-latest',
+  snapshotIdentifier: 'value-of-CLUSTER_IDENTIFIER-weekly-20261129-0100',
+  expired: [],
+};
+const OWNED = { TagList: [{ Key: 'value-of-OWNER_TAG_KEY', Value: 'value-of-OWNER_TAG_VALUE' }] };
 
 beforeEach(() => {
   [rds, ssm].forEach((stub) => stub.reset());
@@ -33,7 +38,7 @@ afterEach(() => jest.restoreAllMocks());
 const rates = () => added.mock.calls.filter(([name]) => name === METRIC.backupSuccessRate).map(([, , value]) => value);
 
 test('the step that records -latest finishes the run with backup_success_rate 100', async () => {
-  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ Status: 'available' }] });
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ Status: 'available', ...OWNED }] });
   await expect(handler(naming)).resolves.toMatchObject({ phase: 'done', aliasVersion: 2 });
   expect(rates()).toEqual([100]);
 });
@@ -48,4 +53,12 @@ test('fails the run when the -latest copy failed, with backup_success_rate 0', a
   rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ Status: 'failed' }] });
   await expect(handler(naming)).rejects.toThrow(/is failed/);
   expect(rates()).toEqual([0]);
+});
+
+test('fails when a crafted state names a foreign snapshot: refused, backup_success_rate 0, no AWS call', async () => {
+  const crafted = { phase: 'snapshotting', snapshotIdentifier: 'someone-elses-snapshot', expired: [] };
+  await expect(handler(crafted)).rejects.toThrow(/refusing to touch someone-elses-snapshot/);
+  expect(rates()).toEqual([0]);
+  expect(rds.calls()).toHaveLength(0);
+  expect(ssm.calls()).toHaveLength(0);
 });

@@ -7,6 +7,7 @@ import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
 import {
   advance,
+  RUN_PHASES,
   type AuroraBackupDeps,
   type AuroraBackupSettings,
   type AuroraBackupState,
@@ -38,7 +39,7 @@ export function parseState(event: unknown): AuroraBackupState {
   }
   if (state.phase === 'start') return { phase: 'start' };
   if (
-    (state.phase === 'snapshotting' || state.phase === 'naming-latest' || state.phase === 'done') &&
+    (RUN_PHASES as readonly unknown[]).includes(state.phase) &&
     typeof state.snapshotIdentifier === 'string' &&
     Array.isArray(state.expired)
   ) {

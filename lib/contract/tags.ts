@@ -5,3 +5,13 @@ export const RESTORE_TEST_TAG = { key: 'dr-restore-test', value: 'temporary' } a
 
 /** Tag on the weekly manual snapshots, the only snapshots the weekly job may delete. */
 export const WEEKLY_SNAPSHOT_TAG = { key: 'dr-managed-by', value: 'weekly-full-backup' } as const;
+
+/**
+ * How the weekly job replaces the plan's `-latest` without a moment when no usable copy exists:
+ * the new copy is made as `<latest><nextSuffix>` first, and whichever of the two is the one a
+ * restore should use carries `currentTag`. IAM denies deleting a snapshot with that tag to every role.
+ */
+export const LATEST_ROTATION = {
+  nextSuffix: '-next',
+  currentTag: { key: 'dr-latest', value: 'current' },
+} as const;

@@ -94,22 +94,43 @@ function redisExport(encryption: string) {
   });
 }
 
-/** The weekly Aurora snapshot and its -latest copy end `status`. */
-function auroraSnapshot(status: string) {
+/**
+ * The weekly Aurora snapshot and its -latest copies end `status`: snapshots the job made exist from
+ * its create or copy on, tagged as the job's, until it deletes them.
+ */
+function auroraSnapshot(status: string, environment: Record<string, string>) {
+  const made = new Set<string>();
+  const owner = { Key: environment.OWNER_TAG_KEY, Value: environment.OWNER_TAG_VALUE };
   return world({
     ...writerHere,
     ...recorded,
-    DescribeDBClusterSnapshots: ({ input }) => ({
-      DBClusterSnapshots: input.DBClusterSnapshotIdentifier ? [{ ...fresh(status), DBClusterSnapshotArn: 'arn' }] : [],
-    }),
-    CreateDBClusterSnapshot: () => ({}),
-    DeleteDBClusterSnapshot: () => ({}),
-    CopyDBClusterSnapshot: () => ({}),
+    DescribeDBClusterSnapshots: ({ input }) => {
+      const id = input.DBClusterSnapshotIdentifier as string | undefined;
+      if (id && !made.has(id)) throw awsError('DBClusterSnapshotNotFoundFault');
+      return {
+        DBClusterSnapshots: id
+          ? [
+              {
+                ...fresh(status),
+                DBClusterSnapshotIdentifier: id,
+                DBClusterIdentifier: environment.CLUSTER_IDENTIFIER,
+                DBClusterSnapshotArn: `arn:${id}`,
+                TagList: [owner],
+              },
+            ]
+          : [],
+      };
+    },
+    CreateDBClusterSnapshot: ({ input }) => made.add(input.DBClusterSnapshotIdentifier as string) && {},
+    DeleteDBClusterSnapshot: ({ input }) => made.delete(input.DBClusterSnapshotIdentifier as string) && {},
+    CopyDBClusterSnapshot: ({ input }) => made.add(input.TargetDBClusterSnapshotIdentifier as string) && {},
+    AddTagsToResource: () => ({}),
+    RemoveTagsFromResource: () => ({}),
   });
 }
 
 /** The newest export restores into an available group, which is deleted afterwards. */
-function redisRestores(): Scenario['world'] {
+function redisRestores(environment: Record<string, string>): Scenario['world'] {
   let deleted = false;
   return world({
     ListObjectsV2: ({ input }) => ({ Contents: [{ Key: `${input.Prefix}daily.rdb`, LastModified: ago(HOUR_MS) }] }),
@@ -120,9 +141,19 @@ function redisRestores(): Scenario['world'] {
     DescribeReplicationGroups: ({ input }) => {
       if (deleted) throw awsError('ReplicationGroupNotFoundFault');
       return {
-        ReplicationGroups: [{ ReplicationGroupId: input.ReplicationGroupId, Status: 'available', NodeGroups: [{}] }],
+        ReplicationGroups: [
+          {
+            ReplicationGroupId: input.ReplicationGroupId,
+            ARN: `arn:${String(input.ReplicationGroupId)}`,
+            Status: 'available',
+            NodeGroups: [{}],
+          },
+        ],
       };
     },
+    ListTagsForResource: () => ({
+      TagList: [{ Key: environment.RESTORE_TAG_KEY, Value: environment.RESTORE_TAG_VALUE }],
+    }),
     DeleteReplicationGroup: () => {
       deleted = true;
       return {};
@@ -176,9 +207,9 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     success: { world: redisExport('AES256'), invoke: stepped({ phase: 'start', kind: 'daily' }) },
     failure: { world: redisExport('aws:kms'), invoke: stepped({ phase: 'start', kind: 'daily' }) },
   }),
-  weeklyAuroraBackup: () => ({
-    success: { world: auroraSnapshot('available'), invoke: stepped({ phase: 'start' }) },
-    failure: { world: auroraSnapshot('failed'), invoke: stepped({ phase: 'start' }) },
+  weeklyAuroraBackup: (environment) => ({
+    success: { world: auroraSnapshot('available', environment), invoke: stepped({ phase: 'start' }) },
+    failure: { world: auroraSnapshot('failed', environment), invoke: stepped({ phase: 'start' }) },
   }),
   restoreValidation: (environment) => ({
     success: {
@@ -198,8 +229,8 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     },
     failure: { world: deniedEverywhere, invoke: (handler) => handler(restoreEvent('FAILED')) },
   }),
-  redisRestoreTest: () => ({
-    success: { world: redisRestores(), invoke: stepped({ phase: 'start' }) },
+  redisRestoreTest: (environment) => ({
+    success: { world: redisRestores(environment), invoke: stepped({ phase: 'start' }) },
     // No export to restore: the test fails without creating anything.
     failure: { world: world({ ListObjectsV2: () => ({ Contents: [] }) }), invoke: stepped({ phase: 'start' }) },
   }),
