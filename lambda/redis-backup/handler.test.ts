@@ -49,7 +49,12 @@ describe('what a step reports', () => {
   const s3 = mockClient(S3Client);
   const ssm = mockClient(SSMClient);
   let added: jest.SpyInstance;
-  const exporting = { phase: 'exporting', kind: 'daily', snapshotName: 'snap', exportName: 'export' } as const;
+  const exporting = {
+    phase: 'exporting',
+    kind: 'daily',
+    snapshotName: 'snap',
+    exportName: 'value-of-REPLICATION_GROUP_ID-daily-20261126-0200',
+  } as const;
 
   beforeEach(() => {
     [s3, ssm].forEach((stub) => stub.reset());
@@ -77,5 +82,14 @@ describe('what a step reports', () => {
     s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'aws:kms' });
     await expect(redisHandler(exporting)).rejects.toThrow(/not SSE-S3/);
     expect(rates()).toEqual([0]);
+  });
+
+  test('fails when a crafted state names an export outside the group: refused, backup_success_rate 0, no AWS call', async () => {
+    for (const phase of ['snapshotting', 'exporting']) {
+      const crafted = { ...exporting, phase, exportName: 'async-toolformer-prod-usw2-daily-20261126-0200' };
+      await expect(redisHandler(crafted)).rejects.toThrow(/refusing to touch async-toolformer-prod-usw2/);
+    }
+    expect(rates()).toEqual([0, 0]);
+    expect([...s3.calls(), ...ssm.calls()]).toHaveLength(0);
   });
 });

@@ -12,6 +12,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { retrying, type RetryPolicy } from '../shared/check-report';
 import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
+import { assertOwnedName, NotOwnedTargetError } from '../shared/owned-target';
 import {
   findCachePrimary,
   outcomeOf,
@@ -99,13 +100,6 @@ async function snapshots(elasticache: ElastiCacheClient, replicationGroupId: str
 
 const createdAt = (snapshot: Snapshot) => snapshot.NodeSnapshots?.[0]?.SnapshotCreateTime;
 
-async function snapshotStatus(elasticache: ElastiCacheClient, snapshotName: string): Promise<string> {
-  const { Snapshots } = await elasticache.send(new DescribeSnapshotsCommand({ SnapshotName: snapshotName }));
-  const status = Snapshots?.[0]?.SnapshotStatus;
-  if (!status) throw new BackupFailedError(`snapshot ${snapshotName} no longer exists`);
-  return status;
-}
-
 async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind: BackupKind): Promise<BackupState> {
   // Where the primary is now, not where it was at deploy: the job runs in both regions.
   const placement = await retrying(() => findCachePrimary(deps, settings.primary), deps.retry);
@@ -134,12 +128,36 @@ async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind:
   return { phase: 'snapshotting', kind, snapshotName, exportName };
 }
 
+/**
+ * Export names are `<group>-<kind>-<stamp>` of this job's group: the only names it may write into
+ * the bucket. A crafted state is refused before any AWS call.
+ */
+function assertOwnExportName(settings: RedisBackupSettings, exportName: unknown): void {
+  // Exports are S3 objects ElastiCache writes; the name, not a tag, is what the job owns.
+  assertOwnedName(exportName, { what: 'export', prefix: `${settings.replicationGroupId}-` });
+}
+
+/** A snapshot of another group or cluster is never exported into this group's bucket. */
+function assertOwnSnapshot(settings: RedisBackupSettings, snapshot: Snapshot | undefined, name: string): void {
+  const group = snapshot?.ReplicationGroupId;
+  const cluster = snapshot?.CacheClusterId;
+  if (
+    (group !== undefined && group !== settings.replicationGroupId) ||
+    (cluster !== undefined && !cluster.startsWith(`${settings.replicationGroupId}-`))
+  ) {
+    throw new NotOwnedTargetError(name, `a snapshot of ${group ?? cluster}, not of ${settings.replicationGroupId}`);
+  }
+}
+
 async function exportWhenAvailable(
   deps: RedisBackupDeps,
   settings: RedisBackupSettings,
   state: Extract<BackupState, { phase: 'snapshotting' }>,
 ): Promise<BackupState> {
-  const status = await snapshotStatus(deps.elasticache, state.snapshotName);
+  const { Snapshots } = await deps.elasticache.send(new DescribeSnapshotsCommand({ SnapshotName: state.snapshotName }));
+  const status = Snapshots?.[0]?.SnapshotStatus;
+  if (!status) throw new BackupFailedError(`snapshot ${state.snapshotName} no longer exists`);
+  assertOwnSnapshot(settings, Snapshots?.[0], state.snapshotName);
   if (status === 'creating') return state;
   if (status !== 'available') throw new BackupFailedError(`snapshot ${state.snapshotName} is ${status}`);
   await deps.elasticache.send(
@@ -196,6 +214,7 @@ export async function advance(
   settings: RedisBackupSettings,
   state: BackupState,
 ): Promise<BackupState> {
+  if (state.phase === 'snapshotting' || state.phase === 'exporting') assertOwnExportName(settings, state.exportName);
   switch (state.phase) {
     case 'start':
       return start(deps, settings, state.kind);

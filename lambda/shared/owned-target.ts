@@ -35,18 +35,22 @@ export class NotOwnedTargetError extends Error {
   }
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` as a literal inside a regular expression. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The names part of an {@link Ownership}, for targets a job owns by name alone (S3 exports). */
+export type OwnedNames = Omit<Ownership, 'tag'>;
 
 /** The pattern of `ownership`'s names. */
-export function ownedNamePattern(ownership: Ownership): RegExp {
-  return ownership.pattern ?? new RegExp(`^${escape(ownership.prefix)}[a-z0-9][a-z0-9-]*$`);
+export function ownedNamePattern(ownership: OwnedNames): RegExp {
+  return ownership.pattern ?? new RegExp(`^${escapeRegExp(ownership.prefix)}[a-z0-9][a-z0-9-]*$`);
 }
 
 /**
  * Throws {@link NotOwnedTargetError} unless `name` is a string the job could have generated. Pure:
  * callers run it before their first AWS call, so a foreign name reaches no API at all.
  */
-export function assertOwnedName(name: unknown, ownership: Ownership): asserts name is string {
+export function assertOwnedName(name: unknown, ownership: OwnedNames): asserts name is string {
   if (typeof name !== 'string') {
     throw new NotOwnedTargetError(JSON.stringify(name) ?? String(name), `${ownership.what} must be a name`);
   }

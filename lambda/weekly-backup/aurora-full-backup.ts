@@ -13,6 +13,7 @@ import { nameStamp } from '../shared/exports';
 import {
   assertOwnedName,
   assertOwnedTarget,
+  escapeRegExp,
   hasOwnerTag,
   NotOwnedTargetError,
   type Ownership,
@@ -100,7 +101,7 @@ export function weeklySnapshots(settings: AuroraBackupSettings): Ownership {
   return {
     what: 'weekly snapshot',
     prefix,
-    pattern: new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d{8}-\\d{4}$`),
+    pattern: new RegExp(`^${escapeRegExp(prefix)}\\d{8}-\\d{4}$`),
     tag: settings.ownerTag,
   };
 }

@@ -10,7 +10,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { LATEST_ROTATION } from '../../lib/contract';
-import { assertOwnedTarget, hasOwnerTag, type Ownership } from '../shared/owned-target';
+import { assertOwnedTarget, escapeRegExp, hasOwnerTag, type Ownership } from '../shared/owned-target';
 
 /** Where the rotation's copies live and how the job marks them. */
 export interface LatestSlots {
@@ -28,7 +28,6 @@ export class RotationError extends Error {
   }
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CURRENT = LATEST_ROTATION.currentTag;
 
 /** The slot the new copy is made in before it replaces `-latest`. */
@@ -39,7 +38,7 @@ export function slotOwnership(slots: LatestSlots): Ownership {
   return {
     what: '-latest slot',
     prefix: slots.latest,
-    pattern: new RegExp(`^${escape(slots.latest)}(${escape(LATEST_ROTATION.nextSuffix)})?$`),
+    pattern: new RegExp(`^${escapeRegExp(slots.latest)}(${escapeRegExp(LATEST_ROTATION.nextSuffix)})?$`),
     tag: slots.ownerTag,
   };
 }
