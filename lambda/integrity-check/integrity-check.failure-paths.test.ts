@@ -20,6 +20,7 @@ import {
   type Captured,
 } from '../../test/helpers/failure-paths';
 import { BUCKET, CLUSTER, CLUSTER_ARN, DAY, HOUR, PEER_BUCKET, PEER_VAULT, VAULT } from './fixtures';
+import type { CheckReport } from '../shared/check-report';
 import type { IntegrityReport } from './follow-writer';
 import type * as HandlerModule from './handler';
 
@@ -36,18 +37,20 @@ const ssm = mockClient(SSMClient);
 const stubs = [backup, elasticache, rds, s3, ssm];
 
 /** A run that acted but did not pass: the failed checks are named, the report written once, the rate below 100. */
-function expectFailedChecks({ result, metrics }: Captured<IntegrityReport>, failed: Record<string, RegExp>): void {
-  expect(result).toMatchObject({ outcome: 'acted', passed: false });
-  const failures = Object.fromEntries(result!.results.filter((check) => !check.passed).map((c) => [c.check, c.detail]));
+function expectFailedChecks(captured: Captured<IntegrityReport>, failed: Record<string, RegExp>): void {
+  const { metrics } = captured;
+  expect(captured.result).toMatchObject({ outcome: 'acted', passed: false });
+  const result = captured.result as CheckReport;
+  const failures = Object.fromEntries(result.results.filter((check) => !check.passed).map((c) => [c.check, c.detail]));
   expect(failures).toEqual(
     Object.fromEntries(Object.entries(failed).map(([check, detail]) => [check, expect.stringMatching(detail)])),
   );
-  expect(result!.successRate).toBeLessThan(100);
-  expect(metrics[METRIC.backupSuccessRate]).toEqual([result!.successRate]);
+  expect(result.successRate).toBeLessThan(100);
+  expect(metrics[METRIC.backupSuccessRate]).toEqual([result.successRate]);
   expect(metrics[METRIC.backupCheckPassed]!.filter((value) => value === 0)).toHaveLength(Object.keys(failed).length);
   expect(mutatingCalls(...stubs)).toEqual(['PutParameter']);
-  const report = JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!) as IntegrityReport;
-  expect(report).toMatchObject({ passed: false, successRate: result!.successRate });
+  const report = JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!) as CheckReport;
+  expect(report).toMatchObject({ passed: false, successRate: result.successRate });
 }
 
 let handler: typeof HandlerModule.handler;
@@ -133,7 +136,7 @@ describe('failure path: throttling', () => {
       'aurora-writer-placement': /^could not run: Throttling: Rate exceeded \(after 3 attempts\)$/,
     });
     expect(backup.calls()).toHaveLength(0);
-    expect(captured.result!.results.map((check) => check.check)).toEqual([
+    expect((captured.result as CheckReport).results.map((check) => check.check)).toEqual([
       'aurora-writer-placement',
       'redis-export',
       'redis-replica',
@@ -190,6 +193,6 @@ describe('failure path: partial failure', () => {
     s3.on(HeadObjectCommand, { Bucket: PEER_BUCKET }).resolves({ ContentLength: 1024, ETag: '"abc"' });
     const captured = await capture(() => handler(scheduled));
     expectFailedChecks(captured, { 'redis-replica': /has 1024 bytes in / });
-    expect(captured.result!.results.filter((check) => check.passed)).toHaveLength(6);
+    expect((captured.result as CheckReport).results.filter((check) => check.passed)).toHaveLength(6);
   });
 });
