@@ -9,6 +9,7 @@ import type { AutomationAlarms } from '../automation-alarms';
 import { DrFunction } from '../dr-function';
 import type { SteppedJob } from '../stepped-job';
 import type { JobScheduler } from './job-scheduler';
+import { denyLatestSnapshotDeletion } from './permissions';
 
 /**
  * The plumbing the jobs of one region share. The Automation stack builds it once and hands it to
@@ -58,6 +59,12 @@ export interface JobFunctionProps<Key extends string> {
    * @default Duration.minutes(1)
    */
   readonly timeout?: Duration;
+  /**
+   * Whether the job replaces the plan's `-latest` snapshot itself: it may then delete the copy
+   * that is not current, and is denied only the current one.
+   * @default false - deleting `-latest` is denied outright
+   */
+  readonly rotatesLatestSnapshot?: boolean;
 }
 
 /**
@@ -83,5 +90,7 @@ export function jobFunction<Key extends string>(
     securityGroups: [context.securityGroup],
   });
   context.alarms.functionHealth(job.node.id, fn);
+  // Whatever a job's own statements allow, none deletes the newest full backup.
+  denyLatestSnapshotDeletion(fn, context.config, props.rotatesLatestSnapshot ?? false);
   return fn;
 }

@@ -3,7 +3,13 @@ import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import type { DrConfig, RegionConfig } from '../../config';
-import { cacheReplicationGroupId, globalClusterIdentifier, parameterName } from '../../naming';
+import { LATEST_ROTATION } from '../../contract';
+import {
+  cacheReplicationGroupId,
+  globalClusterIdentifier,
+  latestSnapshotIdentifier,
+  parameterName,
+} from '../../naming';
 import type { DrFunction } from '../dr-function';
 
 /** One statement of a function's policy. */
@@ -143,4 +149,30 @@ export function allowCachePrimaryLookup(fn: DrFunction, config: DrConfig, region
       }),
     ],
   });
+}
+
+/** ARNs of the plan's `-latest` snapshot and the slot its replacement is made in, in `fn`'s region. */
+export function latestSnapshotArns(fn: IConstruct, config: DrConfig): string[] {
+  const latest = latestSnapshotIdentifier(config);
+  return [latest, `${latest}${LATEST_ROTATION.nextSuffix}`].map((resourceName) =>
+    arn(fn, { service: 'rds', resource: 'cluster-snapshot', resourceName }),
+  );
+}
+
+/**
+ * Denies `fn` deleting the plan's `-latest`, whatever else its policy allows. A job that rotates
+ * `-latest` (the weekly backup) is denied deleting whichever copy carries the current tag, so its
+ * own rotation, which moves the tag to the new copy first, still works; every other job is denied
+ * both names outright.
+ */
+export function denyLatestSnapshotDeletion(fn: DrFunction, config: DrConfig, rotates: boolean): void {
+  const { key, value } = LATEST_ROTATION.currentTag;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['rds:DeleteDBClusterSnapshot'],
+      resources: latestSnapshotArns(fn, config),
+      ...(rotates ? { conditions: { StringEquals: { [`aws:ResourceTag/${key}`]: value } } } : {}),
+    }),
+  );
 }

@@ -76,7 +76,12 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
       conditions: { StringEquals: { [`aws:RequestTag/${RESTORE_TEST_TAG.key}`]: RESTORE_TEST_TAG.value } },
       wildcardReason: why,
     });
-    allow(fn, { actions: ['elasticache:DescribeReplicationGroups'], resources: temporary, wildcardReason: why });
+    // The function reads a group's tags before it deletes it (DescribeReplicationGroups returns none).
+    allow(fn, {
+      actions: ['elasticache:DescribeReplicationGroups', 'elasticache:ListTagsForResource'],
+      resources: temporary,
+      wildcardReason: why,
+    });
     allow(fn, {
       actions: ['elasticache:DeleteReplicationGroup'],
       resources: temporary,

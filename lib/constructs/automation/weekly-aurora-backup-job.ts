@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FUNCTIONS, WEEKLY_SNAPSHOT_TAG } from '../../contract';
+import { FUNCTIONS, LATEST_ROTATION, WEEKLY_SNAPSHOT_TAG } from '../../contract';
 import {
   clusterIdentifier,
   globalClusterIdentifier,
@@ -14,7 +14,7 @@ import type { DrFunction } from '../dr-function';
 import { SteppedJob } from '../stepped-job';
 import { keepDeployedLogicalId } from './deployed-logical-id';
 import { STEP_INTERVAL, jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
-import { allow, allowAuroraWriterLookup, arn, parameterArn } from './permissions';
+import { allow, allowAuroraWriterLookup, arn, latestSnapshotArns, parameterArn } from './permissions';
 
 /** Props of {@link WeeklyAuroraBackupJob}. */
 export interface WeeklyAuroraBackupJobProps {
@@ -53,14 +53,17 @@ export class WeeklyAuroraBackupJob extends Construct implements AutomationJob {
         OWNER_TAG_KEY: WEEKLY_SNAPSHOT_TAG.key,
         OWNER_TAG_VALUE: WEEKLY_SNAPSHOT_TAG.value,
       },
+      rotatesLatestSnapshot: true,
     });
     this.function = fn;
 
     const snapshot = (resourceName: string) =>
       arn(this, { service: 'rds', resource: 'cluster-snapshot', resourceName });
     const clusterArn = arn(this, { service: 'rds', resource: 'cluster', resourceName: identifier });
-    const ours = [snapshot(`${identifier}-weekly-*`), snapshot(latest)];
-    const why = "The job's own snapshot names carry a date; deleting also needs the job's tag on the snapshot.";
+    const slots = latestSnapshotArns(this, config);
+    const ours = [snapshot(`${identifier}-weekly-*`), ...slots];
+    const why =
+      "The job's own snapshot names carry a date; deleting also needs the job's tag on the snapshot, and the current -latest copy is denied.";
     allow(fn, {
       actions: ['rds:DescribeDBClusterSnapshots'],
       resources: [clusterArn, snapshot('*')],
@@ -75,10 +78,20 @@ export class WeeklyAuroraBackupJob extends Construct implements AutomationJob {
       conditions: { StringEquals: { [`aws:RequestTag/${WEEKLY_SNAPSHOT_TAG.key}`]: WEEKLY_SNAPSHOT_TAG.value } },
       wildcardReason: why,
     });
+    const owner = { [`aws:ResourceTag/${WEEKLY_SNAPSHOT_TAG.key}`]: WEEKLY_SNAPSHOT_TAG.value };
+    // Moving the current mark off the old -latest copy: that tag only, on the job's own slots.
+    allow(fn, {
+      actions: ['rds:RemoveTagsFromResource'],
+      resources: slots,
+      conditions: {
+        StringEquals: owner,
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [LATEST_ROTATION.currentTag.key] },
+      },
+    });
     allow(fn, {
       actions: ['rds:DeleteDBClusterSnapshot'],
       resources: ours,
-      conditions: { StringEquals: { [`aws:ResourceTag/${WEEKLY_SNAPSHOT_TAG.key}`]: WEEKLY_SNAPSHOT_TAG.value } },
+      conditions: { StringEquals: owner },
       wildcardReason: why,
     });
     allow(fn, {
