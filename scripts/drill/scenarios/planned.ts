@@ -12,7 +12,9 @@ import {
   failoverTimeDatapoints,
   type FailoverDeployment,
 } from './failover-facts';
-import { activeRegion, fenceMetricName, fenceStats, lockItem, promotionCalls, type FenceStats } from './run-facts';
+import { failbackAfterLoss } from './failback-after-loss';
+import { activeRegionsName, fenceLifted } from './planned-facts';
+import { fenceMetricName, fenceStats, lockItem, promotionCalls } from './run-facts';
 
 const PLANNED = 'no region is lost: both answer, as a planned switchover and a failback require';
 
@@ -35,27 +37,6 @@ async function membersIn(context: ScenarioContext, deployment: FailoverDeploymen
       expectEqual(`the cache primary is in ${region}`, await cachePrimaryRegion(context, deployment), region),
       expectEqual('the cache stays in its Global Datastore', await cacheDetached(context, deployment), false),
     );
-  }
-  return checks;
-}
-
-/**
- * The active-region parameter of both regions must name `region`: the run writes its own region's,
- * failover-region.sh the other's once the run succeeded (Step Functions' SDK tasks call their own region).
- */
-async function activeRegionsName(
-  context: ScenarioContext,
-  deployment: FailoverDeployment,
-  region: string,
-  after: string,
-): Promise<Check[]> {
-  const { name } = await activeRegion(context, deployment);
-  const checks: Check[] = [];
-  for (const where of [deployment.secondary, deployment.primary]) {
-    const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', where, 'GetParameter', {
-      Name: name,
-    });
-    checks.push(expectEqual(`after ${after}, ${name} in ${where} names ${region}`, Parameter.Value, region));
   }
   return checks;
 }
@@ -120,14 +101,6 @@ function withoutLoss(deployment: FailoverDeployment): string[] {
   return [PLANNED, ...simulated(deployment).slice(1)];
 }
 
-function fenceLifted(before: FenceStats, after: FenceStats): Check {
-  return expectThat(
-    'the failback lifts the DNS fence: one more datapoint, at 0',
-    after.count === before.count + 1 && after.sum === before.sum && after.minimum === 0,
-    `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
-  );
-}
-
 const failback: Scenario = {
   name: 'failback',
   summary:
@@ -167,4 +140,4 @@ const failback: Scenario = {
   },
 };
 
-export const PLANNED_SCENARIOS: readonly Scenario[] = [plannedSwitchover, failback];
+export const PLANNED_SCENARIOS: readonly Scenario[] = [plannedSwitchover, failback, failbackAfterLoss];

@@ -1,0 +1,34 @@
+// What the planned moves check in both regions: the active-region parameter each names, and a lifted fence.
+import { expectEqual, expectThat, type Check, type ScenarioContext } from '../scenario';
+import type { FailoverDeployment } from './failover-facts';
+import { activeRegion, type FenceStats } from './run-facts';
+
+/**
+ * The active-region parameter of both regions must name `region`: the run writes its own region's,
+ * failover-region.sh the other's once the run succeeded (Step Functions' SDK tasks call their own region).
+ */
+export async function activeRegionsName(
+  context: ScenarioContext,
+  deployment: FailoverDeployment,
+  region: string,
+  after: string,
+): Promise<Check[]> {
+  const { name } = await activeRegion(context, deployment);
+  const checks: Check[] = [];
+  for (const where of [deployment.secondary, deployment.primary]) {
+    const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', where, 'GetParameter', {
+      Name: name,
+    });
+    checks.push(expectEqual(`after ${after}, ${name} in ${where} names ${region}`, Parameter.Value, region));
+  }
+  return checks;
+}
+
+/** One more fence datapoint than `before`, at 0: the failback lifted the fence. */
+export function fenceLifted(before: FenceStats, after: FenceStats): Check {
+  return expectThat(
+    'the failback lifts the DNS fence: one more datapoint, at 0',
+    after.count === before.count + 1 && after.sum === before.sum && after.minimum === 0,
+    `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
+  );
+}
