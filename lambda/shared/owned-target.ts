@@ -1,4 +1,5 @@
 // The one check every job runs before it deletes or overwrites: is the target a name it generates, carrying the tag it set?
+import { NOT_OWNED_TARGET_ERROR } from '../../lib/contract';
 
 /** What a job owns: names it generates under one prefix, and the tag it puts on each at creation. */
 export interface Ownership {
@@ -31,7 +32,7 @@ export class NotOwnedTargetError extends Error {
     public readonly reason: string,
   ) {
     super(`refusing to touch ${target}: ${reason}`);
-    this.name = 'NotOwnedTargetError';
+    this.name = NOT_OWNED_TARGET_ERROR;
   }
 }
 

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { NOT_OWNED_TARGET_ERROR } from '../contract';
 import type { DrFunction } from './dr-function';
 
 /** Props of {@link SteppedJob}. */
@@ -73,6 +74,12 @@ export class SteppedJob extends Construct {
         },
       });
       toCleanup.next(wait);
+      // A refused state names something the job does not own: sending it to cleanup would only be
+      // refused again, every interval until the timeout. Caught first, it ends the run at once.
+      step.addCatch(new sfn.Fail(this, 'Refused', { error: NOT_OWNED_TARGET_ERROR, causePath: '$.error.Cause' }), {
+        errors: [NOT_OWNED_TARGET_ERROR],
+        resultPath: '$.error',
+      });
       step.addCatch(
         new sfn.Choice(this, 'AnythingToCleanUp?')
           .when(sfn.Condition.isPresent(`$.${whenPresent}`), toCleanup)

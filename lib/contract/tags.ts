@@ -15,3 +15,9 @@ export const LATEST_ROTATION = {
   nextSuffix: '-next',
   currentTag: { key: 'dr-latest', value: 'current' },
 } as const;
+
+/**
+ * Name of the error a function throws when its input names a target it does not own; the stepped
+ * jobs end the run on it at once instead of sending the same state to cleanup again.
+ */
+export const NOT_OWNED_TARGET_ERROR = 'NotOwnedTargetError';
