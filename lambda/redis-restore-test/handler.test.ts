@@ -69,7 +69,12 @@ test('a cleanup that ends reports the verdict it carries', async () => {
 });
 
 test('fails when a crafted state names the production group: refused, logged, recovery_test_results 0, no AWS call', async () => {
-  const crafted = { phase: 'cleaning', groupId: 'async-toolformer-prod-use1', startedAt: new Date().toISOString() };
+  const crafted = {
+    phase: 'cleaning',
+    groupId: 'async-toolformer-prod-use1',
+    startedAt: new Date().toISOString(),
+    verdict: { passed: true, detail: 'crafted' },
+  };
   await expect(handler(crafted)).rejects.toThrow(/refusing to touch async-toolformer-prod-use1/);
   expect(results()).toEqual([0]);
   expect(elasticache.calls()).toHaveLength(0);

@@ -32,10 +32,14 @@ export function parseState(event: unknown): RestoreTestState {
   if (typeof state !== 'object' || state === null)
     throw new MalformedEventError(`expected a restore test state, got ${JSON.stringify(event)}`);
   if (state.phase === 'start') return { phase: 'start' };
+  // A cleanup carries the verdict it reports; without one it would delete, then fail to record.
+  const verdict = state.verdict as { passed?: unknown } | undefined;
+  const verdictOk = state.phase !== 'cleaning' || (typeof verdict === 'object' && typeof verdict?.passed === 'boolean');
   if (
     (state.phase === 'restoring' || state.phase === 'cleaning') &&
     typeof state.groupId === 'string' &&
-    typeof state.startedAt === 'string'
+    typeof state.startedAt === 'string' &&
+    verdictOk
   ) {
     return state as unknown as RestoreTestState;
   }

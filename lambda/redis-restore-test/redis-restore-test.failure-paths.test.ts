@@ -109,7 +109,15 @@ describe('failure path: empty result', () => {
 });
 
 describe('failure path: malformed input', () => {
-  test.each([null, 'start', { phase: 'restoring' }, { phase: 'cleaning', groupId: GROUP }, { phase: 'done' }])(
+  test.each([
+    null,
+    'start',
+    { phase: 'restoring' },
+    { phase: 'cleaning', groupId: GROUP },
+    { phase: 'cleaning', groupId: GROUP, startedAt: '2026-11-29T06:00:00Z' },
+    { phase: 'cleaning', groupId: GROUP, startedAt: '2026-11-29T06:00:00Z', verdict: { passed: 'yes' } },
+    { phase: 'done' },
+  ])(
     'fails when the state is malformed (%p): MalformedEventError before any AWS call, and no result',
     async (state) => {
       const { error, metrics } = await capture(() => handler(state));
