@@ -95,6 +95,13 @@ def _datastore(self: ElastiCacheResponse, identifier: str) -> dict[str, Any]:
     return datastore
 
 
+def _require_available(datastore: dict[str, Any]) -> None:
+    if datastore["Status"] != "available":
+        raise InvalidGlobalReplicationGroupStateFault(
+            f"Global replication group {datastore['GlobalReplicationGroupId']} is {datastore['Status']}."
+        )
+
+
 def _datastore_view(account: str, datastore: dict[str, Any], with_members: bool) -> dict[str, Any]:
     view = dict(datastore)
     if with_members:
@@ -167,8 +174,7 @@ def _failover_global_replication_group(self: ElastiCacheResponse) -> ActionResul
     region = self._get_param("PrimaryRegion")
     group_id = self._get_param("PrimaryReplicationGroupId")
     datastore = _datastore(self, identifier)
-    if datastore["Status"] != "available":
-        raise InvalidGlobalReplicationGroupStateFault(f"Global replication group {identifier} is {datastore['Status']}.")
+    _require_available(datastore)
     members = _datastore_members(self.current_account, identifier)
     target = next((g for r, g in members if r == region and g.replication_group_id == group_id), None)
     if target is None:
@@ -217,15 +223,18 @@ def _delete_global_replication_group(self: ElastiCacheResponse) -> ActionResult:
     datastore = _datastore(self, identifier)
     if not is_true(self._get_param("RetainPrimaryReplicationGroup", False)):
         raise ElastiCacheException(
-            "InvalidParameterValue", "RetainPrimaryReplicationGroup must be true: the primary is never deleted with its datastore."
+            "InvalidParameterValue",
+            "RetainPrimaryReplicationGroup must be true: the primary is never deleted with its datastore.",
         )
-    if datastore["Status"] != "available":
-        raise InvalidGlobalReplicationGroupStateFault(f"Global replication group {identifier} is {datastore['Status']}.")
+    _require_available(datastore)
     members = _datastore_members(self.current_account, identifier)
-    secondaries = [f"{g.replication_group_id} ({r})" for r, g in members if g.global_replication_group_member_role != "PRIMARY"]
+    secondaries = [
+        f"{g.replication_group_id} ({r})" for r, g in members if g.global_replication_group_member_role != "PRIMARY"
+    ]
     if secondaries:
         raise InvalidGlobalReplicationGroupStateFault(
-            f"Global replication group {identifier} still has secondaries: {', '.join(secondaries)}; disassociate them first."
+            f"Global replication group {identifier} still has secondaries: {', '.join(secondaries)};"
+            " disassociate them first."
         )
     datastore["Status"] = "deleting"
 
@@ -250,8 +259,7 @@ def _create_replication_group(self: ElastiCacheResponse) -> ActionResult:
     if not identifier:
         return _moto_create_replication_group(self)
     datastore = _datastore(self, identifier)
-    if datastore["Status"] != "available":
-        raise InvalidGlobalReplicationGroupStateFault(f"Global replication group {identifier} is {datastore['Status']}.")
+    _require_available(datastore)
     members = _datastore_members(self.current_account, identifier)
     if any(region == self.region for region, _ in members):
         raise ElastiCacheException("InvalidParameterValue", f"{identifier} already has a member in {self.region}.")
@@ -306,4 +314,4 @@ def install() -> None:
     ElastiCacheResponse.delete_global_replication_group = _delete_global_replication_group
     ElastiCacheResponse.create_replication_group = _create_replication_group
     ElastiCacheResponse.delete_replication_group = _delete_replication_group
-    ReplicationGroup.global_replication_group_info = property(_global_replication_group_info)  # type: ignore[assignment]
+    ReplicationGroup.global_replication_group_info = property(_global_replication_group_info)  # type: ignore

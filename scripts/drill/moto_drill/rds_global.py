@@ -164,7 +164,8 @@ def _members_with_sync(original: Callable[[Any], list[dict[str, Any]]]) -> prope
 
 
 def install() -> None:
-    GlobalCluster.global_cluster_members = _members_with_sync(GlobalCluster.global_cluster_members.fget)  # type: ignore[assignment]
+    moto_members = GlobalCluster.global_cluster_members.fget
+    GlobalCluster.global_cluster_members = _members_with_sync(moto_members)  # type: ignore[assignment]
     RDSResponse.failover_global_cluster = lambda self: _move_writer(self, switchover=False)
     RDSResponse.switchover_global_cluster = lambda self: _move_writer(self, switchover=True)
     RDSResponse.describe_global_clusters = _describe_global_clusters

@@ -32,6 +32,8 @@ const LIFECYCLE_SECONDS = 0.3;
 const REBUILD_SIMULATED = `the cache rebuild: the drill server stands in for DeleteGlobalReplicationGroup, CreateGlobalReplicationGroup around an existing group, CreateReplicationGroup into a Global Datastore (a secondary) and DeleteReplicationGroup with a final snapshot (moto has none of the first two and keeps deleted groups); each takes ${LIFECYCLE_SECONDS} virtual s, and the script (run for real with the pinned aws CLI) polls every 0.2 s (REBUILD_POLL_SECONDS); a datastore id takes its creating region's prefix, as AWS's does`;
 const AURORA_REBUILD =
   "Aurora's old primary: kept as a member after the failover with data loss, pending-resync while its region is lost; once it answers, a point-of-failure snapshot and, after the promotion time, connected again, which a switchover requires";
+const ACTIVATION =
+  "the activation: StartExecution of the secondary's failover machine with the input failover-region.sh sends (region-loss proves the command); the failback runs the command itself";
 const AUTH_SECRET =
   "the cache's AUTH token secret in the primary region, which the rebuild reads (the world seeds no secrets): created under the name the synthesized restore-settings parameter gives";
 
@@ -267,7 +269,7 @@ export const failbackAfterLoss: Scenario = {
     return {
       checks,
       runs: [activation, failback],
-      simulated: [...simulated(deployment, DNS), AURORA_REBUILD, REBUILD_SIMULATED, AUTH_SECRET],
+      simulated: [...simulated(deployment, DNS), ACTIVATION, AURORA_REBUILD, REBUILD_SIMULATED, AUTH_SECRET],
     };
   },
 };
