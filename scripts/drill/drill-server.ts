@@ -98,6 +98,18 @@ export interface DnsAnswer {
   readonly error?: string;
 }
 
+/** A metric alarm as the drill server evaluated it on request (scripts/drill/moto_drill/alarm_eval.py). */
+export interface AlarmEvaluation {
+  readonly name: string;
+  /** False for an alarm the drill cannot evaluate (composite, metric math, percentile) or none of that name: `why` says which. */
+  readonly evaluated: boolean;
+  readonly state?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  readonly reason?: string;
+  /** The alarm's AlarmActions, as CloudWatch holds them: what a move to ALARM notifies. */
+  readonly actions?: string[];
+  readonly why?: string;
+}
+
 /** The control API of a running drill server. */
 export class DrillClient {
   constructor(readonly endpoint: string) {}
@@ -172,6 +184,15 @@ export class DrillClient {
   /** Marks health checks failing (`false`) or back to their evaluated health (`true`), by id. */
   setHealth(checks: Readonly<Record<string, boolean>>): Promise<DrillState> {
     return this.request('POST', '/drill/health', checks);
+  }
+
+  /**
+   * Evaluates the metric alarms `names` of `region` now, from the datapoints stored so far, as
+   * CloudWatch would have at the end of each period since the alarm was made; never SetAlarmState.
+   */
+  async evaluateAlarms(region: string, names: readonly string[]): Promise<AlarmEvaluation[]> {
+    return (await this.request<{ alarms: AlarmEvaluation[] }>('POST', '/drill/alarms/evaluate', { region, names }))
+      .alarms;
   }
 
   configure(config: DrillConfig): Promise<DrillState> {

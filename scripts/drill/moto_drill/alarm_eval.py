@@ -7,7 +7,9 @@ moto/cloudwatch/responses.py: DescribeAlarms evaluates, first, the alarms of its
 CLOUDWATCH_METRIC health check names (route53_health.py), so the state it shows is the evaluated one.
 
 Only those alarms are evaluated, lazily, when something reads them (a health check, DNS, DescribeAlarms):
-the scenarios set other alarms (S1, S2) by hand with SetAlarmState, and that must hold. The evaluation
+the scenarios set other alarms (S1, S2) by hand with SetAlarmState, and that must hold. Any other
+alarm is evaluated only when a scenario asks for it by name (evaluate_on_request: POST
+/drill/alarms/evaluate, control.py), from the datapoints stored so far, as CloudWatch would have. The evaluation
 replays what CloudWatch does at the end of each period: periods are aligned to the clock (a 60 s period
 is a minute), and at the end of every period since the last evaluation, and of the current one so far,
 the statistic of each of the last EvaluationPeriods periods is compared with the threshold;
@@ -154,6 +156,30 @@ def evaluate_named(name: str, region: str) -> tuple[str | None, str]:
     if alarm is None:
         return None, f"no alarm {name} in {region}"
     return evaluate(alarm, backend), alarm.state_reason
+
+
+def evaluate_on_request(region: str, names: list[str]) -> list[dict]:
+    """Each alarm of `names` in `region` brought up to now; one that cannot be evaluated says why, untouched."""
+    backend = cloudwatch_backends[account()][region]
+    answers = []
+    for name in names:
+        alarm = backend.alarms.get(name)
+        if alarm is None:
+            answers.append({"name": name, "evaluated": False, "why": f"no alarm {name} in {region}"})
+            continue
+        evaluated = evaluable(alarm)
+        state = evaluate(alarm, backend)
+        answers.append(
+            {
+                "name": name,
+                "evaluated": evaluated,
+                "state": state,
+                "reason": alarm.state_reason,
+                "actions": list(alarm.alarm_actions or []),
+                **({} if evaluated else {"why": "composite, metric math or percentile alarms are not evaluated"}),
+            }
+        )
+    return answers
 
 
 def install(read_alarms: Any) -> None:

@@ -13,6 +13,7 @@ Patches no moto file; the middleware (middleware.py) routes /drill/ paths here, 
     GET  /drill/dns           what Route 53 answers (?name=<fqdn>&type=A; route53_dns.py)
     POST /drill/clock         {advanceSeconds}: time passes, as between an operator's two attempts
     POST /drill/config        {timeScale, promotionSeconds, cacheFailoverNeedsPrimary}
+    POST /drill/alarms/evaluate  {region, names}: each metric alarm evaluated now from its stored datapoints (alarm_eval.py)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from botocore import xform_name
 
 from . import dns_responder
+from .alarm_eval import evaluate_on_request
 from .casing import operation_model
 from .clock import reach, vnow_ms
 from .conform import conform
@@ -104,6 +106,8 @@ class ControlApi:
                 endpoint_regions().update({dns_name(name): str(region) for name, region in body.items()})
             elif path == "/drill/clock":  # time passes, as between an operator's two attempts
                 reach(vnow_ms() + float(body.get("advanceSeconds", 0)) * 1000)
+            elif path == "/drill/alarms/evaluate":
+                return {"alarms": evaluate_on_request(str(body["region"]), [str(name) for name in body.get("names", [])])}
             elif path == "/drill/config":
                 for key in ("timeScale", "cacheFailoverNeedsPrimary"):
                     if key in body:
