@@ -1,5 +1,6 @@
 // Every drill scenario, by name; later slices add theirs here.
 import type { Scenario } from '../scenario';
+import { BACKUP_CHECK_SCENARIOS } from './backup-checks';
 import { DECISION_SCENARIOS } from './decision';
 import { DNS_SCENARIOS } from './dns';
 import { FAILOVER_SCENARIOS } from './failover';
@@ -14,6 +15,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...JOB_SCENARIOS,
   ...RESTORE_SCENARIOS,
   ...DNS_SCENARIOS,
+  ...BACKUP_CHECK_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
