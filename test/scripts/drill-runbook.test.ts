@@ -67,7 +67,9 @@ test("the Aurora restore runbook's -latest path sets stage, region and snapshot,
   // Assess
   expect(script).toMatch(/^stage=staging$/m);
   expect(script).toMatch(/^region=us-west-2$/m);
-  expect(script).toMatch(/^snapshot="async-toolformer-\$stage-latest"$/m);
+  // The weekly job rotates -latest copy-first; its SSM record names the copy that is current.
+  expect(script).toContain('/async-toolformer/$stage/backups/aurora/latest');
+  expect(script).toMatch(/^snapshot=\$\(jq -r \.latestSnapshotIdentifier <<<"\$record"\)$/m);
   expect(script).toContain('aws rds restore-db-cluster-from-snapshot');
   expect(script).toContain('aws rds create-db-instance');
   expect(script).not.toContain('list-recovery-points-by-backup-vault');
