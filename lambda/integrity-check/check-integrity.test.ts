@@ -6,12 +6,12 @@ import {
   DescribeDBClustersCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { buildReport } from '../shared/check-report';
 import { run, type IntegrityDeps } from './check-integrity';
-import { CLUSTER, CLUSTER_ARN, DAY, HOUR, PEER_VAULT, VAULT, input } from './fixtures';
+import { CLUSTER, CLUSTER_ARN, DAY, HOUR, PEER_VAULT, VAULT, input, objectBody } from './fixtures';
 
 const NOW = new Date('2026-11-26T04:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
@@ -110,6 +110,7 @@ function healthy(): void {
   primary.stubs.s3
     .on(HeadObjectCommand)
     .resolves({ ContentLength: 2048, ETag: '"abc"', ServerSideEncryption: 'AES256', ReplicationStatus: 'COMPLETED' });
+  primary.stubs.s3.on(GetObjectCommand).resolves({ Body: objectBody('REDIS0011') });
   secondary.stubs.s3
     .on(HeadObjectCommand)
     .resolves({ ContentLength: 2048, ETag: '"abc"', ReplicationStatus: 'REPLICA' });
@@ -276,6 +277,23 @@ test.each([
     .resolves({ ContentLength: 2048, ETag: '"abc"', ServerSideEncryption: 'AES256', ...override });
   const { byCheck } = await verdicts();
   expect(byCheck['redis-export']!.detail).toMatch(detail);
+});
+
+test.each([
+  ['garbage bytes', 'x\u0000\u0013garbage'],
+  ['a JSON document', '{"not":"an rdb"}'],
+])('fails the Redis export when the object holds %s of the right size and encryption', async (_name, content) => {
+  // Prepare
+  primary.stubs.s3.on(GetObjectCommand).resolves({ Body: objectBody(content) });
+  // Act
+  const { byCheck } = await verdicts();
+  // Assess
+  expect(byCheck['redis-export']).toMatchObject({ passed: false });
+  expect(byCheck['redis-export']!.detail).toMatch(/exports\/2026-11-26\.rdb is no RDB file: it starts with/);
+  expect(primary.stubs.s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({
+    Key: 'exports/2026-11-26.rdb',
+    Range: 'bytes=0-4',
+  });
 });
 
 test('fails both Redis checks when no export exists', async () => {

@@ -5,7 +5,7 @@ import {
   type RecoveryPointByBackupVault,
 } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, paginateDescribeDBClusterSnapshots, type RDSClient } from '@aws-sdk/client-rds';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
   buildReport,
@@ -199,6 +199,16 @@ function checkWeeklySnapshot(
   });
 }
 
+/** How every RDB file starts (then its four-digit version): what tells an export from other bytes of the same size. */
+export const RDB_MAGIC = 'REDIS';
+
+/** The first bytes of an object, as Latin-1 text. */
+async function leadingBytes(s3: S3Client, bucket: string, key: string, count: number): Promise<string> {
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${count - 1}` }));
+  const bytes = (await Body?.transformToByteArray()) ?? new Uint8Array();
+  return Buffer.from(bytes.subarray(0, count)).toString('latin1');
+}
+
 async function checkRedis(deps: IntegrityDeps, input: IntegrityInput, now: Date): Promise<CheckResult[]> {
   const { redis, limits } = input;
   let exported: { key: string; size: number; etag: string | undefined } | undefined;
@@ -215,6 +225,9 @@ async function checkRedis(deps: IntegrityDeps, input: IntegrityInput, now: Date)
       // ElastiCache restores only SSE-S3 objects; a KMS-encrypted .rdb is no backup at all.
       if (head.ServerSideEncryption !== 'AES256')
         return fail(`${newest.Key} is encrypted with ${head.ServerSideEncryption ?? 'nothing'}, not SSE-S3`);
+      // Size and encryption say nothing of the content: a corrupted or foreign object passes them.
+      const magic = await leadingBytes(deps.primary.s3, redis.bucket, newest.Key, RDB_MAGIC.length);
+      if (magic !== RDB_MAGIC) return fail(`${newest.Key} is no RDB file: it starts with ${JSON.stringify(magic)}`);
       if (head.ReplicationStatus === 'FAILED') return fail(`${newest.Key} failed to replicate`);
       if (age > limits.daily) return fail(`${newest.Key} is ${hours(age)} old, allowed ${hours(limits.daily)}`);
       return pass(`${newest.Key}: ${size} bytes, SSE-S3, ${hours(age)} old`);

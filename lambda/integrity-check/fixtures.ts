@@ -1,4 +1,5 @@
 // Test fixtures of the integrity check: names, keys and a healthy input shared by unit and moto tests.
+import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IntegrityInput } from './check-integrity';
 
 export const ACCOUNT = '123456789012';
@@ -26,3 +27,9 @@ export const input: IntegrityInput = {
   redis: { bucket: BUCKET, peerBucket: PEER_BUCKET, prefix: PREFIX },
   limits: { daily: DAY + 2 * HOUR, weekly: 7 * DAY + 2 * HOUR, pointInTime: 15 * 60 },
 };
+
+/** A GetObject body holding `text`, for stubbed S3 clients (what the check reads of it: its bytes). */
+export const objectBody = (text: string) =>
+  ({
+    transformToByteArray: () => Promise.resolve(Buffer.from(text, 'latin1')),
+  }) as unknown as GetObjectCommandOutput['Body'];

@@ -7,7 +7,7 @@ import {
   DescribeGlobalClustersCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { FUNCTIONS, METRIC } from '../../lib/contract';
@@ -19,7 +19,7 @@ import {
   mutatingCalls,
   type Captured,
 } from '../../test/helpers/failure-paths';
-import { BUCKET, CLUSTER, CLUSTER_ARN, DAY, HOUR, PEER_BUCKET, PEER_VAULT, VAULT } from './fixtures';
+import { BUCKET, CLUSTER, CLUSTER_ARN, DAY, HOUR, PEER_BUCKET, PEER_VAULT, VAULT, objectBody } from './fixtures';
 import type { CheckReport } from '../shared/check-report';
 import type { IntegrityReport } from './follow-writer';
 import type * as HandlerModule from './handler';
@@ -107,6 +107,7 @@ beforeEach(() => {
   });
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'exports/today.rdb', LastModified: ago(2 * HOUR) }] });
   s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ETag: '"abc"', ServerSideEncryption: 'AES256' });
+  s3.on(GetObjectCommand).resolves({ Body: objectBody('REDIS0011') });
 });
 afterAll(() => stubs.forEach((stub) => stub.restore()));
 
