@@ -72,6 +72,16 @@ async function switchAuroraOver(context: ScenarioContext, deployment: FailoverDe
   throw new Error(`the switchover of ${deployment.globalClusterId} to ${deployment.secondary} never completed`);
 }
 
+/** Copies the export to the peer bucket, as S3 replication does with each new version (moto does not replicate). */
+export async function replicate(context: ScenarioContext, world: Omit<BackupWorld, 'jobs'>): Promise<void> {
+  await context.client.call('s3', world.deployment.secondary, 'CopyObject', {
+    Bucket: world.peerBucket,
+    Key: world.exportKey,
+    CopySource: `${world.bucket}/${world.exportKey}`,
+    ServerSideEncryption: 'AES256',
+  });
+}
+
 /**
  * The healthy world: the Aurora writer moved to the secondary (so the cache primary's region holds
  * only the cache, and its integrity check runs only the Redis checks), the weekly Aurora backup run
@@ -98,13 +108,9 @@ export async function backupWorld(context: ScenarioContext): Promise<BackupWorld
   });
   const exportKey = Contents[0]?.Key;
   if (!exportName || !exportKey) throw new Error(`the Redis export ${exportName} is not in ${bucket}`);
-  await context.client.call('s3', deployment.secondary, 'CopyObject', {
-    Bucket: peerBucket,
-    Key: exportKey,
-    CopySource: `${bucket}/${exportKey}`,
-    ServerSideEncryption: 'AES256',
-  });
-  return { deployment, region, bucket, peerBucket, exportKey, jobs };
+  const world = { deployment, region, bucket, peerBucket, exportKey, jobs };
+  await replicate(context, world);
+  return world;
 }
 
 /** One run of the integrity check, as its schedule starts it, with its EMF metrics published as CloudWatch Logs would. */

@@ -3,6 +3,7 @@ import { FUNCTIONS, METRIC } from '../../../lib/contract';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import {
   backupWorld,
+  replicate,
   describeEvaluation,
   emittedDimensions,
   jobRecord,
@@ -18,7 +19,7 @@ const EXPORT_CHECK = 'redis-export';
 const SIMULATED = [
   "the job handlers (lambda/weekly-backup, lambda/redis-backup, lambda/integrity-check) run in-process with their function's environment as synthesized, every AWS call sent to the drill server; their state machine loop is the runner's (scripts/drill/jobs.ts)",
   "the Aurora writer is moved to the secondary by a SwitchoverGlobalCluster that completes at once, before the backups: the integrity check in the cache primary's region then checks only the Redis exports. moto has no AWS Backup recovery points, so Aurora's checks would fail in every drill world and the alarm could not tell the missing or corrupted export from them",
-  "the Redis export as ElastiCache writes it (scripts/drill/moto_drill/elasticache_export.py); its replica in the peer bucket is the drill's CopyObject, as S3 replication would make it (moto does not replicate)",
+  "the Redis export as ElastiCache writes it (scripts/drill/moto_drill/elasticache_export.py); its replica in the peer bucket is the drill's CopyObject, as S3 replication would make it (moto does not replicate): of the export, and in backup-corrupted of the overwrite too; a delete is not replicated (S3's default)",
   "the job's EMF log lines become PutMetricData requests as CloudWatch Logs would extract them (scripts/drill/emf.ts)",
   'the alarm is evaluated on request by the drill server from the datapoints stored (scripts/drill/moto_drill/alarm_eval.py: statistic, period, threshold, comparison, DatapointsToAlarm, TreatMissingData); CloudWatch evaluates it on its own schedule, and what SNS then sends is not simulated: the alarm actions are checked to name the topic',
 ];
@@ -117,15 +118,26 @@ const backupMissing = backupScenario(
 
 const backupCorrupted = backupScenario(
   'backup-corrupted',
-  'As backup-missing, but the export is replaced by an empty object (SSE-S3, as a truncated export would be): the integrity check fails redis-export naming it, and the alarm on backup_success_rate goes to ALARM from the datapoints the check emitted.',
-  'replaced by an empty object',
+  'As backup-missing, but the export is overwritten with bytes that are no RDB file, of its size and SSE-S3 as before, and replicated so (only its content tells): the integrity check fails redis-export naming it, and the alarm on backup_success_rate goes to ALARM from the datapoints the check emitted.',
+  'overwritten with other bytes of its size',
   async (context, world) => {
+    const { ContentLength = 0 } = await context.client.call<{ ContentLength?: number }>(
+      's3',
+      world.region,
+      'HeadObject',
+      {
+        Bucket: world.bucket,
+        Key: world.exportKey,
+      },
+    );
     await context.client.call('s3', world.region, 'PutObject', {
       Bucket: world.bucket,
       Key: world.exportKey,
-      Body: '',
+      Body: 'x'.repeat(Math.max(ContentLength, 1)),
       ServerSideEncryption: 'AES256',
     });
+    // Replication copies the new version too: the replica matches the source, and only the content tells.
+    await replicate(context, world);
   },
 );
 
