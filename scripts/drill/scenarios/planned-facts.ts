@@ -6,16 +6,18 @@ import { activeRegion, type FenceStats } from './run-facts';
 /**
  * The active-region parameter of both regions must name `region`: the run writes its own region's,
  * failover-region.sh the other's once the run succeeded (Step Functions' SDK tasks call their own region).
+ * A run started without the command is checked in `regions` (its own) only.
  */
 export async function activeRegionsName(
   context: ScenarioContext,
   deployment: FailoverDeployment,
   region: string,
   after: string,
+  regions: readonly string[] = [deployment.secondary, deployment.primary],
 ): Promise<Check[]> {
   const { name } = await activeRegion(context, deployment);
   const checks: Check[] = [];
-  for (const where of [deployment.secondary, deployment.primary]) {
+  for (const where of regions) {
     const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', where, 'GetParameter', {
       Name: name,
     });
