@@ -20,7 +20,8 @@ command -v "$python" >/dev/null 2>&1 ||
 "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' ||
   fail "$("$python" --version 2>&1) is too old; cfn-lint needs Python 3.10 or newer."
 
-wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+# The pins and this script: a change of how the tools are installed installs them again.
+wanted="$(cat "$requirements" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1)"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
   exit 0
 fi
@@ -35,8 +36,11 @@ fi
 echo "setup-python-tools: installing $(grep -cv '^\s*#' "$requirements") pinned tool(s) into .venv" >&2
 # uv resolves and downloads in parallel: about 7 s on a fresh clone where pip took about 60 s. It is
 # pinned like the tools; should it not install, pip does the same job, only slower.
+# --compile-bytecode: uv writes no .pyc by default (pip does), and with PYTHONDONTWRITEBYTECODE set,
+# as in CI, Python never caches them either, so every aws CLI call, moto server and cfn-lint run
+# compiled its imports again: `aws --version` took 0.9 to 1.35 s against 0.5 s with them.
 if "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" >/dev/null 2>&1; then
-  "$venv/bin/uv" pip install --quiet --python "$venv/bin/python" --requirement "$requirements" ||
+  "$venv/bin/uv" pip install --quiet --compile-bytecode --python "$venv/bin/python" --requirement "$requirements" ||
     fail "uv could not install $requirements; see its output above."
 else
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$requirements" ||
