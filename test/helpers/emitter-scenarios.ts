@@ -1,6 +1,8 @@
 // A success and a failure for each DR function: the fake AWS each run meets and how its trigger invokes it.
 import type { FunctionName } from '../../lib/contract';
 import { snsEvent } from '../../lambda/degraded-mode/fixtures';
+import { RDB_MAGIC } from '../../lambda/integrity-check/check-integrity';
+import { objectBody } from '../../lambda/integrity-check/fixtures';
 import { awsError, deniedEverywhere, scheduled, stepped, world, type AwsCall, type Scenario } from './emitter-runs';
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/contract';
@@ -58,6 +60,8 @@ function healthyBackups(environment: Record<string, string>) {
       ServerSideEncryption: 'AES256',
       ReplicationStatus: 'COMPLETED',
     }),
+    // The check reads an export's first bytes: an RDB file starts with the magic.
+    GetObject: () => ({ Body: objectBody(`${RDB_MAGIC}0011`) }),
   });
 }
 
