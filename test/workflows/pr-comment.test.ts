@@ -1,6 +1,6 @@
 // The pull-request comment of scripts/pr-comment.mjs: marker, skip message, diff summary, truncation, upsert.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -293,9 +293,30 @@ describe('CLI', () => {
     expect(body).toContain('</summary>\n\nNo output.\n\n</details>');
   });
 
-  test('fails when given neither a skip reason nor a diff file', () => {
+  test('fails when given neither a skip reason nor a diff file: exit 2, the usage, nothing written', () => {
     const run = cli('--stage', 'prod', '--out', join(dir, 'b.md'));
-    expect(run.status).not.toBe(0);
+    expect(run.status).toBe(2);
     expect(run.stderr).toContain('give --skipped-reason when cdk diff did not run');
+    expect(run.stderr).toContain('usage: node scripts/pr-comment.mjs');
+    expect(existsSync(join(dir, 'b.md'))).toBe(false);
+  });
+
+  test.each([
+    ['no arguments', [], '--stage and --out are required'],
+    ['an unknown flag', ['--stage', 'prod', '--out', 'x.md', '--bogus'], "Unknown option '--bogus'"],
+    ['a flag without its value', ['--stage'], "Option '--stage <value>' argument missing"],
+  ])('fails on %s with exit 2, a message and the usage, and no stack trace', (_what, args, message) => {
+    const run = cli(...args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('usage: node scripts/pr-comment.mjs');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('--help prints the usage and exits 0', () => {
+    const run = cli('--help');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('usage: node scripts/pr-comment.mjs');
+    expect(run.stderr).toBe('');
   });
 });
