@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FailoverAction, FailoverInput } from '../../lib/contract';
 import type { DrillClient } from './drill-server';
 import { PROJECT_ROOT, VENV_BIN } from './moto-process';
 
@@ -103,6 +104,23 @@ export async function startExecution(
     input: JSON.stringify(input),
   });
   return executionArn;
+}
+
+/**
+ * Starts an operator's run by StartExecution with the input failover-region.sh sends (`--planned`
+ * for switchover and failback), and waits for it: the setup runs of scenarios whose subject is not
+ * the command, which region-loss, planned-switchover and failback prove.
+ */
+export async function startOperatorRun(
+  client: DrillClient,
+  region: string,
+  stateMachineArn: string,
+  action: FailoverAction,
+  reason: string,
+): Promise<RunRecord> {
+  const input: FailoverInput = { action, requestedBy: 'operator', operator: 'drill', reason };
+  const executionArn = await startExecution(client, region, stateMachineArn, input, `drill-${action}`);
+  return finishRun(client, executionArn, `StartExecution ${JSON.stringify(input)}`);
 }
 
 interface Execution {

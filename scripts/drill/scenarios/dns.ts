@@ -2,10 +2,10 @@
 import { expectEqual, expectThat, type Scenario, type ScenarioContext } from '../scenario';
 import { dnsAnswersRegion, fenceAlarmState, healthCheckStatus, prepareDns, type DnsDeployment } from './dns-facts';
 import type { DnsViewResult } from '../../../lambda/dns-view/dns-view';
-import { FUNCTIONS, METRIC, type FailoverInput } from '../../../lib/contract';
+import { FUNCTIONS, METRIC } from '../../../lib/contract';
 import { publishEmf } from '../emf';
 import { runJob } from '../jobs';
-import { finishRun, startExecution } from '../runs';
+import { startOperatorRun } from '../runs';
 import { DNS, loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
 import { fenceStats } from './run-facts';
@@ -100,36 +100,34 @@ const fenceHolds: Scenario = {
   },
 };
 
-/**
- * Virtual seconds between the switchover and the failback. The fence alarm takes the Maximum of each
- * minute and ignores missing data: a lift (0) published in the same minute as the raise (1) leaves
- * that minute at 1, and the alarm in ALARM, so this scenario fails back some minutes later, as an
- * operator would.
- */
-const FAILBACK_AFTER_SECONDS = 600;
+const MINUTE_MS = 60_000;
 
 const fenceLifts: Scenario = {
   name: 'fence-lifts',
+  // Instant promotions: the failback follows the raise within seconds, unless its own gap holds it.
+  config: { promotionSeconds: { rds: 0, elasticache: 0 } },
   summary:
-    'A planned switchover with both regions up raises the fence: DNS answers the secondary although the primary endpoint is healthy; ten minutes later the planned failback lifts it (the fence alarm evaluated to OK from the 0 the run published) and api.<zone> answers the primary again.',
+    'A planned switchover with both regions up raises the fence: DNS answers the secondary although the primary endpoint is healthy; the planned failback, started at once, lifts it (the fence alarm evaluated to OK from the 0 the run published) and api.<zone> answers the primary again.',
   async run(context) {
     const deployment = await failoverDeployment(context);
     const dns = await prepareDns(context);
     const fence = fenceOf(dns);
     const primaryCheck = dns.endpointChecks[deployment.primary];
     if (!primaryCheck) throw new Error(`no endpoint health check of ${deployment.primary}`);
+    // The switchover starts a second into a minute and the promotions are instant, so the raise and a
+    // failback without its FencePeriodGap would land in the same minute: this scenario fails then.
+    const now = (await context.client.state()).nowMs;
+    await context.client.advanceClock((MINUTE_MS - (now % MINUTE_MS) + 1000) / 1000);
     const startedAt = (await context.client.state()).nowMs;
     // The input failover-region.sh --planned sends; the command itself is proven by planned-switchover and failback.
-    const move = async (action: 'switchover' | 'failback') => {
-      const input: FailoverInput = { action, requestedBy: 'operator', operator: 'drill', reason: 'fence-lifts' };
-      const arn = await startExecution(context.client, deployment.secondary, deployment.machine.arn, input, action);
-      return finishRun(context.client, arn, `StartExecution ${JSON.stringify(input)}`);
-    };
+    const move = (action: 'switchover' | 'failback') =>
+      startOperatorRun(context.client, deployment.secondary, deployment.machine.arn, action, 'fence-lifts');
     const switchover = await move('switchover');
     const switched = await dnsAnswersRegion(context, dns, deployment.secondary, 'after the switchover', startedAt);
     const endpointStatus = await healthCheckStatus(context, primaryCheck);
     const fenceRaised = await fenceAlarmState(context, dns);
-    await context.client.advanceClock(FAILBACK_AFTER_SECONDS);
+    // At once: the fence alarm takes the Maximum per minute, so a lift in the raise's minute would be
+    // masked; the failback's own FencePeriodGap must keep it out of that minute, and this proves it.
     const failback = await move('failback');
     const published = await fenceStats(context, deployment);
     const fenceLifted = await fenceAlarmState(context, dns);

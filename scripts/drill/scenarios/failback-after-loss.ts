@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { stageParameters, type FailoverInput } from '../../../lib/contract';
+import { stageParameters } from '../../../lib/contract';
 import { AwsCallError } from '../drill-server';
 import { PROJECT_ROOT } from '../moto-process';
-import { finishRun, operatorEnvironment, startExecution } from '../runs';
+import { operatorEnvironment, startOperatorRun } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { dnsAnswersRegion, fenceAlarmState, prepareDns } from './dns-facts';
 import { DNS, runEnded, simulated } from './failover';
@@ -139,14 +139,8 @@ export const failbackAfterLoss: Scenario = {
     // The activation's input as failover-region.sh sends it: the command is region-loss's subject, and
     // its aws CLI polling would take a fifth of this scenario's budget; the failback below runs it.
     await context.client.loseRegions([primary]);
-    const input: FailoverInput = {
-      action: 'activate',
-      requestedBy: 'operator',
-      operator: 'drill',
-      reason: 'failback-after-loss',
-    };
-    const activationArn = await startExecution(context.client, secondary, deployment.machine.arn, input, 'activate');
-    const activation = await finishRun(context.client, activationArn, `StartExecution ${JSON.stringify(input)}`);
+    const machine = deployment.machine.arn;
+    const activation = await startOperatorRun(context.client, secondary, machine, 'activate', 'failback-after-loss');
     const detached = await cacheDetached(context, deployment);
     const raised = await fenceStats(context, deployment);
 
@@ -197,12 +191,7 @@ export const failbackAfterLoss: Scenario = {
     // The failback's input as failover-region.sh --planned sends it: the command is the failback
     // scenario's subject; here the rebuild script is, and both commands' aws CLI calls (about 1 s
     // each) would not fit in the 30 s budget.
-    const failbackInput: FailoverInput = { ...input, action: 'failback' };
-    const failback = await finishRun(
-      context.client,
-      await startExecution(context.client, secondary, deployment.machine.arn, failbackInput, 'failback'),
-      `StartExecution ${JSON.stringify(failbackInput)}`,
-    );
+    const failback = await startOperatorRun(context.client, secondary, machine, 'failback', 'failback-after-loss');
     const calls = promotionCalls(await context.client.requests(since));
     const afterFailback = await datastoreMembers(context, secondary, rebuilt);
     const fenceAlarm = await fenceAlarmState(context, dns);

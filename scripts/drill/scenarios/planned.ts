@@ -1,7 +1,7 @@
 // The planned moves: a switchover to the secondary and the failback to the primary, with both regions answering: no data loss, the fence raised then lifted, the active region following.
-import { METRIC, type FailoverInput } from '../../../lib/contract';
+import { METRIC } from '../../../lib/contract';
 import { statesOf } from '../machine';
-import { failoverRun, finishRun, startExecution, type RunRecord } from '../runs';
+import { failoverRun, startOperatorRun, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { runEnded, simulated } from './failover';
 import {
@@ -64,7 +64,6 @@ function noDataLoss(calls: string[]): Check[] {
  */
 async function switchOver(context: ScenarioContext, deployment: FailoverDeployment, byCommand = true) {
   const since = (await context.client.state()).nowMs;
-  const input: FailoverInput = { action: 'switchover', requestedBy: 'operator', operator: 'drill', reason: 'drill' };
   const run = byCommand
     ? await failoverRun(context.client, context.endpoint, {
         stage: context.stage,
@@ -72,11 +71,7 @@ async function switchOver(context: ScenarioContext, deployment: FailoverDeployme
         to: deployment.secondary,
         planned: true,
       })
-    : await finishRun(
-        context.client,
-        await startExecution(context.client, deployment.secondary, deployment.machine.arn, input, 'switchover'),
-        `StartExecution ${JSON.stringify(input)}`,
-      );
+    : await startOperatorRun(context.client, deployment.secondary, deployment.machine.arn, 'switchover', 'failback');
   const calls = promotionCalls(await context.client.requests(since));
   const fence = await fenceStats(context, deployment);
   const metric = await failoverTimeDatapoints(context, deployment.secondary);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FUNCTIONS } from '../../../lib/contract';
 import { functionEnvironment, runJob, type JobRun } from '../jobs';
 import { PROJECT_ROOT } from '../moto-process';
-import { finishRun, startExecution } from '../runs';
+import { startOperatorRun } from '../runs';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { runEnded, simulated } from './failover';
 import { failoverDeployment, type FailoverDeployment } from './failover-facts';
@@ -121,15 +121,14 @@ async function standUpStackDatabase(context: ScenarioContext, region: string): P
 /** Loses the primary region and starts the activation an operator would, by StartExecution (ACTIVATION); resolves when the run ends. */
 async function loseAndActivate(context: ScenarioContext, deployment: FailoverDeployment) {
   const lostAt = (await context.client.loseRegions([deployment.primary])).nowMs;
-  const input = { action: 'activate', requestedBy: 'operator', operator: 'drill', reason: 'database-restore' };
-  const arn = await startExecution(
+  const run = await startOperatorRun(
     context.client,
     deployment.secondary,
     deployment.machine.arn,
-    input,
-    'drill-activate',
+    'activate',
+    'database-restore',
   );
-  return { lostAt, run: await finishRun(context.client, arn, `StartExecution ${JSON.stringify(input)}`) };
+  return { lostAt, run };
 }
 
 async function clustersOf(context: ScenarioContext, region: string): Promise<Cluster[]> {
