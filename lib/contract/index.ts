@@ -7,3 +7,4 @@ export * from './names';
 export * from './rate-limiter';
 export * from './restore-settings';
 export * from './tags';
+export * from './sentinel';
