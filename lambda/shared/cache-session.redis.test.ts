@@ -1,5 +1,5 @@
 // The cache session against a real redis-server with TLS and AUTH: the sentinel's round trip, the key counts, and each way a read cannot run.
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { REDIS_SENTINEL } from '../../lib/contract';
 import { startRedis, type RedisServer } from '../../test/helpers/redis-server';
 import { freePort } from '../../scripts/drill/moto-process';
@@ -60,7 +60,7 @@ test('connection refused is a cache that could not be read', async () => {
 });
 
 test('a node that accepts the connection but never answers times out, as unreachable', async () => {
-  const sockets: import('node:net').Socket[] = [];
+  const sockets: Socket[] = [];
   const silent: Server = createServer((socket) => void sockets.push(socket));
   const port = await freePort();
   await new Promise<void>((listening) => silent.listen(port, '127.0.0.1', listening));
