@@ -9,6 +9,7 @@ import type {
   DrConfig,
   EscalationContacts,
   InterfaceEndpointName,
+  ObjectLockConfig,
   RecoveryObjective,
   Stage,
   TrafficConfig,
@@ -174,6 +175,23 @@ const AUTOMATION_COMMON = {
 const PROD_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: false };
 const STAGING_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: true };
 
+/**
+ * Prod locks in compliance mode, which nobody can lift. Cache exports stay locked 35 days, the window
+ * every tier's daily backups are kept; IaC backups 90 days, their whole life as old versions
+ * (`iacBackupRetention`). Staging locks in governance mode for a week: it tests the mechanism, and a
+ * governance lock can be lifted when a test leaves junk behind.
+ */
+const PROD_OBJECT_LOCK: ObjectLockConfig = {
+  mode: 'compliance',
+  cacheBackupRetention: Duration.days(35),
+  iacBackupRetention: Duration.days(90),
+};
+const STAGING_OBJECT_LOCK: ObjectLockConfig = {
+  mode: 'governance',
+  cacheBackupRetention: Duration.days(7),
+  iacBackupRetention: Duration.days(7),
+};
+
 /** The plan's objective of `component`, with the given figures replaced. */
 function planObjective(component: string, changes: Partial<Pick<RecoveryObjective, 'rto' | 'rpo'>>): RecoveryObjective {
   const objective = PLAN_OBJECTIVES.find((candidate) => candidate.component === component)!;
@@ -232,6 +250,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     cache: PROD_CACHE,
     traffic: PROD_TRAFFIC,
     automation: PROD_AUTOMATION,
+    objectLock: PROD_OBJECT_LOCK,
     terminationProtection: true,
   },
   staging: {
@@ -252,6 +271,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     cache: STAGING_CACHE,
     traffic: STAGING_TRAFFIC,
     automation: STAGING_AUTOMATION,
+    objectLock: STAGING_OBJECT_LOCK,
     terminationProtection: false,
   },
 };

@@ -273,6 +273,8 @@ export interface DrConfig {
   readonly traffic: TrafficConfig;
   /** Scheduled backup and validation automation. */
   readonly automation: AutomationConfig;
+  /** S3 Object Lock of the backup buckets. */
+  readonly objectLock: ObjectLockConfig;
   /**
    * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
    * On in prod for every stack: losing the network or alerting of prod is a disaster too.
@@ -344,4 +346,26 @@ export interface CacheConfig {
   readonly maintenanceWindow: string;
   readonly alarms: CacheAlarmThresholds;
   readonly backupBucket: CacheBackupBucketConfig;
+}
+
+/**
+ * S3 Object Lock of the backup buckets: no version of a backup can be deleted before its retention
+ * ends. `governance` can be lifted by a principal allowed
+ * `s3:BypassGovernanceRetention`; `compliance` by nobody, not even the account root, and its
+ * retention cannot be shortened. Object Lock itself, once enabled on a bucket, can never be disabled.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+ */
+export interface ObjectLockConfig {
+  /** Retention mode of every backup bucket; prod must use `compliance`. */
+  readonly mode: 'governance' | 'compliance';
+  /**
+   * How long each exported cache backup (.rdb) version stays locked: whole days, 1 to 365, at most
+   * `cache.backupBucket.retention`.
+   */
+  readonly cacheBackupRetention: Duration;
+  /**
+   * How long each IaC backup version stays locked: whole days, 1 to 365, at most
+   * `automation.iacBackupRetention`.
+   */
+  readonly iacBackupRetention: Duration;
 }

@@ -602,6 +602,7 @@ describe('missing or malformed sections', () => {
     'cache',
     'traffic',
     'automation',
+    'objectLock',
   ];
   const FIELDS = ['stage', 'account', 'serviceName', 'stackPrefix', 'terminationProtection'];
 

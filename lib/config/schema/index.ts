@@ -9,8 +9,10 @@ import { dataSchema } from './data';
 import { identityFields, terminationProtection } from './identity';
 import { networkSchema } from './network';
 import { objectivesSchema } from './objectives';
+import { objectLockSchema, objectLockWithinLifecycle } from './object-lock';
 import { regionsSchema } from './regions';
 import { schedulesSchema } from './schedules';
+import { whenTyped } from './sections';
 import { trafficSchema } from './traffic';
 
 export { ruleContext, type RuleContext } from './context';
@@ -41,7 +43,7 @@ export function schemaFor(context: RuleContext): z.ZodType<DrConfig> {
  * it judges and every section is validated even when another one is malformed.
  */
 export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
-  return z.object(
+  const config = z.object(
     {
       ...identityFields,
       regions: regionsSchema,
@@ -53,8 +55,10 @@ export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
       cache: cacheSchema(context),
       traffic: trafficSchema(context),
       automation: automationSchema,
+      objectLock: objectLockSchema(context),
       terminationProtection,
     },
     { error: 'must be the DrConfig object of one stage (see lib/config/stages.ts)' },
   );
+  return config.superRefine(objectLockWithinLifecycle, { when: whenTyped('objectLock', 'cache', 'automation') });
 }
