@@ -23,25 +23,29 @@
 # other region's active-region parameter could not be written; 2 bad input or no confirmation (no
 # AWS call made).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../lib/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
 
-usage() {
-  cat >&2 <<'EOF'
+CLI_NAME='failover-region'
+CLI_FAILURE='failover failed'
+CLI_USAGE="$(
+  cat <<'EOF'
 usage: failover-region.sh --from <region> --to <region> [--stage prod|staging] [--planned] [--yes]
                           [--reason <text>] [--dry-run]
+Makes --to the active region of the stage: the Aurora writer, the cache primary and DNS
+(docs/runbooks/region-failover.md).
+  --from, --to  the stage's two regions (prod and staging: us-east-1, us-west-2)
+  --stage       prod (default) or staging
+  --planned     both regions answer: a switchover to the secondary or a failback to the primary,
+                nothing lost; without it, an unplanned activation of --to that accepts the
+                replication lag as lost
+  --yes         skip the confirmation an unplanned activation asks for
+  --reason      up to 200 characters, recorded in the run's input
+  --dry-run     only read: show the failover alarms and the run it would start
+Exit status: 0 --to is active (or dry run); 1 an AWS call or the run failed; 2 bad input or not
+confirmed, before any AWS call.
 EOF
-  exit 2
-}
-
-# Bad input is reported before any AWS call, with what to do about it.
-invalid() {
-  echo "failover-region: $*" >&2
-  exit 2
-}
-
-failed() {
-  echo "failover failed: $*" >&2
-  exit 1
-}
+)"
 
 from=''
 to=''
@@ -50,10 +54,11 @@ planned=false
 yes=false
 dry_run=false
 reason=''
+cli_scan_help "$@"
 while [ $# -gt 0 ]; do
   case "$1" in
     --from | --to | --stage | --reason)
-      [ $# -ge 2 ] && [ -n "$2" ] && [ "${2#--}" = "$2" ] || invalid "$1 needs a value"
+      cli_need_value "$@"
       case "$1" in
         --from) from="$2" ;;
         --to) to="$2" ;;
@@ -65,25 +70,18 @@ while [ $# -gt 0 ]; do
     --planned) planned=true && shift ;;
     --yes) yes=true && shift ;;
     --dry-run) dry_run=true && shift ;;
-    -h | --help) usage ;;
-    *)
-      echo "failover-region: unknown argument: $1" >&2
-      usage
-      ;;
+    *) cli_invalid "unknown argument: $1" ;;
   esac
 done
-[ -n "$from" ] && [ -n "$to" ] || usage
-
-# The region pair of each stage, as lib/config/stages.ts defines it (the script's tests compare them).
-case "$stage" in
-  prod | staging) primary='us-east-1' secondary='us-west-2' ;;
-  *) invalid "unknown stage '$stage'; use prod or staging" ;;
-esac
+[ -n "$from" ] && [ -n "$to" ] || cli_invalid '--from and --to are required'
+cli_stage_regions "$stage"
 in_pair() { [ "$1" = "$primary" ] || [ "$1" = "$secondary" ]; }
-in_pair "$from" || invalid "--from $from is not a region of stage $stage ($primary, $secondary)"
-in_pair "$to" || invalid "--to $to is not a region of stage $stage ($primary, $secondary)"
-[ "$from" != "$to" ] || invalid "--from and --to are both $to; fail over to the other region of stage $stage"
-[ ${#reason} -le 200 ] || invalid '--reason is longer than 200 characters'
+in_pair "$from" || cli_invalid "--from $from is not a region of stage $stage ($primary, $secondary)"
+in_pair "$to" || cli_invalid "--to $to is not a region of stage $stage ($primary, $secondary)"
+[ "$from" != "$to" ] || cli_invalid "--from and --to are both $to; fail over to the other region of stage $stage"
+[ ${#reason} -le 200 ] || cli_invalid '--reason is longer than 200 characters'
+poll_seconds="${FAILOVER_POLL_SECONDS:-5}"
+cli_whole_number FAILOVER_POLL_SECONDS "$poll_seconds"
 
 # Which state machine runs, and what it is asked to do.
 if [ "$planned" = false ]; then
@@ -96,29 +94,19 @@ fi
 
 # Nothing has been called yet: an unconfirmed data-loss action stops here.
 if [ "$action" = 'activate' ] && [ "$dry_run" = false ] && [ "$yes" = false ]; then
-  [ -t 0 ] || invalid "an unplanned failover accepts data loss: confirm it interactively, or pass --yes"
-  echo "Unplanned failover of stage $stage to $to: Aurora's replication lag is lost, DNS is fenced from $from" >&2
-  echo "until a planned failback. Use --planned instead if $from still answers." >&2
-  read -r -p "Type \"activate $to\" to continue: " answer
-  [ "$answer" = "activate $to" ] || invalid 'not confirmed; nothing was started'
+  cli_confirm "activate $to" 'an unplanned failover accepts data loss' \
+    "Unplanned failover of stage $stage to $to: Aurora's replication lag is lost, DNS is fenced from $from" \
+    "until a planned failback. Use --planned instead if $from still answers."
 fi
 
-command -v aws >/dev/null 2>&1 || failed 'the aws CLI is not installed or not on PATH'
+cli_need_command aws 'install the aws CLI, or run npm run setup:python and put .venv/bin on PATH'
 
-endpoint=()
-[ -z "${AWS_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$AWS_ENDPOINT_URL")
-# "${endpoint[@]}" of an empty array is an unbound variable to bash before 4.4 under set -u.
-aws_in() {
-  local region="$1"
-  shift
-  aws --region "$region" ${endpoint[@]+"${endpoint[@]}"} "$@"
-}
 aws_run() { aws_in "$run_region" "$@"; }
 
 parameter="/async-toolformer/$stage/failover/state-machine-arn"
 state_machine_arn="$(aws_run ssm get-parameter --name "$parameter" --query Parameter.Value --output text)" ||
-  failed "could not read $parameter in $run_region: deploy the Automation stack of $run_region first, or check your credentials"
-[ -n "$state_machine_arn" ] && [ "$state_machine_arn" != 'None' ] || failed "$parameter in $run_region is empty"
+  cli_failed "could not read $parameter in $run_region: deploy the Automation stack of $run_region first, or check your credentials"
+[ -n "$state_machine_arn" ] && [ "$state_machine_arn" != 'None' ] || cli_failed "$parameter in $run_region is empty"
 
 active_parameter="/async-toolformer/$stage/failover/active-region"
 if [ "$run_region" = "$primary" ]; then other_region="$secondary"; else other_region="$primary"; fi
@@ -144,13 +132,13 @@ if [ "$dry_run" = true ]; then
   echo "the decision's inputs as $run_region sees them (failover alarms):" >&2
   aws_run cloudwatch describe-alarms --alarm-name-prefix "async-toolformer-$stage-" --alarm-types MetricAlarm CompositeAlarm \
     --query '[MetricAlarms,CompositeAlarms][] | [?contains(AlarmName, `failover`)].[AlarmName,StateValue]' --output text >&2 ||
-    failed "could not read the failover alarms in $run_region"
+    cli_failed "could not read the failover alarms in $run_region"
   exit 0
 fi
 
 execution_arn="$(aws_run stepfunctions start-execution --state-machine-arn "$state_machine_arn" --name "$name" \
   --input "$input" --query executionArn --output text)" ||
-  failed "could not start $state_machine_arn in $run_region; see the aws error above"
+  cli_failed "could not start $state_machine_arn in $run_region; see the aws error above"
 echo "$execution_arn"
 echo "started $action of stage $stage to $to in $run_region; waiting for it (Ctrl-C stops waiting, not the run)" >&2
 
@@ -161,9 +149,9 @@ started="$(to_epoch "$(aws_run stepfunctions describe-execution --execution-arn 
 shown=0
 status='RUNNING'
 while [ "$status" = 'RUNNING' ]; do
-  sleep "${FAILOVER_POLL_SECONDS:-5}"
+  sleep "$poll_seconds"
   status="$(aws_run stepfunctions describe-execution --execution-arn "$execution_arn" --query status --output text)" ||
-    failed "could not read the run's status; follow it with: aws stepfunctions describe-execution --region $run_region --execution-arn $execution_arn"
+    cli_failed "could not read the run's status; follow it with: aws stepfunctions describe-execution --region $run_region --execution-arn $execution_arn"
   # One line per state that completed: its timestamp and name.
   steps="$(aws_run stepfunctions get-execution-history --execution-arn "$execution_arn" \
     --query 'events[?stateExitedEventDetails].[timestamp,stateExitedEventDetails.name]' --output text)" || steps=''
@@ -184,19 +172,19 @@ done
 
 if [ "$status" != 'SUCCEEDED' ]; then
   cause="$(aws_run stepfunctions describe-execution --execution-arn "$execution_arn" --query '[error,cause]' --output text)" || cause=''
-  failed "the run ended $status: ${cause:-no cause given}. Follow docs/runbooks/region-failover.md; a re-run completes what is left."
+  cli_failed "the run ended $status: ${cause:-no cause given}. Follow docs/runbooks/region-failover.md; a re-run completes what is left."
 fi
 
 # A planned run wrote only its own region's parameter; both regions answer, so the other one is set
 # to the same value here, read back from the run's region rather than assumed.
 if [ "$planned" = true ]; then
   active="$(aws_run ssm get-parameter --name "$active_parameter" --query Parameter.Value --output text)" ||
-    failed "the run succeeded, but $active_parameter in $run_region could not be read; set it in $other_region by hand: aws ssm put-parameter --region $other_region --name $active_parameter --value $to --type String --overwrite"
+    cli_failed "the run succeeded, but $active_parameter in $run_region could not be read; set it in $other_region by hand: aws ssm put-parameter --region $other_region --name $active_parameter --value $to --type String --overwrite"
   [ "$active" = "$to" ] ||
-    failed "the run succeeded, but $active_parameter in $run_region says '$active', not $to; see docs/runbooks/failover-failback.md before writing either region's parameter"
+    cli_failed "the run succeeded, but $active_parameter in $run_region says '$active', not $to; see docs/runbooks/failover-failback.md before writing either region's parameter"
   aws_in "$other_region" ssm put-parameter --name "$active_parameter" --value "$active" --type String --overwrite \
     --query Version --output text >/dev/null ||
-    failed "the run succeeded, but $active_parameter in $other_region still names the old region: aws ssm put-parameter --region $other_region --name $active_parameter --value $to --type String --overwrite"
+    cli_failed "the run succeeded, but $active_parameter in $other_region still names the old region: aws ssm put-parameter --region $other_region --name $active_parameter --value $to --type String --overwrite"
   echo "$active_parameter names $to in $run_region and $other_region" >&2
 fi
 echo "$to is active for stage $stage ($action succeeded)" >&2

@@ -28,68 +28,61 @@
 # Exit status: 0 rebuilt (or nothing left to do, or dry run); 1 an AWS call failed, a wait timed out
 # or the cache is not in a state this script rebuilds; 2 bad input or no confirmation (no AWS call).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../lib/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
 
-usage() {
-  echo 'usage: rebuild-cache-secondary.sh [--stage prod] [--yes] [--dry-run]' >&2
-  exit 2
-}
-
-invalid() {
-  echo "rebuild-cache-secondary: $*" >&2
-  exit 2
-}
-
-failed() {
-  echo "rebuild failed: $*" >&2
-  exit 1
-}
+CLI_NAME='rebuild-cache-secondary'
+CLI_FAILURE='rebuild failed'
+CLI_USAGE="$(
+  cat <<'EOF'
+usage: rebuild-cache-secondary.sh [--stage prod] [--yes] [--dry-run]
+Rebuilds the cache's Global Datastore around us-west-2's live group after an activation detached
+it, with us-east-1 as a new empty secondary (docs/runbooks/failover-failback.md).
+  --stage    prod (default; staging has no Global Datastore)
+  --yes      skip the confirmation (the rebuild deletes us-east-1's stale group and old datastore)
+  --dry-run  only read: show what there is and the steps it would take
+Exit status: 0 rebuilt, nothing left to do, or dry run; 1 an AWS call failed, a wait timed out or
+the cache is in a state this script does not rebuild; 2 bad input or not confirmed, before any AWS
+call.
+EOF
+)"
 
 stage='prod'
 yes=false
 dry_run=false
+cli_scan_help "$@"
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage)
-      if [ $# -lt 2 ] || [ -z "$2" ] || [ "${2#--}" != "$2" ]; then invalid "$1 needs a value"; fi
+      cli_need_value "$@"
       stage="$2"
       shift 2
       ;;
     --yes) yes=true && shift ;;
     --dry-run) dry_run=true && shift ;;
-    -h | --help) usage ;;
-    *)
-      echo "rebuild-cache-secondary: unknown argument: $1" >&2
-      usage
-      ;;
+    *) cli_invalid "unknown argument: $1" ;;
   esac
 done
 
-# Each stage as lib/config/stages.ts defines it (the script's tests compare them): its region pair
-# and whether its cache has a Global Datastore at all.
-case "$stage" in
-  prod) primary='us-east-1' secondary='us-west-2' ;;
-  staging) invalid "stage staging has no Global Datastore (cache.globalDatastore is false): there is nothing to rebuild" ;;
-  *) invalid "unknown stage '$stage'; use prod" ;;
-esac
+# Only a stage whose cache has a Global Datastore (cache.globalDatastore in lib/config/stages.ts) has
+# one to rebuild.
+[ "$stage" != 'staging' ] ||
+  cli_invalid "stage staging has no Global Datastore (cache.globalDatastore is false): there is nothing to rebuild"
+[ "$stage" = 'prod' ] || cli_invalid "unknown stage '$stage'; use prod"
+cli_stage_regions "$stage"
+poll_seconds="${REBUILD_POLL_SECONDS:-15}"
+timeout_seconds="${REBUILD_TIMEOUT_SECONDS:-3600}"
+cli_whole_number REBUILD_POLL_SECONDS "$poll_seconds"
+cli_whole_number REBUILD_TIMEOUT_SECONDS "$timeout_seconds"
 
 if [ "$dry_run" = false ] && [ "$yes" = false ]; then
-  [ -t 0 ] || invalid "the rebuild deletes $primary's stale cache group and old Global Datastore: confirm it interactively, or pass --yes"
-  echo "Rebuild of stage $stage's cache: $primary's stale group and the old Global Datastore are deleted," >&2
-  echo "then $secondary's live group becomes the primary of a new one with $primary as its secondary." >&2
-  read -r -p "Type \"rebuild $stage\" to continue: " answer
-  [ "$answer" = "rebuild $stage" ] || invalid 'not confirmed; nothing was changed'
+  cli_confirm "rebuild $stage" "the rebuild deletes $primary's stale cache group and old Global Datastore" \
+    "Rebuild of stage $stage's cache: $primary's stale group and the old Global Datastore are deleted," \
+    "then $secondary's live group becomes the primary of a new one with $primary as its secondary."
 fi
 
-command -v aws >/dev/null 2>&1 || failed 'the aws CLI is not installed or not on PATH'
-command -v python3 >/dev/null 2>&1 || failed 'python3 is not on PATH; it reads the JSON of the restore-settings parameter'
-
-endpoint=()
-[ -z "${AWS_ENDPOINT_URL:-}" ] || endpoint=(--endpoint-url "$AWS_ENDPOINT_URL")
-aws_in() {
-  local region="$1"
-  shift
-  aws --region "$region" ${endpoint[@]+"${endpoint[@]}"} "$@"
-}
+cli_need_command aws 'install the aws CLI, or run npm run setup:python and put .venv/bin on PATH'
+cli_need_command python3 'it reads the JSON of the restore-settings parameter'
 
 live="async-toolformer-$stage-usw2"
 stale="async-toolformer-$stage-use1"
@@ -110,7 +103,7 @@ group_state() {
   elif [[ "$out" == *ReplicationGroupNotFound* ]]; then
     echo absent
   else
-    failed "could not describe $2 in $1: $out"
+    cli_failed "could not describe $2 in $1: $out"
   fi
 }
 
@@ -118,7 +111,7 @@ group_state() {
 wait_until() {
   local what="$1" want="$2"
   shift 2
-  local deadline=$((SECONDS + ${REBUILD_TIMEOUT_SECONDS:-3600})) last='' now
+  local deadline=$((SECONDS + timeout_seconds)) last='' now
   while :; do
     now="$("$@")" || exit 1
     if [ "$now" != "$last" ]; then
@@ -126,8 +119,8 @@ wait_until() {
       last="$now"
     fi
     [[ "$now" =~ $want ]] && return 0
-    [ "$SECONDS" -lt "$deadline" ] || failed "$what is still '$now' after ${REBUILD_TIMEOUT_SECONDS:-3600} s; run the script again once it settles"
-    sleep "${REBUILD_POLL_SECONDS:-15}"
+    [ "$SECONDS" -lt "$deadline" ] || cli_failed "$what is still '$now' after $timeout_seconds s; run the script again once it settles"
+    sleep "$poll_seconds"
   done
 }
 
@@ -140,26 +133,26 @@ datastore_status() {
   elif [[ "$out" == *GlobalReplicationGroupNotFound* ]]; then
     echo deleted
   else
-    failed "could not describe Global Datastore $2 in $1: $out"
+    cli_failed "could not describe Global Datastore $2 in $1: $out"
   fi
 }
 
 # --- What there is (read-only) ---------------------------------------------------------------------
 active="$(aws_in "$secondary" ssm get-parameter --name "$parameters/failover/active-region" --query Parameter.Value --output text)" ||
-  failed "could not read $parameters/failover/active-region in $secondary"
+  cli_failed "could not read $parameters/failover/active-region in $secondary"
 [ "$active" = "$secondary" ] ||
-  failed "$parameters/failover/active-region in $secondary names $active: the rebuild follows an activation of $secondary only"
+  cli_failed "$parameters/failover/active-region in $secondary names $active: the rebuild follows an activation of $secondary only"
 
 state="$(group_state "$secondary" "$live")" || exit 1
 read -r live_status live_datastore live_role <<<"$state"
-[ "$live_status" != 'absent' ] || failed "$live does not exist in $secondary; restore it first (docs/runbooks/cache-restore-from-s3.md)"
-[ "$live_status" = 'available' ] || failed "$live in $secondary is $live_status; run the script again once it is available"
+[ "$live_status" != 'absent' ] || cli_failed "$live does not exist in $secondary; restore it first (docs/runbooks/cache-restore-from-s3.md)"
+[ "$live_status" = 'available' ] || cli_failed "$live in $secondary is $live_status; run the script again once it is available"
 state="$(group_state "$primary" "$stale")" || exit 1
 read -r stale_status stale_datastore stale_role <<<"$state"
 stale_datastore="${stale_datastore:-None}"
 # Read now, before anything changes: a rebuild must not stop half way for want of its settings.
 settings="$(aws_in "$primary" ssm get-parameter --name "$parameters/cache/restore-settings" --query Parameter.Value --output text)" ||
-  failed "could not read $parameters/cache/restore-settings in $primary; deploy AsyncToolformer-$stage-use1-Cache first"
+  cli_failed "could not read $parameters/cache/restore-settings in $primary; deploy AsyncToolformer-$stage-use1-Cache first"
 # One value a line, in this order; a list as one line of words. A missing field fails here, before any change.
 fields='authTokenSecretName numCacheClusters kmsKeyId port cacheSubnetGroupName securityGroupIds snapshotRetentionLimit snapshotWindow preferredMaintenanceWindow notificationTopicArn'
 values="$(printf '%s' "$settings" | FIELDS="$fields" python3 -c '
@@ -172,7 +165,7 @@ if missing:
 for key in keys:
     value = settings[key]
     print(" ".join(value) if isinstance(value, list) else value)
-' 2>&1)" || failed "$parameters/cache/restore-settings in $primary $values; redeploy AsyncToolformer-$stage-use1-Cache"
+' 2>&1)" || cli_failed "$parameters/cache/restore-settings in $primary $values; redeploy AsyncToolformer-$stage-use1-Cache"
 {
   read -r secret_name
   read -r num_cache_clusters
@@ -190,14 +183,14 @@ new_datastore=''
 if [ "$live_datastore" != 'None' ] && [ -n "$live_datastore" ]; then
   # Already in a datastore: a finished or half-finished rebuild, or no detach at all.
   [ "$(lower "$live_role")" = 'primary' ] ||
-    failed "$live is a secondary of $live_datastore: it was never detached, so nothing needs rebuilding; run the failback"
+    cli_failed "$live is a secondary of $live_datastore: it was never detached, so nothing needs rebuilding; run the failback"
   new_datastore="$live_datastore"
 fi
 old_datastore=''
 if [ "$stale_status" != 'absent' ] && [ "$stale_datastore" != 'None' ] && [ -n "$stale_datastore" ] &&
   [ "$stale_datastore" != "$new_datastore" ]; then
   [ "$(lower "$stale_role")" = 'primary' ] ||
-    failed "$stale in $primary is a $(lower "$stale_role") of $stale_datastore, not the detached datastore's stale primary; see the runbook"
+    cli_failed "$stale in $primary is a $(lower "$stale_role") of $stale_datastore, not the detached datastore's stale primary; see the runbook"
   old_datastore="$stale_datastore"
 fi
 
@@ -230,7 +223,7 @@ fi
 if [ -n "$old_datastore" ]; then
   aws_in "$primary" elasticache delete-global-replication-group --global-replication-group-id "$old_datastore" \
     --retain-primary-replication-group --query GlobalReplicationGroup.Status --output text >/dev/null ||
-    failed "could not delete Global Datastore $old_datastore"
+    cli_failed "could not delete Global Datastore $old_datastore"
   wait_until "Global Datastore $old_datastore" '^deleted$' datastore_status "$primary" "$old_datastore"
   wait_until "$stale in $primary" '^(available|absent) None' group_state "$primary" "$stale"
   stale_datastore='None'
@@ -241,7 +234,7 @@ if [ "$stale_status" != 'absent' ] && [ "$stale_datastore" = 'None' ]; then
   snapshot="$stale-stale-$(date -u +%Y%m%d%H%M)"
   aws_in "$primary" elasticache delete-replication-group --replication-group-id "$stale" \
     --final-snapshot-identifier "$snapshot" --query ReplicationGroup.Status --output text >/dev/null ||
-    failed "could not delete $stale in $primary"
+    cli_failed "could not delete $stale in $primary"
   echo "  its counters are kept in snapshot $snapshot ($primary)" >&2
   wait_until "$stale in $primary" '^absent$' group_state "$primary" "$stale"
   stale_status='absent'
@@ -253,14 +246,14 @@ if [ -z "$new_datastore" ]; then
     --global-replication-group-id-suffix "$suffix" --primary-replication-group-id "$live" \
     --global-replication-group-description "async-toolformer $stage rate limiting across $primary and $secondary" \
     --query GlobalReplicationGroup.GlobalReplicationGroupId --output text)" ||
-    failed "could not create a Global Datastore around $live"
+    cli_failed "could not create a Global Datastore around $live"
   wait_until "Global Datastore $new_datastore" '^available$' datastore_status "$secondary" "$new_datastore"
 fi
 
 # --- 4. us-east-1's group again, empty, as the secondary --------------------------------------------
 if [ "$stale_status" = 'absent' ]; then
   token="$(aws_in "$primary" secretsmanager get-secret-value --secret-id "$secret_name" \
-    --query SecretString --output text)" || failed "could not read the cache AUTH token secret in $primary"
+    --query SecretString --output text)" || cli_failed "could not read the cache AUTH token secret in $primary"
   # The token goes in a file only this user reads, not on a command line that `ps` shows.
   token_file="$(umask 077 && mktemp)"
   trap 'rm -f "$token_file"' EXIT
@@ -277,14 +270,14 @@ if [ "$stale_status" = 'absent' ]; then
     --snapshot-retention-limit "$snapshot_retention" --snapshot-window "$snapshot_window" \
     --preferred-maintenance-window "$maintenance_window" \
     --notification-topic-arn "$notification_topic" --query ReplicationGroup.Status --output text >/dev/null ||
-    failed "could not create $stale in $primary as a secondary of $new_datastore"
+    cli_failed "could not create $stale in $primary as a secondary of $new_datastore"
 fi
 wait_until "$stale in $primary" "^available $new_datastore (secondary|SECONDARY)\$" group_state "$primary" "$stale"
 
 # --- 5. The id the runbooks and the next deploy of us-west-2's Cache stack read ---------------------
 aws_in "$primary" ssm put-parameter --name "$parameters/cache/global-replication-group-id" --value "$new_datastore" \
   --type String --overwrite --query Version --output text >/dev/null ||
-  failed "could not write $parameters/cache/global-replication-group-id in $primary; set it to $new_datastore by hand"
+  cli_failed "could not write $parameters/cache/global-replication-group-id in $primary; set it to $new_datastore by hand"
 
 echo "rebuilt in $((SECONDS - started)) s: $new_datastore has $live ($secondary) primary and $stale ($primary) secondary" >&2
 echo "next: scripts/disaster-recovery/failover-region.sh --from $secondary --to $primary --planned --stage $stage" >&2

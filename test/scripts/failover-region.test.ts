@@ -1,10 +1,8 @@
 // The failover CLI's input checks, against a stand-in aws CLI that records every call: bad input never reaches AWS.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { STAGES, loadConfig } from '../../lib/config';
 import { parameters } from '../../lib/naming';
+import { CRASH, expectBadInput, expectHelp, useFakeAws } from './cli-harness';
 
 const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/failover-region.sh');
 const STATE_MACHINE = 'arn:aws:states:us-west-2:123456789012:stateMachine:fake';
@@ -37,68 +35,65 @@ case " $* " in
 esac
 `;
 
-let work: string;
-let log: string;
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'failover-cli-'));
-  writeFileSync(join(work, 'aws'), FAKE_AWS);
-  chmodSync(join(work, 'aws'), 0o755);
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-beforeEach(() => {
-  log = join(work, `calls-${Math.random().toString(36).slice(2)}.log`);
-  writeFileSync(log, '');
-});
+const aws = useFakeAws('failover-cli-', FAKE_AWS);
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync('bash', [SCRIPT, ...args], {
-    encoding: 'utf8',
-    env: {
-      PATH: `${work}:${process.env.PATH ?? ''}`,
-      HOME: work,
-      FAKE_AWS_LOG: log,
-      FAILOVER_POLL_SECONDS: '0',
-      ...env,
-    },
-  });
-  const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+  return aws.run(SCRIPT, args, { FAILOVER_POLL_SECONDS: '0', ...env });
 }
 
-test.each([
-  ['no arguments', [], /^usage: failover-region\.sh --from <region> --to <region>/],
-  ['no --to', ['--from', 'us-east-1'], /^usage:/],
-  ['no --from', ['--to', 'us-west-2'], /^usage:/],
-  ['a flag instead of a value', ['--from', '--to', 'us-west-2'], /--from needs a value/],
-  ['the same region twice', ['--from', 'us-west-2', '--to', 'us-west-2'], /--from and --to are both us-west-2/],
+test.each([['--help'], ['-h'], ['--from', 'us-east-1', '--bogus', '--help']])(
+  '%s prints the usage on stdout and exits 0, before any AWS call',
+  (...args) => expectHelp(run(args), 'failover-region.sh --from <region> --to <region>'),
+);
+
+const TO_SECONDARY = ['--from', 'us-east-1', '--to', 'us-west-2'];
+
+test.each<[string, string[], RegExp | string, Record<string, string>?]>([
+  ['no arguments', [], '--from and --to are required'],
+  ['no --to', ['--from', 'us-east-1'], '--from and --to are required'],
+  ['no --from', ['--to', 'us-west-2'], '--from and --to are required'],
+  ['a flag instead of a value', ['--from', '--to', 'us-west-2'], '--from needs a value'],
+  ['an empty value', ['--from', '', '--to', 'us-west-2'], '--from needs a value'],
+  ['a flag with no value at the end', ['--from', 'us-east-1', '--to'], '--to needs a value'],
+  ['--flag=value', ['--from=us-east-1', '--to', 'us-west-2'], 'unknown argument: --from=us-east-1'],
+  ['the same region twice', ['--from', 'us-west-2', '--to', 'us-west-2'], '--from and --to are both us-west-2'],
   [
     'a region outside the pair',
     ['--from', 'us-east-1', '--to', 'eu-west-1'],
     /--to eu-west-1 is not a region of stage prod \(us-east-1, us-west-2\)/,
   ],
+  ['a malformed region', ['--from', 'us-east-1', '--to', 'US_WEST_2'], '--to US_WEST_2 is not a region of stage prod'],
   [
     'a --from outside the pair',
     ['--from', 'us-east-2', '--to', 'us-west-2', '--stage', 'staging'],
-    /--from us-east-2 is not a region of stage staging/,
+    '--from us-east-2 is not a region of stage staging',
   ],
-  ['an unknown stage', ['--from', 'us-east-1', '--to', 'us-west-2', '--stage', 'dev'], /unknown stage 'dev'/],
-  ['an unknown argument', ['--from', 'us-east-1', '--to', 'us-west-2', '--force'], /unknown argument: --force/],
+  ['an unknown stage', [...TO_SECONDARY, '--stage', 'dev'], "unknown stage 'dev'; use prod or staging"],
+  ['an unknown argument', [...TO_SECONDARY, '--force'], 'unknown argument: --force'],
+  ['an extra positional argument', [...TO_SECONDARY, 'now'], 'unknown argument: now'],
+  ['a --reason with no text', [...TO_SECONDARY, '--yes', '--reason'], '--reason needs a value'],
   [
-    'an unplanned failover with no terminal and no --yes',
-    ['--from', 'us-east-1', '--to', 'us-west-2'],
-    /an unplanned failover accepts data loss: confirm it interactively, or pass --yes/,
+    'a --reason over 200 characters',
+    [...TO_SECONDARY, '--yes', '--reason', 'x'.repeat(201)],
+    '--reason is longer than 200 characters',
   ],
   [
-    'a --reason with no text',
-    ['--from', 'us-east-1', '--to', 'us-west-2', '--yes', '--reason'],
-    /--reason needs a value/,
+    'a poll interval that is no number',
+    [...TO_SECONDARY, '--yes'],
+    "FAILOVER_POLL_SECONDS must be a whole number of seconds, got: '5s'",
+    { FAILOVER_POLL_SECONDS: '5s' },
   ],
-])('fails when given %s, before any AWS call', (_label, args, message) => {
-  const result = run(args);
+])('fails when given %s: exit 2, the problem and the usage, before any AWS call', (_label, args, problem, env = {}) => {
+  expectBadInput(run(args, env), 'failover-region', problem);
+});
+
+test('fails on an unplanned failover with no terminal and no --yes: exit 2, nothing started', () => {
+  const result = run(TO_SECONDARY);
   expect(result).toMatchObject({ status: 2, stdout: '', calls: [] });
-  expect(result.stderr).toMatch(message);
+  expect(result.stderr).toBe(
+    'failover-region: an unplanned failover accepts data loss: confirm it interactively, or pass --yes\n',
+  );
+  expect(result.stderr).not.toMatch(CRASH);
 });
 
 describe.each(STAGES)('%s', (stage) => {

@@ -1,10 +1,9 @@
 // The detached-cache rebuild against a stand-in aws CLI that keeps ElastiCache's state in files: bad input never reaches AWS, and a rebuild runs its steps in order, once.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../lib/config';
 import { cacheGlobalDatastoreSuffix, cacheReplicationGroupId } from '../../lib/naming';
+import { CRASH, expectBadInput, expectHelp, useFakeAws } from './cli-harness';
 
 const SCRIPT = resolve(__dirname, '../../scripts/disaster-recovery/rebuild-cache-secondary.sh');
 const OLD = 'fpkhr-async-toolformer-prod';
@@ -63,23 +62,12 @@ case "$1 $2" in
 esac
 `;
 
-let work: string;
-let log: string;
+const aws = useFakeAws('rebuild-cache-', FAKE_AWS);
 let state: string;
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'rebuild-cache-'));
-  writeFileSync(join(work, 'aws'), FAKE_AWS);
-  chmodSync(join(work, 'aws'), 0o755);
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The world after an activation that detached us-west-2: the old datastore keeps only us-east-1's stale group. */
 beforeEach(() => {
-  const id = Math.random().toString(36).slice(2);
-  log = join(work, `calls-${id}.log`);
-  writeFileSync(log, '');
-  state = join(work, `state-${id}`);
+  state = join(aws.work, `state-${Math.random().toString(36).slice(2)}`);
   for (const dir of ['us-east-1', 'us-west-2', 'ds']) mkdirSync(join(state, dir), { recursive: true });
   writeFileSync(join(state, 'us-west-2', 'async-toolformer-prod-usw2'), 'available None None');
   writeFileSync(join(state, 'us-east-1', 'async-toolformer-prod-use1'), `available ${OLD} PRIMARY`);
@@ -87,22 +75,14 @@ beforeEach(() => {
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync('bash', [SCRIPT, ...args], {
-    encoding: 'utf8',
-    env: {
-      PATH: `${work}:${process.env.PATH ?? ''}`,
-      HOME: work,
-      FAKE_AWS_LOG: log,
-      FAKE_STATE: state,
-      FAKE_ACTIVE: 'us-west-2',
-      FAKE_SETTINGS: JSON.stringify(SETTINGS),
-      TOKEN_VALUE: TOKEN,
-      REBUILD_POLL_SECONDS: '0',
-      ...env,
-    },
+  return aws.run(SCRIPT, args, {
+    FAKE_STATE: state,
+    FAKE_ACTIVE: 'us-west-2',
+    FAKE_SETTINGS: JSON.stringify(SETTINGS),
+    TOKEN_VALUE: TOKEN,
+    REBUILD_POLL_SECONDS: '0',
+    ...env,
   });
-  const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
 }
 
 /** The calls that change something, without their --query and --output. */
@@ -117,17 +97,39 @@ const changes = (calls: string[]) =>
         .join(' '),
     );
 
-test.each([
-  ['an unknown stage', ['--stage', 'dev'], /unknown stage 'dev'; use prod/],
-  ['staging, which has no Global Datastore', ['--stage', 'staging'], /stage staging has no Global Datastore/],
-  ['a flag instead of a stage', ['--stage', '--yes'], /--stage needs a value/],
-  ['no stage after --stage', ['--stage'], /--stage needs a value/],
-  ['an unknown argument', ['--force'], /unknown argument: --force\nusage: rebuild-cache-secondary\.sh/],
-  ['no terminal and no --yes', [], /deletes us-east-1's stale cache group .*pass --yes/],
-])('fails when given %s, before any AWS call', (_label, args, message) => {
-  const result = run(args);
+test.each([['--help'], ['-h'], ['--stage', 'dev', '--help']])(
+  '%s prints the usage on stdout and exits 0, before any AWS call',
+  (...args) => expectHelp(run(args), 'rebuild-cache-secondary.sh'),
+);
+
+test.each<[string, string[], string, Record<string, string>?]>([
+  ['an unknown stage', ['--stage', 'dev'], "unknown stage 'dev'; use prod"],
+  ['staging, which has no Global Datastore', ['--stage', 'staging'], 'stage staging has no Global Datastore'],
+  ['a flag instead of a stage', ['--stage', '--yes'], '--stage needs a value'],
+  ['no stage after --stage', ['--stage'], '--stage needs a value'],
+  ['an unknown argument', ['--force'], 'unknown argument: --force'],
+  ['an extra positional argument', ['--yes', 'prod'], 'unknown argument: prod'],
+  [
+    'a poll interval that is no number',
+    ['--yes'],
+    "REBUILD_POLL_SECONDS must be a whole number of seconds, got: 'x'",
+    { REBUILD_POLL_SECONDS: 'x' },
+  ],
+  [
+    'a negative timeout',
+    ['--yes'],
+    "REBUILD_TIMEOUT_SECONDS must be a whole number of seconds, got: '-1'",
+    { REBUILD_TIMEOUT_SECONDS: '-1' },
+  ],
+])('fails when given %s: exit 2, the problem and the usage, before any AWS call', (_label, args, problem, env = {}) => {
+  expectBadInput(run(args, env), 'rebuild-cache-secondary', problem);
+});
+
+test('fails with no terminal and no --yes: exit 2, nothing changed', () => {
+  const result = run([]);
   expect(result).toMatchObject({ status: 2, stdout: '', calls: [] });
-  expect(result.stderr).toMatch(message);
+  expect(result.stderr).toMatch(/deletes us-east-1's stale cache group .*pass --yes\n$/);
+  expect(result.stderr).not.toMatch(CRASH);
 });
 
 test('knows which stages have a Global Datastore, and the names the stacks give', () => {
@@ -186,7 +188,7 @@ test('rebuilds in order: old datastore, stale group, new datastore around the li
 
 test('a second run finds the rebuild done and only writes the id again', () => {
   expect(run(['--yes']).status).toBe(0);
-  writeFileSync(log, '');
+  writeFileSync(aws.log, '');
   const again = run(['--yes']);
   expect(again.status).toBe(0);
   expect(changes(again.calls)).toEqual(['--region us-east-1 ssm put-parameter']);
