@@ -33,6 +33,12 @@ const DEFAULT_INTERFACE_ENDPOINTS: readonly InterfaceEndpointName[] = [
 /** No subscriptions by default: they hold personal contact data, so each deployment adds its own. */
 const NO_CONTACTS: EscalationContacts = { critical: [], high: [], medium: [] };
 
+/**
+ * Prod must page a person (validation refuses it otherwise): the plan's on-call engineer, whose
+ * number the plan gives as +1-555-0123, a placeholder to replace with the real pager.
+ */
+const PROD_CONTACTS: EscalationContacts = { ...NO_CONTACTS, critical: [{ protocol: 'sms', endpoint: '+15550123' }] };
+
 type StageDefaults = Omit<DrConfig, 'account'>;
 
 /** Data tier settings both stages share; each stage overrides size and protection. */
@@ -54,9 +60,15 @@ const PROD_DATA: DataConfig = {
   secondaryReaders: 1,
   backupRetention: Duration.days(35),
   logRetention: RetentionDays.ONE_YEAR,
-  // Governance, not compliance: a compliance lock is irreversible after its cooling-off period,
-  // so it waits until retention periods have settled in production; see docs/data-tier.md.
-  vaultLock: { mode: 'governance', minRetention: Duration.days(7), maxRetention: Duration.days(365) },
+  // Compliance: no principal, the account root included, can lift it or delete a recovery point
+  // early. For the 3-day cooling-off after the first deploy the lock can still be changed or
+  // removed; after it, never. See docs/data-tier.md.
+  vaultLock: {
+    mode: 'compliance',
+    minRetention: Duration.days(7),
+    maxRetention: Duration.days(365),
+    changeableFor: Duration.days(3),
+  },
 };
 
 const STAGING_DATA: DataConfig = {
@@ -226,6 +238,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     ...COMMON,
     stage: 'prod',
     objectives: PLAN_OBJECTIVES,
+    contacts: PROD_CONTACTS,
     regions: [
       {
         region: 'us-east-1',

@@ -11,6 +11,8 @@ const stages = { prod: loadConfig({ stage: 'prod' }), staging: loadConfig({ stag
 
 /** Lists of rows, documented in prose and generated elsewhere, not field by field. */
 const LISTED_ELSEWHERE = /^(objectives|schedules)\[/;
+/** Lists of small objects that a row shows whole, one item after another. */
+const WHOLE_LISTS = /^contacts\.\w+$/;
 
 /** Rows of the field tables: `| \`path\` | prod | staging | validation |`. */
 const rows = text
@@ -45,6 +47,10 @@ function rendered(field: string, value: unknown): string {
     if (item === undefined) return 'unset';
     if (item instanceof Duration) return item.toHumanString();
     if (Array.isArray(item)) return item.length === 0 ? '[]' : item.map(plain).join(', ');
+    // A contact, as `sms +15550123`.
+    if (typeof item === 'object' && item !== null && !(item instanceof Duration)) {
+      return Object.values(item).map(plain).join(' ');
+    }
     // Log retentions are the one number that is an enum: the doc writes the member's name.
     if (typeof item === 'number' && /(flowLog|data\.log)Retention$/.test(field)) return RETENTION_NAMES.get(item)!;
     return String(item);
@@ -58,6 +64,7 @@ function settingsOf(value: unknown, at = ''): string[] {
     value === null ||
     typeof value !== 'object' ||
     value instanceof Duration ||
+    WHOLE_LISTS.test(at) ||
     (Array.isArray(value) && value.every((item) => typeof item !== 'object'));
   if (isLeaf) return [at];
   return Array.isArray(value)

@@ -97,8 +97,9 @@ describe('default configuration', () => {
     );
   });
 
-  test('has no escalation subscriptions by default', () => {
-    expect(base.contacts).toEqual({ critical: [], high: [], medium: [] });
+  test("staging has no escalation subscriptions by default, and prod pages the plan's on-call engineer", () => {
+    expect(loadConfig({ stage: 'staging' }).contacts).toEqual({ critical: [], high: [], medium: [] });
+    expect(base.contacts).toEqual({ critical: [{ protocol: 'sms', endpoint: '+15550123' }], high: [], medium: [] });
   });
 
   test('prod and staging CIDRs are all disjoint', () => {
@@ -335,8 +336,8 @@ describe('data tier rules', () => {
   });
 
   test('fails when a governance lock is given a cooling-off', () => {
-    const vaultLock = { ...base.data.vaultLock, changeableFor: Duration.days(3) };
-    expectProblem(withData({ vaultLock }), 'data.vaultLock.changeableFor');
+    const vaultLock = { ...staging.data.vaultLock, mode: 'governance' as const, changeableFor: Duration.days(3) };
+    expectProblem(withData({ vaultLock }, staging), 'data.vaultLock.changeableFor');
   });
 
   test('fails when the vault lock would reject the backup rules', () => {

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { z } from 'zod';
 import type { AutomationConfig } from '../types';
-import { between, duration, integer, POSITIVE } from './rules';
+import { between, duration, integer, POSITIVE, WHOLE_DAYS, WHOLE_MINUTES } from './rules';
 import { section } from './sections';
 
 /** The `automation` section. */
@@ -24,9 +24,9 @@ export const automationSchema: z.ZodType<AutomationConfig> = section(
     maxAuroraRestore: duration(POSITIVE),
     maxRedisRestore: duration(POSITIVE),
     crossRegionVerifyDays: integer(1, 35, 'verify 1 to 35 days: copies are kept at most 35 days by the daily rule'),
-    iacBackupRetention: duration(POSITIVE),
+    iacBackupRetention: duration(POSITIVE, WHOLE_DAYS),
     autoFailover: z.boolean(),
-    failoverCooldown: duration([
+    failoverCooldown: duration(WHOLE_MINUTES, [
       between(Duration.minutes(5), Duration.hours(24)),
       'must be from 5 minutes to 24 hours: shorter lets a flapping primary bounce the writer, longer blocks a real second failover for a day',
     ]),

@@ -1,6 +1,7 @@
 // Schema of the cache section: the Valkey cluster, its snapshot and maintenance windows, alarms and backup bucket.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { CACHE_NODE_FAMILIES, CACHE_NODE_TYPES, VALKEY_VERSIONS } from '../catalog';
 import type { CacheAlarmThresholds, CacheBackupBucketConfig, CacheConfig } from '../types';
 import type { RuleContext } from './context';
 import {
@@ -91,26 +92,37 @@ function nodeFitsDatastore(cache: CacheConfig, ctx: z.core.$RefinementCtx): void
   }
 }
 
-/** The parameter group family names the engine's major version. */
+/** The parameter group family is the one ElastiCache gives the engine version. */
 function familyMatchesEngine(cache: CacheConfig, ctx: z.core.$RefinementCtx): void {
-  const major = /^(\d+)\.\d+$/.exec(cache.engineVersion)?.[1];
-  if (major && cache.parameterGroupFamily !== `valkey${major}`) {
+  const family = Object.hasOwn(VALKEY_VERSIONS, cache.engineVersion) ? VALKEY_VERSIONS[cache.engineVersion] : undefined;
+  if (family && cache.parameterGroupFamily !== family) {
     report(
       ctx,
       ['parameterGroupFamily'],
       cache.parameterGroupFamily,
-      `must match engine version ${cache.engineVersion}: use valkey${major}`,
+      `must match engine version ${cache.engineVersion}: use ${family}`,
     );
   }
 }
+
+const VALKEY_VERSION_LIST = Object.keys(VALKEY_VERSIONS).join(', ');
+const NODE_TYPE_FIX = 'must be a node type such as cache.r7g.large';
 
 /** The `cache` section. */
 export function cacheSchema(context: RuleContext): z.ZodType<CacheConfig> {
   const minRetention = context.prod ? MIN_PROD_SNAPSHOT_RETENTION_DAYS : 1;
   return section('the ElastiCache for Valkey settings of the cache tier', {
-    engineVersion: matches(/^\d+\.\d+$/, 'must be MAJOR.MINOR, such as 8.0'),
+    engineVersion: matches(/^\d+\.\d+$/, 'must be MAJOR.MINOR, such as 8.0').refine(
+      (version) =>
+        Token.isUnresolved(version) || !/^\d+\.\d+$/.test(version) || Object.hasOwn(VALKEY_VERSIONS, version),
+      `is not a Valkey version ElastiCache offers; use one of ${VALKEY_VERSION_LIST} (lib/config/catalog/elasticache.ts)`,
+    ),
     parameterGroupFamily: z.string(),
-    nodeType: matches(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be a node type such as cache.r7g.large'),
+    nodeType: matches(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, NODE_TYPE_FIX).refine(
+      (type) =>
+        Token.isUnresolved(type) || !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(type) || CACHE_NODE_TYPES.includes(type),
+      `is not a current-generation ElastiCache node type; use a size of ${CACHE_NODE_FAMILIES.join(', ')}, such as cache.r7g.large (lib/config/catalog/elasticache.ts)`,
+    ),
     replicasPerNodeGroup: integer(1, 5, 'must be an integer from 1 to 5: Multi-AZ failover needs at least one replica'),
     port: integer(1024, 65535, PORT_FIX).refine((port) => port !== 6379, PORT_FIX),
     globalDatastore: z.boolean(),

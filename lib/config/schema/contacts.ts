@@ -1,6 +1,7 @@
-// Schema of the escalation contacts: per severity, SNS subscriptions whose endpoint fits their protocol.
+// Schema of the escalation contacts: per severity, SNS subscriptions whose endpoint fits their protocol; prod pages a human.
 import { z } from 'zod';
 import type { ContactSubscription, EscalationContacts } from '../types';
+import type { RuleContext } from './context';
 import { group, report, section, whenTyped } from './sections';
 
 /** What SNS accepts as the endpoint of each protocol. */
@@ -28,11 +29,51 @@ const subscription = group('a protocol and an endpoint', {
   { when: whenTyped('protocol', 'endpoint') },
 );
 
-const subscriptions = z.array(subscription, { error: 'give a list of subscriptions, [] for none' });
+/** SNS refuses a second identical subscription on a topic, and CDK a second construct of its id. */
+function eachSubscriptionOnce(list: readonly ContactSubscription[], ctx: z.core.$RefinementCtx): void {
+  const seen = new Set<string>();
+  list.forEach(({ protocol, endpoint }, index) => {
+    const key = `${protocol}:${endpoint}`;
+    if (seen.has(key)) report(ctx, [index], key, 'subscription given twice; list each endpoint once per severity');
+    seen.add(key);
+  });
+}
 
-/** The `contacts` section: every severity is listed, even when nobody subscribes to it. */
-export const contactsSchema: z.ZodType<EscalationContacts> = section('the SNS subscriptions of each severity', {
-  critical: subscriptions,
-  high: subscriptions,
-  medium: subscriptions,
-});
+const subscriptions = z
+  .array(subscription, { error: 'give a list of subscriptions, [] for none' })
+  .superRefine(eachSubscriptionOnce, { when: whenTyped() });
+
+/**
+ * Protocols that page a person: a text message, or an https endpoint of a paging service such as
+ * PagerDuty. Email does not page: nobody is woken by it.
+ */
+const PAGING_PROTOCOLS: ReadonlySet<ContactSubscription['protocol']> = new Set(['sms', 'https']);
+
+/**
+ * The channels of `contacts` that page a person at critical severity. Issue 16's Incident Manager
+ * contacts (SMS and voice) join this list, so the rule below stays the one place that decides.
+ */
+export function humanPagers(contacts: EscalationContacts): readonly ContactSubscription[] {
+  return contacts.critical.filter(({ protocol }) => PAGING_PROTOCOLS.has(protocol));
+}
+
+/** Prod's critical alarms must reach a person; the rule is named for what it protects. */
+function prodPagesAHuman(contacts: EscalationContacts, ctx: z.core.$RefinementCtx): void {
+  if (humanPagers(contacts).length > 0) return;
+  report(
+    ctx,
+    ['critical'],
+    contacts.critical,
+    'prod needs a human pager: add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, or a critical alarm reaches nobody',
+  );
+}
+
+/** The `contacts` section: every severity is listed, even when nobody subscribes to it; prod pages a person. */
+export function contactsSchema(context: RuleContext): z.ZodType<EscalationContacts> {
+  const contacts = section('the SNS subscriptions of each severity', {
+    critical: subscriptions,
+    high: subscriptions,
+    medium: subscriptions,
+  });
+  return context.prod ? contacts.superRefine(prodPagesAHuman, { when: whenTyped('critical') }) : contacts;
+}

@@ -1,6 +1,7 @@
 // Schema of the data section: Aurora Global Database sizes and windows, AWS Backup retention and vault lock.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { AURORA_INSTANCE_CLASSES, AURORA_INSTANCE_FAMILIES, AURORA_POSTGRES_MAJOR } from '../catalog';
 import type { DataConfig, VaultLockConfig } from '../types';
 import type { RuleContext } from './context';
 import {
@@ -16,6 +17,7 @@ import {
   retentionDays,
   timeOfDay,
   weeklyWindow,
+  WHOLE_DAYS,
 } from './rules';
 import { group, report, section, whenTyped } from './sections';
 
@@ -29,34 +31,44 @@ function readers(context: RuleContext, prodFix: string) {
   return integer(0, 15, 'must be an integer from 0 to 15').refine((count) => !context.prod || count !== 0, prodFix);
 }
 
-const vaultLock: z.ZodType<VaultLockConfig> = group('the vault lock settings', {
-  mode: z.enum(['none', 'governance', 'compliance'], { error: 'use none, governance or compliance' }),
-  minRetention: duration(),
-  maxRetention: duration(),
-  changeableFor: duration().optional(),
-}).superRefine(
-  ({ mode, changeableFor }, ctx) => {
-    const coolingOffTooShort =
-      !changeableFor || (!changeableFor.isUnresolved() && !atLeast(MIN_COOLING_OFF)(changeableFor));
-    if (mode === 'compliance' && coolingOffTooShort) {
-      report(
-        ctx,
-        ['changeableFor'],
-        changeableFor,
-        'compliance mode needs a cooling-off of at least 3 days (Duration.days(3)); after it the lock can never be removed',
-      );
-    }
-    if (mode !== 'compliance' && changeableFor) {
-      report(
-        ctx,
-        ['changeableFor'],
-        changeableFor,
-        'only compliance mode has a cooling-off period; remove it or set mode "compliance"',
-      );
-    }
-  },
-  { when: whenTyped('mode', 'changeableFor') },
-);
+/**
+ * The vault lock; prod's is in compliance mode, which no principal can lift once its cooling-off
+ * has passed (governance mode yields to anyone allowed backup:DeleteBackupVaultLockConfiguration).
+ */
+const vaultLock = (context: RuleContext): z.ZodType<VaultLockConfig> =>
+  group('the vault lock settings', {
+    mode: z
+      .enum(['none', 'governance', 'compliance'], { error: 'use none, governance or compliance' })
+      .refine(
+        (mode) => !context.prod || mode === 'compliance',
+        'prod locks its backup vaults in compliance mode: a governance lock can be removed by any principal allowed backup:DeleteBackupVaultLockConfiguration; set mode "compliance" with changeableFor of at least Duration.days(3)',
+      ),
+    minRetention: duration(WHOLE_DAYS),
+    maxRetention: duration(WHOLE_DAYS),
+    changeableFor: duration(WHOLE_DAYS).optional(),
+  }).superRefine(
+    ({ mode, changeableFor }, ctx) => {
+      const coolingOffTooShort =
+        !changeableFor || (!changeableFor.isUnresolved() && !atLeast(MIN_COOLING_OFF)(changeableFor));
+      if (mode === 'compliance' && coolingOffTooShort) {
+        report(
+          ctx,
+          ['changeableFor'],
+          changeableFor,
+          'compliance mode needs a cooling-off of at least 3 days (Duration.days(3)); after it the lock can never be removed',
+        );
+      }
+      if (mode !== 'compliance' && changeableFor) {
+        report(
+          ctx,
+          ['changeableFor'],
+          changeableFor,
+          'only compliance mode has a cooling-off period; remove it or set mode "compliance"',
+        );
+      }
+    },
+    { when: whenTyped('mode', 'changeableFor') },
+  );
 
 /** A locked vault must accept what the backup rules put in it, or AWS Backup fails those jobs. */
 function lockAcceptsRules(data: DataConfig, ctx: z.core.$RefinementCtx): void {
@@ -91,6 +103,10 @@ export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
     instanceType: matches(
       /^[a-z0-9]+\.[a-z0-9]+$/,
       'must be an instance class without the db. prefix, such as r7g.large',
+    ).refine(
+      (type) =>
+        Token.isUnresolved(type) || !/^[a-z0-9]+\.[a-z0-9]+$/.test(type) || AURORA_INSTANCE_CLASSES.includes(type),
+      `is not a memory-optimized class that Aurora PostgreSQL ${AURORA_POSTGRES_MAJOR} offers for a Global Database; use a size of ${AURORA_INSTANCE_FAMILIES.join(', ')}, such as r7g.large (lib/config/catalog/aurora.ts)`,
     ),
     primaryReaders: readers(
       context,
@@ -100,7 +116,7 @@ export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
       context,
       'prod needs at least 1 reader in the secondary cluster, so a promotion does not wait for an instance to be created',
     ),
-    backupRetention: duration([
+    backupRetention: duration(WHOLE_DAYS, [
       between(Duration.days(7), Duration.days(35)),
       'Aurora keeps 1 to 35 days and this project requires at least 7; use Duration.days(7) to Duration.days(35)',
     ]),
@@ -115,15 +131,15 @@ export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
     preferredMaintenanceWindow: weeklyWindow('tue:03:00-tue:03:30'),
     // The recovery model counts this threshold as the Core API RPO and holds it to the objective.
     globalLagAlarmThreshold: duration(POSITIVE),
-    dailyBackupRetention: duration([
+    dailyBackupRetention: duration(WHOLE_DAYS, [
       between(Duration.days(1), Duration.days(35)),
       'the daily rule keeps continuous backups, which AWS Backup keeps 1 to 35 days',
     ]),
-    weeklyBackupRetention: duration([
+    weeklyBackupRetention: duration(WHOLE_DAYS, [
       atLeast(Duration.days(90)),
       'weekly full backups are kept at least 90 days; use Duration.days(90) or more',
     ]),
-    vaultLock,
+    vaultLock: vaultLock(context),
     secretRotation: duration([
       between(Duration.days(1), Duration.days(365)),
       'Secrets Manager rotates every 1 to 365 days',

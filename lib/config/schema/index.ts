@@ -50,7 +50,7 @@ export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
       network: networkSchema(context),
       objectives: objectivesSchema(context),
       schedules: schedulesSchema,
-      contacts: contactsSchema,
+      contacts: contactsSchema(context),
       data: dataSchema(context),
       cache: cacheSchema(context),
       traffic: trafficSchema(context),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { INTERFACE_ENDPOINTS, type NetworkConfig } from '../types';
 import type { RuleContext } from './context';
 import { integer, retentionDays } from './rules';
-import { section } from './sections';
+import { eachOnce, section } from './sections';
 
 /** The `network` section; NAT gateways are bounded by the AZs of the smallest region. */
 export function networkSchema(context: RuleContext): z.ZodType<NetworkConfig> {
@@ -15,8 +15,8 @@ export function networkSchema(context: RuleContext): z.ZodType<NetworkConfig> {
       `must be an integer from 1 to the number of AZs${azs === undefined ? '' : ` (${azs})`}; leave it unset for one per AZ`,
     ).optional(),
     flowLogRetention: retentionDays(),
-    interfaceEndpoints: z.array(
-      z.enum(INTERFACE_ENDPOINTS, { error: `unknown endpoint; use one of ${INTERFACE_ENDPOINTS.join(', ')}` }),
-    ),
+    interfaceEndpoints: z
+      .array(z.enum(INTERFACE_ENDPOINTS, { error: `unknown endpoint; use one of ${INTERFACE_ENDPOINTS.join(', ')}` }))
+      .superRefine(eachOnce('endpoint', 'each endpoint is created once per VPC')),
   });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PLAN_OBJECTIVES } from '../plan';
 import { SEVERITIES, type RecoveryObjective } from '../types';
 import type { RuleContext } from './context';
-import { duration, isPositive, seconds } from './rules';
+import { duration, isPositive, seconds, WHOLE_MINUTES } from './rules';
 import { group, report, sectionError, whenTyped } from './sections';
 
 const PLAN_COMPONENTS = PLAN_OBJECTIVES.map((row) => row.component);
@@ -41,7 +41,8 @@ function row(context: RuleContext) {
         `the recovery model estimates the plan's components only: use one of ${PLAN_COMPONENTS.join(', ')}`,
       ),
     name: z.string(),
-    rto: duration(),
+    // Alarm descriptions state the strictest RTO in minutes.
+    rto: duration(WHOLE_MINUTES),
     rpo: duration(),
     priority: z.enum(SEVERITIES, { error: `use one of ${SEVERITIES.join(', ')}` }),
   })

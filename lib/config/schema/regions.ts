@@ -1,5 +1,7 @@
-// Schema of the regions: one primary and one secondary, each with its own AZs and a VPC range of its own.
+// Schema of the regions: one primary and one secondary, each a real region with real AZs and a VPC range of its own.
+import { Token } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { availabilityZoneNames, GLOBAL_SERVICES_REGION, isCommercialRegion, otherPartitionOf } from '../catalog';
 import { overlaps, parseCidr, type Ipv4Block } from '../cidr';
 import type { RegionConfig } from '../types';
 import { ipv4Cidr, matches } from './rules';
@@ -11,13 +13,35 @@ const MIN_VPC_PREFIX = 16;
 const MAX_VPC_PREFIX = 24;
 const ROLES = ['primary', 'secondary'] as const;
 
-/** Whether `az` names an AZ of `region`: the region name and one letter. */
-function isAzOf(az: string, region: string): boolean {
-  return az.startsWith(region) && /^[a-z]$/.test(az.slice(region.length));
+const REGION_TABLE = 'lib/config/catalog/regions.ts';
+
+/** Why a well-formed region name is refused, or `undefined` when it is a commercial region. */
+function unknownRegion(name: string): string | undefined {
+  if (isCommercialRegion(name)) return undefined;
+  const partition = otherPartitionOf(name);
+  return partition
+    ? `is a region of ${partition}, another partition that a commercial account cannot deploy to; use commercial regions (${REGION_TABLE})`
+    : `is not an AWS commercial region (${REGION_TABLE}); use a region code such as us-west-2`;
+}
+
+/** The AZ problem of `az` in `region`, or `undefined` when AWS issues that AZ name there. */
+function unknownAz(az: string, region: string): string | undefined {
+  const names = availabilityZoneNames(region);
+  // An unknown region has its own problem; its AZs are judged only by their prefix.
+  if (names.length === 0) {
+    return az.startsWith(region) && /^[a-z]$/.test(az.slice(region.length))
+      ? undefined
+      : `is not an AZ of ${region}; use names such as ${region}a`;
+  }
+  if (names.includes(az)) return undefined;
+  return `is not an AZ of ${region}; AWS names its AZs ${names.join(', ')} (${REGION_TABLE}; check yours with aws ec2 describe-availability-zones)`;
 }
 
 const region = group('a region, its role, AZs and CIDR', {
-  region: matches(REGION_NAME, 'must be an AWS region name such as us-east-1'),
+  region: matches(REGION_NAME, 'must be an AWS region name such as us-east-1').superRefine((name, ctx) => {
+    const problem = !Token.isUnresolved(name) && REGION_NAME.test(name) ? unknownRegion(name) : undefined;
+    if (problem) report(ctx, [], name, problem);
+  }),
   role: z.enum(ROLES, { error: 'use primary or secondary' }),
   availabilityZones: z
     .array(z.string())
@@ -30,9 +54,8 @@ const region = group('a region, its role, AZs and CIDR', {
 }).superRefine(
   ({ region: name, availabilityZones }, ctx) => {
     availabilityZones.forEach((az, index) => {
-      if (!isAzOf(az, name)) {
-        report(ctx, ['availabilityZones', index], az, `is not an AZ of ${name}; use names such as ${name}a`);
-      }
+      const problem = unknownAz(az, name);
+      if (problem) report(ctx, ['availabilityZones', index], az, problem);
     });
   },
   { when: whenTyped('region', 'availabilityZones') },
@@ -90,9 +113,27 @@ function onePerRole(regions: readonly RegionConfig[], ctx: z.core.$RefinementCtx
   }
 }
 
+/**
+ * The primary is us-east-1: the DNS stack's health-check alarms read Route 53 metrics, and the docs
+ * distribution reads its certificate, only there.
+ */
+function primaryInGlobalServicesRegion(regions: readonly RegionConfig[], ctx: z.core.$RefinementCtx): void {
+  regions.forEach(({ region: name, role }, index) => {
+    if (role === 'primary' && name !== GLOBAL_SERVICES_REGION) {
+      report(
+        ctx,
+        [index, 'region'],
+        name,
+        `the primary region must be ${GLOBAL_SERVICES_REGION}, where Route 53 health-check metrics and CloudFront certificates are; make ${GLOBAL_SERVICES_REGION} the primary and this region the secondary`,
+      );
+    }
+  });
+}
+
 /** The `regions` section. */
 export const regionsSchema = z
   .array(region, { error: sectionError('the primary and the secondary region') })
   .superRefine(distinctRegions, { when: whenTyped() })
   .superRefine(disjointCidrs, { when: whenTyped() })
-  .superRefine(onePerRole, { when: whenTyped() });
+  .superRefine(onePerRole, { when: whenTyped() })
+  .superRefine(primaryInGlobalServicesRegion, { when: whenTyped() });

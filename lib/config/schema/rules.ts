@@ -34,18 +34,28 @@ export function retentionDays() {
 // Duration's constructor is private, which z.instanceof's signature refuses; the check is the same.
 const DurationClass = Duration as unknown as new () => Duration;
 
+const millis = (d: Duration): number => d.toMilliseconds({ integral: false });
+/** Whether `d` is a whole number of seconds: CloudFormation and CDK take no finer durations. */
+const isWholeSeconds = (d: Duration): boolean => Number.isInteger(millis(d) / 1000);
+
 /**
- * A `Duration` that passes every rule. Rules are skipped for unresolved tokens, and each compares in
- * fractional units, so no rule throws on a Duration that does not convert to whole seconds.
+ * A `Duration` of whole seconds that passes every rule. Rules are skipped for unresolved tokens and
+ * for a Duration with a fraction of a second, which is reported once on its own: CDK throws on it
+ * when it converts the Duration to seconds, so synth would end in a stack trace. Each rule compares
+ * in fractional units, so no rule throws on a Duration that does not convert to whole minutes or days.
  */
 export function duration(...rules: readonly Rule<Duration>[]) {
   return rules.reduce(
-    (schema, [ok, fix]) => schema.refine((value) => value.isUnresolved() || ok(value), fix),
-    z.instanceof(DurationClass),
+    (schema, [ok, fix]) => schema.refine((value) => value.isUnresolved() || !isWholeSeconds(value) || ok(value), fix),
+    z
+      .instanceof(DurationClass)
+      .refine(
+        (value) => value.isUnresolved() || isWholeSeconds(value),
+        'must be whole seconds: CloudFormation takes no fraction of a second; use Duration.seconds(n) or a larger unit',
+      ),
   );
 }
 
-const millis = (d: Duration): number => d.toMilliseconds({ integral: false });
 /** `d` in days, fractional. */
 export const days = (d: Duration): number => d.toDays({ integral: false });
 /** `d` in seconds, fractional. */
@@ -66,6 +76,16 @@ export const between =
     millis(d) >= millis(min) && millis(d) <= millis(max);
 /** For thresholds and limits whose only bound is that zero would mean none. */
 export const POSITIVE: Rule<Duration> = [isPositive, 'must be positive'];
+/** For settings CDK hands to AWS in whole days (retentions, lifecycle ages), where it throws on a part of a day. */
+export const WHOLE_DAYS: Rule<Duration> = [
+  isWholeDays,
+  'must be whole days: AWS takes this setting in days; use Duration.days(n)',
+];
+/** For settings CDK hands on in whole minutes, where it throws on a part of a minute. */
+export const WHOLE_MINUTES: Rule<Duration> = [
+  (d) => Number.isInteger(seconds(d) / 60),
+  'must be whole minutes; use Duration.minutes(n)',
+];
 
 // --- UTC windows ----------------------------------------------------------------------------------
 

@@ -26,6 +26,20 @@ export function report(ctx: z.core.$RefinementCtx, path: readonly PropertyKey[],
   ctx.addIssue({ code: 'custom', path: [...path], input: value, message: fix });
 }
 
+/**
+ * A rule that every element of a list of strings appears once, reported on the repeat: the elements
+ * name constructs, which CDK refuses twice with a stack trace.
+ */
+export function eachOnce(what: string, why: string) {
+  return (items: readonly string[], ctx: z.core.$RefinementCtx): void => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item)) report(ctx, [index], item, `${what} given twice; ${why}, so list it once`);
+      seen.add(item);
+    });
+  };
+}
+
 /** What messages call each expected type. */
 const EXPECTED: Readonly<Record<string, string>> = {
   string: 'a string',

@@ -3,8 +3,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { z } from 'zod';
 import type { RegionRole, TrafficConfig, WarmCapacityConfig } from '../types';
 import type { RuleContext } from './context';
-import { atLeast, duration, integer, ipv4Cidr, matches, seconds } from './rules';
-import { group, report, section, whenTyped } from './sections';
+import { atLeast, duration, integer, ipv4Cidr, matches, seconds, WHOLE_DAYS } from './rules';
+import { eachOnce, group, report, section, whenTyped } from './sections';
 
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
@@ -101,7 +101,8 @@ export function trafficSchema(context: RuleContext): z.ZodType<TrafficConfig> {
       .refine(
         (names) => !context.prod || names.length > 0,
         'prod needs at least one admin role, or nobody can run the runbooks kubectl commands during a failover',
-      ),
+      )
+      .superRefine(eachOnce('admin role', 'each role gets one access entry')),
     probeInterval: duration([
       (interval) => {
         const minutes = seconds(interval) / 60;
@@ -109,6 +110,6 @@ export function trafficSchema(context: RuleContext): z.ZodType<TrafficConfig> {
       },
       'canaries run every 1 to 60 whole minutes; use Duration.minutes(1) in prod',
     ]),
-    logRetention: duration([atLeast(Duration.days(1)), 'keep logs at least 1 day; use Duration.days(...)']),
+    logRetention: duration(WHOLE_DAYS, [atLeast(Duration.days(1)), 'keep logs at least 1 day; use Duration.days(...)']),
   });
 }
