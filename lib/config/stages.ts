@@ -78,7 +78,9 @@ const STAGING_DATA: DataConfig = {
   secondaryReaders: 0,
   backupRetention: Duration.days(7),
   logRetention: RetentionDays.ONE_MONTH,
-  vaultLock: { mode: 'none', minRetention: Duration.days(1), maxRetention: Duration.days(365) },
+  // Governance: it rehearses the lock that prod holds in compliance mode, and can still be lifted
+  // (backup:DeleteBackupVaultLockConfiguration) when a test leaves recovery points behind.
+  vaultLock: { mode: 'governance', minRetention: Duration.days(1), maxRetention: Duration.days(365) },
 };
 
 /** The plan's rate-limiting RPO (1 minute); the cache alarm thresholds are derived from it. */

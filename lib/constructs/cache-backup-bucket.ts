@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { BucketObjectLock } from './object-lock';
 import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 import { ReplicatedBucket } from './replicated-bucket';
 
@@ -31,6 +32,12 @@ export interface CacheBackupBucketProps {
   /** How long overwritten or deleted versions are kept. */
   readonly noncurrentVersionExpiry: Duration;
   /**
+   * S3 Object Lock of the backups. It is enabled on the bucket, but with no default retention: each
+   * export gets its retention per object, with `PutObjectRetention`, once it has landed (see
+   * {@link CacheBackupBucket.objectLock}). The replica bucket in the other region gets the same.
+   */
+  readonly objectLock: Omit<BucketObjectLock, 'placement'>;
+  /**
    * Replicate every new backup there, with Replication Time Control (15 minutes) and metrics.
    * @default - no replication (the bucket is itself a replication destination)
    */
@@ -53,6 +60,21 @@ export class CacheBackupBucket extends Construct {
   public readonly accessLogBucket: s3.Bucket;
   /** The bucket with its replication: what the replication alarms watch. */
   public readonly replicated: ReplicatedBucket;
+  /**
+   * Object Lock of the backups, retention placed per object. Not a bucket default, because a default
+   * retention makes S3 refuse every upload that carries neither `Content-MD5` nor an
+   * `x-amz-checksum-*` header, and AWS documents neither for ElastiCache's export (`CopySnapshot`
+   * with `TargetBucket`): its export page names the bucket's region, policy and encryption, and says
+   * nothing of Object Lock or checksums. A backup that fails to land is worse than one that lands
+   * unlocked, so the export writes into an Object Lock bucket without a default, and whoever
+   * verifies the export locks each .rdb version with `PutObjectRetention` (mode and retention from
+   * here, `s3:PutObjectRetention` on the bucket's objects). The twin in the other region is locked
+   * the same way; a replica carries the retention its source version had when it replicated, and AWS
+   * does not document that a retention placed later follows, so the replica is locked there too.
+   * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectRetention.html
+   */
+  public readonly objectLock: BucketObjectLock;
 
   constructor(scope: Construct, id: string, props: CacheBackupBucketProps) {
     super(scope, id);
@@ -104,6 +126,7 @@ export class CacheBackupBucket extends Construct {
       ],
       accessLogBucket: this.accessLogBucket,
       accessLogPrefix: ACCESS_LOG_PREFIX,
+      objectLock: { ...props.objectLock, placement: 'per-object' },
       ...(props.replicateTo
         ? {
             replication: {
@@ -119,6 +142,7 @@ export class CacheBackupBucket extends Construct {
           }),
     });
     this.bucket = this.replicated.bucket;
+    this.objectLock = this.replicated.objectLock!;
 
     const exporter = new iam.ServicePrincipal(`${stack.region}.elasticache-snapshot.amazonaws.com`);
     const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };

@@ -2,8 +2,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 import { AccessLogBucket } from './access-log-bucket';
+import { lockBucket, type BucketObjectLock } from './object-lock';
+import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 
 /** Props of {@link IacBackupBucket}. */
 export interface IacBackupBucketProps {
@@ -11,6 +12,11 @@ export interface IacBackupBucketProps {
   readonly bucketName: string;
   /** How long an overwritten (noncurrent) backup is kept. */
   readonly noncurrentRetention: Duration;
+  /**
+   * S3 Object Lock of the backups, as the bucket's default retention: every version the IaC backup
+   * function writes is locked from the moment it lands.
+   */
+  readonly objectLock: Omit<BucketObjectLock, 'placement'>;
 }
 
 /**
@@ -20,6 +26,13 @@ export interface IacBackupBucketProps {
  */
 export class IacBackupBucket extends Construct {
   public readonly bucket: s3.Bucket;
+  /**
+   * Object Lock of the backups, a default retention. Its one writer, the IaC backup function, puts
+   * each object with the AWS SDK for JavaScript v3, which sends a CRC32 checksum on every PutObject
+   * by default (`requestChecksumCalculation: WHEN_SUPPORTED`, since v3.729.0), and S3 asks an upload
+   * into a bucket with a default retention for exactly that (or `Content-MD5`).
+   */
+  public readonly objectLock: BucketObjectLock;
 
   constructor(scope: Construct, id: string, props: IacBackupBucketProps) {
     super(scope, id);
@@ -32,6 +45,7 @@ export class IacBackupBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ noncurrentVersionExpiration: props.noncurrentRetention }],
     });
+    this.objectLock = lockBucket(this.bucket, { ...props.objectLock, placement: 'bucket-default' });
     Validations.of(this.bucket).acknowledge(
       {
         id: 'NIST.800.53.R5-S3BucketReplicationEnabled',

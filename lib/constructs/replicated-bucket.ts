@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { lockBucket, type BucketObjectLock } from './object-lock';
 import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 
 /** Where a {@link ReplicatedBucket} replicates to. */
@@ -42,6 +43,15 @@ export interface ReplicatedBucketProps {
   readonly lifecycleRules?: s3.LifecycleRule[];
   /** Bucket that receives the S3 server access logs; a bucket of this app, whose policy this construct extends. */
   readonly accessLogBucket: s3.IBucket;
+  /**
+   * S3 Object Lock of this bucket (see {@link lockBucket}). A bucket that replicates with a lock
+   * needs a locked twin: S3 replicates objects of an Object Lock bucket only into a bucket with
+   * Object Lock enabled (otherwise `DstBucketObjectLockConfigMissing`), and the replica keeps the
+   * source version's retention. Its role then also reads each version's retention and legal hold.
+   * @default - no Object Lock
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication
+   */
+  readonly objectLock?: BucketObjectLock;
   /**
    * Key prefix of this bucket's logs in {@link accessLogBucket}, for example `backups/`.
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
@@ -82,6 +92,8 @@ export class ReplicatedBucket extends Construct {
   public readonly replicationRole?: iam.Role;
   /** The fixed name of {@link bucket}. */
   public readonly bucketName: string;
+  /** The bucket's Object Lock, if it has one. */
+  public readonly objectLock?: BucketObjectLock;
 
   constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
     super(scope, id);
@@ -111,6 +123,7 @@ export class ReplicatedBucket extends Construct {
           }
         : {}),
     });
+    this.objectLock = props.objectLock ? lockBucket(this.bucket, props.objectLock) : undefined;
     Validations.of(this.bucket).acknowledge({
       id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
       reason: props.encryptionReason,
@@ -191,7 +204,13 @@ export class ReplicatedBucket extends Construct {
       statements: [
         new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [source] }),
         new iam.PolicyStatement({
-          actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+          actions: [
+            's3:GetObjectVersionForReplication',
+            's3:GetObjectVersionAcl',
+            's3:GetObjectVersionTagging',
+            // A locked version replicates with its retention and legal hold, which S3 reads as the role.
+            ...(props.objectLock ? ['s3:GetObjectRetention', 's3:GetObjectLegalHold'] : []),
+          ],
           resources: [`${source}/*`],
         }),
         new iam.PolicyStatement({

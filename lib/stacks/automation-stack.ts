@@ -120,6 +120,7 @@ export class AutomationStack extends DrStack {
     this.iacBucket = new IacBackupBucket(this, 'IacBackups', {
       bucketName: iacBackupBucketName(config, regionConfig),
       noncurrentRetention: config.automation.iacBackupRetention,
+      objectLock: { mode: config.objectLock.mode, retention: config.objectLock.iacBackupRetention },
     });
 
     const { network } = props.network;

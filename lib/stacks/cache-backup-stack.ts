@@ -48,6 +48,7 @@ export class CacheBackupStack extends DrStack {
       transitionAfter,
       retention,
       noncurrentVersionExpiry,
+      objectLock: { mode: config.objectLock.mode, retention: config.objectLock.cacheBackupRetention },
       ...(destination ? { replicateTo: { bucket: destination } } : {}),
     });
 

@@ -46,15 +46,15 @@ describe.each(STAGES)('%s', (stage) => {
     });
   });
 
-  test.each(roles)('%s: vault lock is governance in prod and off in staging', (role) => {
+  test.each(roles)('%s: vault lock is compliance with a 3-day cooling-off in prod, governance in staging', (role) => {
     const { template } = setup(role);
     const [vault] = Object.values(template.findResources('AWS::Backup::BackupVault'));
-    if (stage === 'prod') {
-      // Governance mode: a lock without ChangeableForDays.
-      expect(vault!.Properties.LockConfiguration).toEqual({ MinRetentionDays: 7, MaxRetentionDays: 365 });
-    } else {
-      expect(vault!.Properties.LockConfiguration).toBeUndefined();
-    }
+    // AWS Backup reads ChangeableForDays as compliance mode; without it the lock is governance.
+    expect(vault!.Properties.LockConfiguration).toEqual(
+      stage === 'prod'
+        ? { MinRetentionDays: 7, MaxRetentionDays: 365, ChangeableForDays: 3 }
+        : { MinRetentionDays: 1, MaxRetentionDays: 365 },
+    );
   });
 
   test.each(roles)('%s: failed backup and copy jobs page the critical topic', (role) => {

@@ -44,8 +44,8 @@ export function objectLockSchema(context: RuleContext): z.ZodType<ObjectLockConf
  * makes the lifecycle's delete fail until the lock ends: the version stays, and is billed, past the
  * life the config gives it. So each lock ends no later than the lifecycle would delete its version:
  * a cache export by `cache.backupBucket.retention` (its expiry), an IaC backup by
- * `automation.iacBackupRetention` (how long an overwritten version is kept; a version is current for
- * a day before that, so this bound is on the safe side).
+ * `automation.iacBackupRetention` (its dated keys are never expired; a version is deleted only that
+ * long after it was overwritten or deleted, so a lock no longer than that is never in the way).
  */
 export function objectLockWithinLifecycle(config: DrConfig, ctx: z.core.$RefinementCtx): void {
   const lock = config.objectLock;
