@@ -1,47 +1,119 @@
-// CLI of the Redis restore: `restore-from-backup.sh latest|<key> [--stage prod] [--region us-west-2] [--id <group>]`.
+// CLI of the Redis restore (restore-from-backup.sh): every argument checked before any AWS call, then a restore or its dry run.
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { parseArgs } from 'node:util';
-import { run } from './restore';
+import { STAGE_DEFAULTS } from '../../lib/config/stages';
+import { STAGES, type Stage } from '../../lib/config/types';
+import { UsageError, parseCli, runCli } from '../lib/cli-args.cjs';
+import { groupIdProblem, planRestore, run, type RestoreDeps } from './restore';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    stage: { type: 'string', default: 'prod' },
-    region: { type: 'string' },
-    id: { type: 'string' },
-  },
-});
-const backup = positionals[0];
-const region = values.region ?? process.env.AWS_REGION;
-if (!backup || !region) {
-  console.error(
-    'usage: restore-from-backup.sh latest|<object key> --region <region> [--stage prod] [--id <new group id>]',
-  );
-  process.exit(2);
+export const USAGE = `usage: restore-from-backup.sh latest|<object key> --region <region> [--stage ${STAGES.join('|')}] [--id <new group id>] [--dry-run]
+Restores a new Valkey replication group of the stage in --region from an .rdb export in that
+region's backup bucket (docs/runbooks/cache-restore-from-s3.md). The running group is left alone.
+  latest|<key>  the newest .rdb of the bucket, or the object key of one (ending in .rdb)
+  --region      the region to restore into, one of the stage's; default: $AWS_REGION
+  --stage       ${STAGES.join(' or ')} (default prod)
+  --id          the new group's id (2-40 lower-case letters, digits and single hyphens);
+                default: atf-<stage>-<use1|usw2>-r<yyyyMMddHHmm>
+  --dry-run     only read: check the backup and print the group it would create
+Exit status: 0 started (or dry run); 1 an AWS call failed or the backup cannot be restored;
+2 bad input, before any AWS call.`;
+
+/** The restore the operator asked for, every value checked. */
+export interface RestoreOptions {
+  readonly backup: string;
+  readonly region: string;
+  readonly stage: Stage;
+  readonly replicationGroupId?: string;
+  readonly dryRun: boolean;
 }
 
-const config = { region };
-run(
-  {
+/** The command line (and AWS_REGION, when --region is not given) as options; throws UsageError or HelpRequested. */
+export function parseRestoreArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): RestoreOptions {
+  const { values, positionals } = parseCli({
+    args,
+    options: {
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      id: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    positionals: ['latest|<object key>'],
+  });
+  const stage = values.stage ?? 'prod';
+  if (!(STAGES as readonly string[]).includes(stage)) {
+    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
+  }
+  const regions = STAGE_DEFAULTS[stage as Stage].regions.map((region) => region.region);
+  const region = values.region ?? env.AWS_REGION;
+  if (!region) throw new UsageError(`give --region, one of stage ${stage}'s: ${regions.join(', ')}`);
+  if (!regions.includes(region)) {
+    const source = values.region === undefined ? 'AWS_REGION' : '--region';
+    throw new UsageError(`${source} "${region}" is not a region of stage ${stage} (${regions.join(', ')})`);
+  }
+  const backup = positionals[0]!;
+  if (backup !== 'latest') {
+    if (backup.startsWith('s3://')) {
+      throw new UsageError(`give the object key of the backup, without s3://<bucket>/, got: ${backup}`);
+    }
+    if (!backup.endsWith('.rdb') || backup.startsWith('/')) {
+      throw new UsageError(`the backup must be latest or the object key of an .rdb export, got: ${backup}`);
+    }
+  }
+  const problem = values.id === undefined ? undefined : groupIdProblem(values.id);
+  if (problem) throw new UsageError(`--id: ${problem}`);
+  return {
+    backup,
+    region,
+    stage: stage as Stage,
+    ...(values.id === undefined ? {} : { replicationGroupId: values.id }),
+    dryRun: values['dry-run'] === true,
+  };
+}
+
+function clients(region: string): RestoreDeps {
+  const config = { region };
+  return {
     s3: new S3Client(config),
     ssm: new SSMClient(config),
     secrets: new SecretsManagerClient(config),
     elasticache: new ElastiCacheClient(config),
     now: () => new Date(),
-  },
-  { stage: values.stage, backup, ...(values.id ? { replicationGroupId: values.id } : {}) },
-).then(
-  (result) => {
+  };
+}
+
+/** Parses, then starts the restore (or prints its plan); exit status 0, or 1 when AWS or the backup fails it. */
+async function main(args: readonly string[]): Promise<number> {
+  const options = parseRestoreArgs(args);
+  const deps = clients(options.region);
+  const input = {
+    stage: options.stage,
+    backup: options.backup,
+    ...(options.replicationGroupId ? { replicationGroupId: options.replicationGroupId } : {}),
+  };
+  try {
+    if (options.dryRun) {
+      const plan = await planRestore(deps, input);
+      console.log(JSON.stringify({ dryRun: true, ...plan }, null, 2));
+      console.error(
+        `dry run: nothing was created; without --dry-run, ${plan.replicationGroupId} is created in ${options.region} from ${plan.snapshotArn}` +
+          ` with the AUTH token of secret ${plan.settings.authTokenSecretName}`,
+      );
+      return 0;
+    }
+    const result = await run(deps, input);
     console.log(JSON.stringify(result, null, 2));
     console.error(
-      `restore started; wait with: aws elasticache wait replication-group-available --region ${region} --replication-group-id ${result.replicationGroupId}`,
+      `restore started; wait with: aws elasticache wait replication-group-available --region ${options.region} --replication-group-id ${result.replicationGroupId}`,
     );
-  },
-  (error: unknown) => {
+    return 0;
+  } catch (error) {
     console.error(`restore failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli({ name: 'restore-from-backup', usage: USAGE, main: () => main(process.argv.slice(2)) });
+}

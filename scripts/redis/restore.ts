@@ -26,6 +26,16 @@ export interface RestoreInput {
   readonly replicationGroupId?: string;
 }
 
+/** The restore to start: what the read calls found, nothing created yet (`--dry-run` prints it). */
+export interface RestorePlan {
+  readonly replicationGroupId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly snapshotArn: string;
+  /** The group's settings, as the Cache stack wrote them; the AUTH token is read from `authTokenSecretName` only when it starts. */
+  readonly settings: RestoreSettings;
+}
+
 /** The restore that was started. */
 export interface RestoreResult {
   readonly replicationGroupId: string;
@@ -78,12 +88,18 @@ function defaultGroupId(base: string, now: Date): string {
 
 const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
 
+/** Why `id` cannot name a replication group, or undefined when it can: the CLI checks `--id` before any AWS call. */
+export function groupIdProblem(id: string): string | undefined {
+  return GROUP_ID.test(id)
+    ? undefined
+    : `replication group id must be 2-40 lower-case letters, digits and single hyphens, starting with a letter, got: ${id}`;
+}
+
 /**
- * Starts a restore: picks the backup, checks it can be restored (non-empty, SSE-S3, not KMS), and
- * creates a new replication group from it with the stack's own settings and AUTH token. It does
- * not wait for the group: `aws elasticache wait replication-group-available` does that.
+ * Finds what a restore would use, with read calls only: the bucket and settings from SSM, the backup
+ * (checked non-empty, SSE-S3, not KMS) and the new group's id.
  */
-export async function run(deps: RestoreDeps, input: RestoreInput): Promise<RestoreResult> {
+export async function planRestore(deps: RestoreDeps, input: RestoreInput): Promise<RestorePlan> {
   const names = stageParameters(input.stage);
   const bucket = await parameter(deps.ssm, names.cacheBackupBucket);
   const settings = JSON.parse(await parameter(deps.ssm, names.cacheRestoreSettings)) as RestoreSettings;
@@ -96,17 +112,22 @@ export async function run(deps: RestoreDeps, input: RestoreInput): Promise<Resto
       `s3://${bucket}/${key} is encrypted with ${head.ServerSideEncryption ?? 'nothing'}; ElastiCache restores only SSE-S3 (AES256) objects`,
     );
   }
+  const replicationGroupId = input.replicationGroupId ?? defaultGroupId(settings.replicationGroupId, deps.now());
+  const problem = groupIdProblem(replicationGroupId);
+  if (problem) throw new RestoreError(problem);
+  return { replicationGroupId, bucket, key, snapshotArn: `arn:aws:s3:::${bucket}/${key}`, settings };
+}
 
+/**
+ * Starts a restore: the plan of {@link planRestore}, then a new replication group created from the
+ * backup with the stack's own settings and AUTH token. It does not wait for the group:
+ * `aws elasticache wait replication-group-available` does that.
+ */
+export async function run(deps: RestoreDeps, input: RestoreInput): Promise<RestoreResult> {
+  const { replicationGroupId, bucket, key, snapshotArn, settings } = await planRestore(deps, input);
   const secret = await deps.secrets.send(new GetSecretValueCommand({ SecretId: settings.authTokenSecretName }));
   if (!secret.SecretString) throw new RestoreError(`secret ${settings.authTokenSecretName} has no string value`);
 
-  const replicationGroupId = input.replicationGroupId ?? defaultGroupId(settings.replicationGroupId, deps.now());
-  if (!GROUP_ID.test(replicationGroupId)) {
-    throw new RestoreError(
-      `replication group id must be 2-40 lower-case letters, digits and single hyphens, got: ${replicationGroupId}`,
-    );
-  }
-  const snapshotArn = `arn:aws:s3:::${bucket}/${key}`;
   const created = await deps.elasticache.send(
     new CreateReplicationGroupCommand({
       ReplicationGroupId: replicationGroupId,

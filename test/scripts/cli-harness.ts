@@ -12,7 +12,7 @@ export interface ScriptRun {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  readonly calls: readonly string[];
+  readonly calls: string[];
 }
 
 /** A scratch directory whose `aws` (given as bash source) logs each call to $FAKE_AWS_LOG and answers as the test needs. */

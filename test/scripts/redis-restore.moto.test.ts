@@ -4,8 +4,9 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { RestoreSettings } from '../../lib/contract';
-import { RestoreError, run, type RestoreDeps } from '../../scripts/redis/restore';
+import { RestoreError, planRestore, run, type RestoreDeps } from '../../scripts/redis/restore';
 import { startMoto, type MotoServer } from '../helpers/moto';
+import { ROOT, runProcess } from './cli-harness';
 
 const REGION = 'us-west-2';
 const BUCKET = 'async-toolformer-prod-cache-backups-123456789012-usw2';
@@ -117,3 +118,40 @@ test('fails when the backup key does not exist', async () => {
 test('fails when the stage has no backup bucket parameter', async () => {
   await expect(run(deps, { stage: 'staging', backup: 'latest' })).rejects.toMatchObject({ name: 'ParameterNotFound' });
 });
+
+const groupIds = async () =>
+  ((await deps.elasticache.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? []).map(
+    (group) => group.ReplicationGroupId,
+  );
+
+test('a dry run finds the backup and the group it would create, and creates nothing', async () => {
+  const before = await groupIds();
+  const plan = await planRestore(deps, { stage: 'prod', backup: 'latest' });
+  expect(plan).toMatchObject({ replicationGroupId: 'atf-prod-usw2-r202611261305', key: 'daily/2026-11-26-0001.rdb' });
+  await expect(planRestore(deps, { stage: 'prod', backup: 'manual/kms-0001.rdb' })).rejects.toThrow(/aws:kms/);
+  expect(await groupIds()).toEqual(before);
+});
+
+test('restore-from-backup.sh --dry-run, as a process: exit 0, the plan as JSON, nothing created', async () => {
+  const before = await groupIds();
+  const result = await runProcess(
+    'bash',
+    [`${ROOT}/scripts/redis/restore-from-backup.sh`, 'latest', '--region', REGION, '--dry-run', '--id', 'atf-dry-run'],
+    {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_PROFILE: undefined,
+      AWS_REGION: undefined,
+    },
+  );
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout)).toMatchObject({
+    dryRun: true,
+    replicationGroupId: 'atf-dry-run',
+    bucket: BUCKET,
+    key: 'daily/2026-11-26-0001.rdb',
+  });
+  expect(result.stderr).toContain('dry run: nothing was created');
+  expect(await groupIds()).toEqual(before);
+}, 30_000);
