@@ -13,8 +13,8 @@ import {
 } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { URL, fileURLToPath } from 'node:url';
+import { UsageError, parseCli, runCli, wholeNumber } from './lib/cli-args.cjs';
 
 const STAGES = ['prod', 'staging'];
 const FOCUSED_TEST = 'lambda/shared/env.test.ts';
@@ -34,24 +34,29 @@ const AWS_VARS = [
   'CDK_DEFAULT_ACCOUNT',
 ];
 const root = fileURLToPath(new URL('..', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'bench-'));
+/** Scratch directory of one run, made once the input has been checked. */
+let work;
 const resultsFile = join(root, 'bench-results', 'latest.json');
 
 const tail = (text, lines = 20) => text.trimEnd().split('\n').slice(-lines).join('\n');
 const run = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' });
 
-function options() {
-  const { values } = parseArgs({ options: { baseline: { type: 'string' } } });
+const USAGE = `usage: npm run bench -- [--baseline <checkout>]
+Times synth and the readiness report of each stage, one focused unit test and npm test against the
+targets of issue 11, optionally side by side with an older checkout of this project (node_modules
+installed). Writes bench-results/latest.json and prints a table.
+Environment: BENCH_BASELINE (as --baseline), BENCH_RUNS (runs per measure, default 3),
+BENCH_TEST_RUNS (runs of npm test, default 1; 0 or BENCH_SKIP_TEST=1 skips it).
+Exit status: 0 every target met; 1 a target missed or a run failed; 2 bad input, nothing run.`;
+
+/** The options of a run, from the command line and the environment; throws UsageError or HelpRequested. */
+function options(args) {
+  const { values } = parseCli({ args, options: { baseline: { type: 'string' } } });
   const baseline = values.baseline ?? process.env.BENCH_BASELINE;
   if (baseline !== undefined && !existsSync(join(baseline, 'package.json'))) {
-    throw new Error(`--baseline must be a checkout of this project with node_modules installed, got: ${baseline}`);
+    throw new UsageError(`--baseline must be a checkout of this project with node_modules installed, got: ${baseline}`);
   }
-  const count = (name, fallback) => {
-    const value = Number(process.env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < 0)
-      throw new Error(`${name} must be a whole number, got: ${process.env[name]}`);
-    return value;
-  };
+  const count = (name, fallback) => wholeNumber(name, process.env[name] ?? String(fallback));
   const testRuns = process.env.BENCH_SKIP_TEST === '1' ? 0 : count('BENCH_TEST_RUNS', 1);
   return { baseline: baseline && resolve(baseline), runs: count('BENCH_RUNS', 3) || 1, testRuns };
 }
@@ -143,9 +148,10 @@ function assemblyStats(dir) {
   return { bytes, templates };
 }
 
-function main() {
-  const { baseline, runs, testRuns } = options();
+function main(args) {
+  const { baseline, runs, testRuns } = options(args);
   requireGnuTime();
+  work = mkdtempSync(join(tmpdir(), 'bench-'));
   // A failed run must not leave the previous run's figures looking current.
   rmSync(resultsFile, { force: true });
   const trees = [{ name: 'this', dir: root }, ...(baseline ? [{ name: 'baseline', dir: baseline }] : [])];
@@ -214,14 +220,17 @@ function main() {
   console.log(table.map((cells) => `| ${cells.join(' | ')} |`).join('\n'));
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  if (Object.values(results.measures).some((m) => !m.pass)) process.exitCode = 1;
+  return Object.values(results.measures).some((m) => !m.pass) ? 1 : 0;
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(`bench: ${error.message}`);
-  process.exitCode = 1;
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+await runCli({
+  name: 'bench',
+  usage: USAGE,
+  main: () => {
+    try {
+      return main(process.argv.slice(2));
+    } finally {
+      if (work) rmSync(work, { recursive: true, force: true });
+    }
+  },
+});

@@ -13,9 +13,18 @@
 // eslint.config.mjs stays the only ESLint configuration: editors and `npx eslint .` use it as it is
 // (where typescript-eslint builds its own program from `project`); this script only overrides where
 // the type information comes from.
-import { ESLint } from 'eslint';
 import { URL, fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { parseCli, runCli } from './lib/cli-args.cjs';
+
+const USAGE = `usage: npm run check:code
+The type-check (tsc --noEmit) and ESLint (--max-warnings 0) over one TypeScript program; it takes no
+arguments.
+Exit status: 0 clean; 1 a type error or an ESLint error or warning; 2 bad input, or an ESLint config
+that cannot load or a rule that crashed.`;
+
+// Loaded once the arguments are checked (about a second): --help and bad input answer at once.
+let ESLint;
+let ts;
 
 // Work from the project root wherever we are started from: tsc and ESLint print paths relative to it.
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -44,11 +53,12 @@ function createProgram() {
   });
 }
 
-const formatHost = {
+let formatHost;
+const makeFormatHost = () => ({
   getCanonicalFileName: ts.sys.useCaseSensitiveFileNames ? (name) => name : (name) => name.toLowerCase(),
   getCurrentDirectory: ts.sys.getCurrentDirectory,
   getNewLine: () => ts.sys.newLine,
-};
+});
 
 /** Prints the program's pre-emit diagnostics like tsc (with colour and context on a terminal); returns the error count. */
 function typeCheck(program) {
@@ -91,13 +101,23 @@ async function lint(program) {
   return errors === 0 && warnings === 0;
 }
 
-try {
-  const program = createProgram();
-  const typeErrors = typeCheck(program);
-  const lintPassed = await lint(program);
-  process.exitCode = typeErrors === 0 && lintPassed ? 0 : 1;
-} catch (error) {
-  // A broken ESLint config or a crashing rule: the ESLint CLI's exit code for it.
-  process.stderr.write(`${error?.stack ?? error}\n`);
-  process.exitCode = 2;
-}
+await runCli({
+  name: 'check-code',
+  usage: USAGE,
+  main: async () => {
+    parseCli({ args: process.argv.slice(2), options: {} });
+    ({ ESLint } = await import('eslint'));
+    ({ default: ts } = await import('typescript'));
+    formatHost = makeFormatHost();
+    try {
+      const program = createProgram();
+      const typeErrors = typeCheck(program);
+      const lintPassed = await lint(program);
+      return typeErrors === 0 && lintPassed ? 0 : 1;
+    } catch (error) {
+      // A broken ESLint config or a crashing rule: the ESLint CLI's exit code for it, with the stack to debug it.
+      process.stderr.write(`${error?.stack ?? error}\n`);
+      return 2;
+    }
+  },
+});

@@ -5,7 +5,7 @@
 // imports `upsertComment` into actions/github-script to post it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { UsageError, parseCli, runCli } from './lib/cli-args.cjs';
 
 /** GitHub rejects issue and pull-request comment bodies longer than this many characters. */
 export const COMMENT_LIMIT = 65536;
@@ -236,36 +236,25 @@ const USAGE = `usage: node scripts/pr-comment.mjs --stage <stage> --out <file>
          (--skipped-reason <text> | --diff-file <file> [--diff-outcome <outcome>])
          [--report-file <file>] [--report-outcome <outcome>] [--run-url <url>] [--commit <sha>]
 Writes the pull-request comment of one stage (cdk diff and DR readiness report) to --out.
-An outcome is a GitHub step outcome; anything but "success" is shown as failed.`;
+An outcome is a GitHub step outcome; anything but "success" is shown as failed.
+Exit status: 0 written; 1 it could not be written; 2 bad input, nothing written.`;
 
-/** Bad input: the message and the usage on stderr, exit 2, nothing written. */
-class UsageError extends Error {}
-
-/** The CLI's options, or a UsageError that says what is wrong. */
-function parseCli(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        stage: { type: 'string' },
-        'skipped-reason': { type: 'string' },
-        'diff-file': { type: 'string' },
-        'diff-outcome': { type: 'string' },
-        'report-file': { type: 'string' },
-        'report-outcome': { type: 'string' },
-        'run-url': { type: 'string' },
-        commit: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // parseArgs names the unknown option or the missing value; its error code is not for operators.
-    throw new UsageError(error.message);
-  }
-  const { values } = parsed;
-  if (values.help) return values;
+/** The CLI's options; throws a UsageError that says what is wrong, or HelpRequested. */
+function parseOptions(argv) {
+  const { values } = parseCli({
+    args: argv,
+    options: {
+      stage: { type: 'string' },
+      'skipped-reason': { type: 'string' },
+      'diff-file': { type: 'string' },
+      'diff-outcome': { type: 'string' },
+      'report-file': { type: 'string' },
+      'report-outcome': { type: 'string' },
+      'run-url': { type: 'string' },
+      commit: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
   if (!values.stage || !values.out) throw new UsageError('--stage and --out are required');
   if (!values['skipped-reason'] && !values['diff-file']) {
     throw new UsageError('give --skipped-reason when cdk diff did not run, else --diff-file with its output');
@@ -275,11 +264,7 @@ function parseCli(argv) {
 
 /** CLI: reads the diff output (or the skip reason) and the report, writes the body to --out. */
 function main(argv) {
-  const values = parseCli(argv);
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const values = parseOptions(argv);
   const diff = values['skipped-reason']
     ? { skipped: values['skipped-reason'] }
     : {
@@ -302,11 +287,5 @@ function main(argv) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`pr-comment: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  }
+  await runCli({ name: 'pr-comment', usage: USAGE, main: () => main(process.argv.slice(2)) });
 }

@@ -3,35 +3,32 @@
 // Exits 1 when a modeled figure exceeds its objective or nag has unacknowledged findings, 2 on bad input.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-// Only types and node: modules load here, so bad input is answered before the app's modules load (about 1 s).
+// Only types, node: modules and the argument parser load here, so bad input is answered before the
+// app's modules load (about 1 s).
 import { STAGES, type Stage } from '../lib/config/types';
+import { UsageError, runCli, parseCli } from './lib/cli-args.cjs';
 
 const ROOT = join(__dirname, '..');
 
-function usage(problem: string): never {
-  console.error(`report: ${problem}\nusage: npm run report -- [--stage ${STAGES.join('|')}] [--out <directory>]`);
-  process.exit(2);
-}
+export const USAGE = `usage: npm run report -- [--stage ${STAGES.join('|')}] [--out <directory>]
+Writes dr-readiness.md and dr-readiness.json for one stage (default prod) into --out (default: the
+project root) and prints a short summary.
+Exit status: 0 every objective met and nag clean; 1 a modeled figure exceeds its objective or nag
+has unacknowledged findings; 2 bad input, nothing written.`;
 
-function parse(): { stage: Stage; out: string } {
-  let values: { stage?: string; out?: string };
-  try {
-    ({ values } = parseArgs({
-      options: { stage: { type: 'string' }, out: { type: 'string' } },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    usage((error as Error).message);
-  }
+/** The command line as options; throws UsageError on bad input and HelpRequested on --help. */
+export function parseReportArgs(args: readonly string[]): { stage: Stage; out: string } {
+  const { values } = parseCli({ args, options: { stage: { type: 'string' }, out: { type: 'string' } } });
   const stage = values.stage ?? 'prod';
-  if (!(STAGES as readonly string[]).includes(stage)) usage(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
-  if (values.out !== undefined && values.out.trim() === '') usage('--out needs a directory');
+  if (!(STAGES as readonly string[]).includes(stage)) {
+    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
+  }
+  if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory');
   return { stage: stage as Stage, out: resolve(values.out ?? ROOT) };
 }
 
-async function main(): Promise<void> {
-  const { stage, out } = parse();
+async function main(args: readonly string[]): Promise<number> {
+  const { stage, out } = parseReportArgs(args);
   const [
     { App },
     { ConfigValidationError, loadConfig },
@@ -56,7 +53,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig({ stage });
   } catch (error) {
-    if (error instanceof ConfigValidationError) usage(error.message);
+    if (error instanceof ConfigValidationError) throw new UsageError(error.message);
     throw error;
   }
   const stacks = buildDrApp(app, config);
@@ -71,10 +68,9 @@ async function main(): Promise<void> {
   console.log(`wrote ${join(out, 'dr-readiness.md')} and dr-readiness.json`);
 
   const unacknowledged = report.nag.packs.reduce((total, pack) => total + pack.unacknowledged, 0);
-  if (!report.objectivesMet || unacknowledged > 0) process.exitCode = 1;
+  return !report.objectivesMet || unacknowledged > 0 ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  void runCli({ name: 'report', usage: USAGE, main: () => main(process.argv.slice(2)) });
+}

@@ -1,6 +1,21 @@
 #!/usr/bin/env bash
 # Installs the pinned Python test tools (requirements-dev.txt) into .venv; a no-op when they are current.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/cli.sh"
+
+CLI_NAME='setup-python-tools'
+CLI_USAGE="$(
+  cat <<'EOF'
+usage: npm run setup:python
+Installs the pinned Python test tools of requirements-dev.txt (cfn-lint, moto, the aws CLI) into
+.venv; a no-op when they are current. It takes no arguments; PYTHON names the interpreter (default
+python3, 3.10 or newer).
+Exit status: 0 installed or current; 1 Python, venv or the install failed; 2 bad input.
+EOF
+)"
+cli_scan_help "$@"
+[ $# -eq 0 ] || cli_invalid "unexpected argument: $1"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"

@@ -3,8 +3,8 @@
 // Exits 0 when every selected scenario passed, 1 when one failed or could not run, 2 on bad input (nothing started).
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { STAGES, type Stage } from '../../lib/config/types';
+import { UsageError, cliStatus, parseCli } from '../lib/cli-args.cjs';
 import { loadAssembly } from './assembly';
 import { missingTools } from './drill-server';
 import { PROJECT_ROOT, portInUse } from './moto-process';
@@ -13,8 +13,18 @@ import type { Scenario } from './scenario';
 import { SCENARIOS, SCENARIO_NAMES, findScenario } from './scenarios';
 import { runScenarios, type ScenarioResult } from './session';
 
-const USAGE = `usage: npm run drill -- [--scenario <name>]... [--list] [--stage ${STAGES.join('|')}] [--json] [--assembly <dir>] [--port <n>] [--out <dir>]
-scenarios: ${SCENARIO_NAMES.join(', ')} (all of them when no --scenario is given)`;
+export const USAGE = `usage: npm run drill -- [--scenario <name>]... [--list] [--stage ${STAGES.join('|')}] [--json] [--assembly <dir>] [--port <n>] [--out <dir>]
+Runs recovery scenarios against the synthesized state machines on a local AWS emulator and writes
+drill-report.md and drill-report.json (docs/drill.md).
+  --scenario  one scenario to run, given once per scenario (all of them when none is given)
+  --list      list the scenarios with what each proves, and run none
+  --stage     ${STAGES.join(' or ')} (default prod)
+  --json      print the report as JSON instead of a line per scenario
+  --assembly  a cloud assembly to use instead of synthesizing one
+  --port      the emulator's port, 1024 to 65535 (default: a free one)
+  --out       the directory of the report (default: the project root)
+Exit status: 0 every scenario passed; 1 one failed or could not run; 2 bad input, nothing started.
+scenarios: ${SCENARIO_NAMES.join(', ')}`;
 
 export interface DrillOptions {
   readonly scenarios: readonly Scenario[];
@@ -26,35 +36,33 @@ export interface DrillOptions {
   readonly out: string;
 }
 
-/** Bad input: the message and the usage, exit status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
+/** The command line as options; throws UsageError on bad input and HelpRequested on --help. */
 export function parseOptions(args: readonly string[]): DrillOptions {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        scenario: { type: 'string', multiple: true },
-        list: { type: 'boolean' },
-        stage: { type: 'string' },
-        json: { type: 'boolean' },
-        assembly: { type: 'string' },
-        port: { type: 'string' },
-        out: { type: 'string' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const names = (values.scenario as string[] | undefined) ?? [];
+  const { values } = parseCli({
+    args,
+    options: {
+      scenario: { type: 'string', multiple: true },
+      list: { type: 'boolean' },
+      stage: { type: 'string' },
+      json: { type: 'boolean' },
+      assembly: { type: 'string' },
+      port: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const names = values.scenario ?? [];
   const unknown = names.filter((name) => !findScenario(name));
-  if (unknown.length) throw new UsageError(`unknown scenario ${unknown.map((name) => `"${name}"`).join(', ')}`);
-  const stage = (values.stage as string | undefined) ?? 'prod';
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown scenario ${unknown.map((name) => `"${name}"`).join(', ')}; the scenarios are ${SCENARIO_NAMES.join(', ')}`,
+    );
+  }
+  const stage = values.stage ?? 'prod';
   if (!(STAGES as readonly string[]).includes(stage))
     throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
-  const assembly = values.assembly as string | undefined;
+  const assembly = values.assembly;
   if (assembly !== undefined && !existsSync(resolve(assembly, 'manifest.json'))) {
     throw new UsageError(`--assembly ${assembly} is not a cloud assembly (no manifest.json)`);
   }
@@ -69,7 +77,7 @@ export function parseOptions(args: readonly string[]): DrillOptions {
     json: values.json === true,
     ...(assembly === undefined ? {} : { assembly: resolve(assembly) }),
     ...(port === undefined ? {} : { port }),
-    out: resolve((values.out as string | undefined) ?? PROJECT_ROOT),
+    out: resolve(values.out ?? PROJECT_ROOT),
   };
 }
 
@@ -79,15 +87,12 @@ function summaryLine(result: ScenarioResult): string {
   return `${result.passed ? 'passed' : 'FAILED'}  ${result.name} (${result.wallSeconds.toFixed(1)} s)${why ? `\n    ${why}` : ''}`;
 }
 
-export async function main(args: readonly string[]): Promise<number> {
-  let options: DrillOptions;
-  try {
-    options = parseOptions(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`drill: ${error.message}\n${USAGE}`);
-    return 2;
-  }
+/** The drill's exit status: 0 with the usage for --help, 2 with the message and the usage for bad input. */
+export function main(args: readonly string[]): Promise<number> {
+  return cliStatus({ name: 'drill', usage: USAGE, main: () => drill(parseOptions(args)) });
+}
+
+async function drill(options: DrillOptions): Promise<number> {
   if (options.list) {
     if (options.json)
       console.log(

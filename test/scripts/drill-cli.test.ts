@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { main, parseOptions, UsageError } from '../../scripts/drill/cli';
 import { SCENARIO_NAMES } from '../../scripts/drill/scenarios';
 import { runScenarios } from '../../scripts/drill/session';
+import { CRASH } from './cli-harness';
 
 jest.mock('../../scripts/drill/session', () => ({
   ...jest.requireActual('../../scripts/drill/session'),
@@ -36,7 +37,14 @@ test('runs every scenario of prod by default, and the ones named with --scenario
 });
 
 test.each([
-  ['an unknown scenario', ['--scenario', 'meteor'], /unknown scenario "meteor"/],
+  [
+    'an unknown scenario',
+    ['--scenario', 'meteor'],
+    new RegExp(`unknown scenario "meteor"; the scenarios are ${SCENARIO_NAMES.join(', ')}\n`),
+  ],
+  ['a flag without its value', ['--scenario'], /Option '--scenario <value>' argument missing/],
+  ['a value for a boolean flag', ['--list=yes'], /Option '--list' does not take an argument/],
+  ['a port that is no number', ['--port', 'abc'], /--port must be a port from 1024 to 65535, got: abc/],
   ['an unknown stage', ['--stage', 'dev'], /--stage "dev" is not one of prod, staging/],
   ['an unknown option', ['--fast'], /Unknown option '--fast'/],
   ['a positional argument', ['region-loss'], /Unexpected argument 'region-loss'/],
@@ -51,6 +59,18 @@ test.each([
   expect(printed).toContain(`scenarios: ${SCENARIO_NAMES.join(', ')}`);
   expect(runScenarios).not.toHaveBeenCalled();
 });
+
+test.each([[['--help']], [['-h']], [['--scenario', 'meteor', '--help']]])(
+  '%j prints the usage and every scenario on stdout, exits 0 and starts nothing',
+  async (args) => {
+    await expect(main(args)).resolves.toBe(0);
+    const printed = stdout.mock.calls.flat().join('\n');
+    expect(printed).toMatch(/^usage: npm run drill --/);
+    expect(printed).toContain(`scenarios: ${SCENARIO_NAMES.join(', ')}`);
+    expect(stderr).not.toHaveBeenCalled();
+    expect(runScenarios).not.toHaveBeenCalled();
+  },
+);
 
 test('--list prints every scenario with its summary and starts nothing', async () => {
   await expect(main(['--list'])).resolves.toBe(0);
@@ -71,4 +91,5 @@ test('the npm script exits 2 for an unknown scenario, as a process', () => {
   expect(result.status).toBe(2);
   expect(result.stderr).toContain('drill: unknown scenario "nope"');
   expect(result.stderr).toContain('region-loss');
+  expect(result.stderr).not.toMatch(CRASH);
 }, 30_000);
