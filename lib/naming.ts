@@ -192,6 +192,21 @@ export function docsBucketName(config: DrConfig, region: RegionConfig): string {
   return bucketName(config, region, 'docs');
 }
 
+/** The status page's name: `status.<zone>` (the plan's status.async-toolformer.com). */
+export function statusDomainName(config: DrConfig): string {
+  return `status.${config.traffic.hostedZone.zoneName}`;
+}
+
+/** Fixed name of a region's status page bucket, so the publisher of either region writes to both. */
+export function statusBucketName(config: DrConfig, region: RegionConfig): string {
+  return bucketName(config, region, 'status');
+}
+
+/** The topic of a region that sends the status page's notices to enterprise customers. */
+export function customerNoticeTopicName(config: DrConfig): string {
+  return stageName(config, 'customer-notices');
+}
+
 // --- alerting and automation --------------------------------------------------------------------
 
 /** Prefix of the alert topics' names. */
