@@ -118,8 +118,11 @@ function onePerRole(regions: readonly RegionConfig[], ctx: z.core.$RefinementCtx
  * distribution reads its certificate, only there.
  */
 function primaryInGlobalServicesRegion(regions: readonly RegionConfig[], ctx: z.core.$RefinementCtx): void {
+  // Two primaries, or a malformed name, have their own problem already.
+  if (regions.filter(({ role }) => role === 'primary').length !== 1) return;
   regions.forEach(({ region: name, role }, index) => {
-    if (role === 'primary' && name !== GLOBAL_SERVICES_REGION) {
+    const judged = !Token.isUnresolved(name) && REGION_NAME.test(name);
+    if (judged && role === 'primary' && name !== GLOBAL_SERVICES_REGION) {
       report(
         ctx,
         [index, 'region'],

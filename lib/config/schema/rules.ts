@@ -4,7 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { parseCidr, type Ipv4Block } from '../cidr';
 import { cronError } from '../cron';
-import { report } from './sections';
+import { kindOf, report } from './sections';
 
 /** A rule on a value of the right type: the test, and what is wrong and how to fix it when it fails. */
 export type Rule<T> = readonly [ok: (value: T) => boolean, fix: string];
@@ -38,6 +38,12 @@ const millis = (d: Duration): number => d.toMilliseconds({ integral: false });
 /** Whether `d` is a whole number of seconds: CloudFormation and CDK take no finer durations. */
 const isWholeSeconds = (d: Duration): boolean => Number.isInteger(millis(d) / 1000);
 
+/** The message of a value that is not a Duration: zod's own for `instanceof` is "Invalid input". */
+function durationError(issue: { readonly input?: unknown }): string {
+  const expected = 'a Duration, such as Duration.minutes(5)';
+  return issue.input === undefined ? `missing; give ${expected}` : `must be ${expected}, got ${kindOf(issue.input)}`;
+}
+
 /**
  * A `Duration` of whole seconds that passes every rule. Rules are skipped for unresolved tokens and
  * for a Duration with a fraction of a second, which is reported once on its own: CDK throws on it
@@ -48,7 +54,7 @@ export function duration(...rules: readonly Rule<Duration>[]) {
   return rules.reduce(
     (schema, [ok, fix]) => schema.refine((value) => value.isUnresolved() || !isWholeSeconds(value) || ok(value), fix),
     z
-      .instanceof(DurationClass)
+      .instanceof(DurationClass, { error: durationError })
       .refine(
         (value) => value.isUnresolved() || isWholeSeconds(value),
         'must be whole seconds: CloudFormation takes no fraction of a second; use Duration.seconds(n) or a larger unit',
