@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # The plan's region failover command: runs the state machine that moves the Aurora writer, the cache
 # primary and DNS to a region, waits for it and shows each step (docs/runbooks/region-failover.md).
-#
-#   failover-region.sh --from <region> --to <region> [--stage prod|staging] [--planned] [--yes]
-#                      [--reason <text>] [--dry-run]
+# Its arguments and exit status: CLI_USAGE below (--help prints it).
 #
 # Unplanned (the default): --from is lost or unusable. The --to region's state machine activates
 #   it (action "activate"): Aurora's unplanned failover accepts the replication lag as lost, so the
@@ -18,10 +16,8 @@
 #   the run it would start, then exits; only read calls.
 #
 # AWS_ENDPOINT_URL, when set, is passed as --endpoint-url (the tests and the drill point it at moto).
-# FAILOVER_POLL_SECONDS sets how often the run is polled (default 5).
-# Exit status: 0 the target region is active (or dry run); 1 an AWS call or the run failed, or the
-# other region's active-region parameter could not be written; 2 bad input or no confirmation (no
-# AWS call made).
+# FAILOVER_POLL_SECONDS sets how often the run is polled (default 5). Exit status 1 also covers a
+# planned run whose other region's active-region parameter could not be written.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../lib/cli.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
@@ -81,7 +77,7 @@ in_pair "$to" || cli_invalid "--to $to is not a region of stage $stage ($primary
 [ "$from" != "$to" ] || cli_invalid "--from and --to are both $to; fail over to the other region of stage $stage"
 [ ${#reason} -le 200 ] || cli_invalid '--reason is longer than 200 characters'
 poll_seconds="${FAILOVER_POLL_SECONDS:-5}"
-cli_whole_number FAILOVER_POLL_SECONDS "$poll_seconds"
+cli_seconds FAILOVER_POLL_SECONDS "$poll_seconds"
 
 # Which state machine runs, and what it is asked to do.
 if [ "$planned" = false ]; then

@@ -3,7 +3,7 @@
 # it, with us-east-1 back as an empty secondary, so the failback can move the primary home
 # (docs/runbooks/failover-failback.md#rebuilding-a-detached-cache).
 #
-#   rebuild-cache-secondary.sh [--stage prod] [--yes] [--dry-run]
+# Its arguments and exit status: CLI_USAGE below (--help prints it).
 #
 # Why a rebuild: ElastiCache adds a group to a Global Datastore as a secondary only when it creates
 # that group (CreateReplicationGroup with GlobalReplicationGroupId); a group that holds data can only
@@ -25,8 +25,6 @@
 # --dry-run: shows what it finds and what it would do, then exits; only read calls.
 # AWS_ENDPOINT_URL, when set, is passed as --endpoint-url. REBUILD_POLL_SECONDS sets how often a wait
 # polls (default 15); REBUILD_TIMEOUT_SECONDS how long one wait may take (default 3600).
-# Exit status: 0 rebuilt (or nothing left to do, or dry run); 1 an AWS call failed, a wait timed out
-# or the cache is not in a state this script rebuilds; 2 bad input or no confirmation (no AWS call).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../lib/cli.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
@@ -72,8 +70,8 @@ done
 cli_stage_regions "$stage"
 poll_seconds="${REBUILD_POLL_SECONDS:-15}"
 timeout_seconds="${REBUILD_TIMEOUT_SECONDS:-3600}"
-cli_whole_number REBUILD_POLL_SECONDS "$poll_seconds"
-cli_whole_number REBUILD_TIMEOUT_SECONDS "$timeout_seconds"
+cli_seconds REBUILD_POLL_SECONDS "$poll_seconds"
+cli_whole_seconds REBUILD_TIMEOUT_SECONDS "$timeout_seconds"
 
 if [ "$dry_run" = false ] && [ "$yes" = false ]; then
   cli_confirm "rebuild $stage" "the rebuild deletes $primary's stale cache group and old Global Datastore" \

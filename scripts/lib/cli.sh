@@ -47,8 +47,13 @@ cli_need_value() {
   if [ $# -lt 2 ] || [ -z "$2" ] || [ "${2#--}" != "$2" ]; then cli_invalid "$1 needs a value"; fi
 }
 
-# `cli_whole_number <what> <value>`: bad input unless a whole number (a poll interval, a timeout).
-cli_whole_number() {
+# `cli_seconds <what> <value>`: bad input unless a number of seconds `sleep` takes (0.2, 5).
+cli_seconds() {
+  [[ "$2" =~ ^[0-9]+(\.[0-9]+)?$ ]] || cli_invalid "$1 must be a number of seconds, got: '$2'"
+}
+
+# `cli_whole_seconds <what> <value>`: bad input unless a whole number of seconds (shell arithmetic).
+cli_whole_seconds() {
   [[ "$2" =~ ^[0-9]+$ ]] || cli_invalid "$1 must be a whole number of seconds, got: '$2'"
 }
 

@@ -80,11 +80,16 @@ test.each<[string, string[], RegExp | string, Record<string, string>?]>([
   [
     'a poll interval that is no number',
     [...TO_SECONDARY, '--yes'],
-    "FAILOVER_POLL_SECONDS must be a whole number of seconds, got: '5s'",
+    "FAILOVER_POLL_SECONDS must be a number of seconds, got: '5s'",
     { FAILOVER_POLL_SECONDS: '5s' },
   ],
 ])('fails when given %s: exit 2, the problem and the usage, before any AWS call', (_label, args, problem, env = {}) => {
   expectBadInput(run(args, env), 'failover-region', problem);
+});
+
+test('takes a poll interval in fractions of a second, as the drill sets it', () => {
+  const result = run([...TO_SECONDARY, '--dry-run'], { FAILOVER_POLL_SECONDS: '0.2' });
+  expect(result.status).toBe(0);
 });
 
 test('fails on an unplanned failover with no terminal and no --yes: exit 2, nothing started', () => {

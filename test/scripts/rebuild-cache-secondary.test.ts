@@ -112,7 +112,7 @@ test.each<[string, string[], string, Record<string, string>?]>([
   [
     'a poll interval that is no number',
     ['--yes'],
-    "REBUILD_POLL_SECONDS must be a whole number of seconds, got: 'x'",
+    "REBUILD_POLL_SECONDS must be a number of seconds, got: 'x'",
     { REBUILD_POLL_SECONDS: 'x' },
   ],
   [
