@@ -2,6 +2,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 
 /** Props of {@link AccessLogBucket}. */
@@ -53,5 +54,6 @@ export class AccessLogBucket extends Construct {
     for (const [id, reason] of Object.entries(acknowledgements)) {
       Validations.of(this.bucket).acknowledge({ id, reason });
     }
+    skipCheckov(this.bucket, 'CKV_AWS_18', acknowledgements['AwsSolutions-S1']);
   }
 }

@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import type { BucketObjectLock } from './object-lock';
 import { PRIVATE_BUCKET_PROPS } from './private-bucket';
 import { ReplicatedBucket } from './replicated-bucket';
@@ -87,6 +88,11 @@ export class CacheBackupBucket extends Construct {
         { id: 'expire-access-logs', expiration: props.retention, noncurrentVersionExpiration: Duration.days(1) },
       ],
     });
+    skipCheckov(
+      this.accessLogBucket,
+      'CKV_AWS_18',
+      'This is the access log bucket of the backup bucket; logging it into itself would loop and another log bucket would only move the question.',
+    );
     Validations.of(this.accessLogBucket).acknowledge(
       {
         id: 'AwsSolutions-S1',

@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import { FUNCTIONS, NORMAL_MODE, RATE_LIMITER_MODES } from '../contract';
 import { DrFunction } from './dr-function';
 
@@ -80,6 +81,12 @@ export class DegradedModeSwitch extends Construct {
           'ElastiCache cannot publish event notifications to a KMS-encrypted topic (it marks such a topic inactive). ' +
           'The messages name only an event and a cluster id; the topic is TLS-only and admits only this account.',
       },
+    );
+    skipCheckov(
+      this.eventsTopic,
+      'CKV_AWS_26',
+      'ElastiCache cannot publish event notifications to a KMS-encrypted topic (it marks such a topic inactive). ' +
+        'The messages name only an event and a cluster id; the topic is TLS-only and admits only this account.',
     );
 
     this.function = new DrFunction(this, 'Function', {

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import { allowLogsToUseKey } from './encryption-key';
 
 /** Construct id of the singleton function behind every AwsCustomResource of a stack (CDK's fixed UUID). */
@@ -69,6 +70,8 @@ export class DeployTimeLookup extends Construct {
         { id: 'NIST.800.53.R5-LambdaConcurrency', reason },
         { id: 'NIST.800.53.R5-LambdaInsideVPC', reason },
       );
+      // The same three for checkov: DLQ, reserved concurrency, VPC.
+      skipCheckov(providerFunction, ['CKV_AWS_116', 'CKV_AWS_115', 'CKV_AWS_117'], reason);
       Validations.of(providerRole).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: `${reason} The managed policy only lets it write its own logs.`,

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { skipCheckov } from '../nag/checkov';
 import type { FunctionContract, FunctionEnvironment } from '../contract';
 import { EncryptedDeadLetterQueue } from './encrypted-dead-letter-queue';
 import { allowLogsToUseKey } from './encryption-key';
@@ -159,9 +160,20 @@ export class DrFunction<Key extends string = string> extends Construct {
     Validations.of(this.policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords and the Lambda VPC ENI actions support no resource-level ' +
-        'permissions; every other statement of this policy names its resource.',
+        'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, nor do ' +
+        'ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, AssignPrivateIpAddresses and ' +
+        "UnassignPrivateIpAddresses as Lambda calls them for the function's VPC interfaces; every other statement of " +
+        'this policy names its resource.',
     });
+    if (props.vpc) {
+      skipCheckov(
+        this.policy,
+        'CKV_AWS_111',
+        'The unconstrained writes are ec2:CreateNetworkInterface, DeleteNetworkInterface, AssignPrivateIpAddresses and ' +
+          "UnassignPrivateIpAddresses, which Lambda calls with the function's role for its VPC interfaces before it knows " +
+          'their ids (as in AWSLambdaVPCAccessExecutionRole); every other write of this policy names its resource.',
+      );
+    }
 
     this.function = new lambda.Function(this, 'Resource', {
       role: this.role.withoutPolicyUpdates(),

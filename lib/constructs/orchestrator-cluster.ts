@@ -5,8 +5,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import { NODE_POOL_LABEL } from '../naming';
 import { acknowledgeManagedPolicies } from '../nag/acknowledgements';
 
@@ -175,6 +177,18 @@ export class OrchestratorCluster extends Construct {
     for (const [id, reason] of Object.entries(acknowledgements)) Validations.of(provider).acknowledge({ id, reason });
     const handler = provider.node.findChild('Handler') as lambda.Function;
     const onEvent = provider.node.findChild('Provider').node.findChild('framework-onEvent') as lambda.Function;
+    for (const fn of [handler, onEvent]) {
+      skipCheckov(fn, 'CKV_AWS_116', acknowledgements['NIST.800.53.R5-LambdaDLQ']);
+      skipCheckov(fn, 'CKV_AWS_115', acknowledgements['NIST.800.53.R5-LambdaConcurrency']);
+      skipCheckov(
+        fn,
+        'CKV_AWS_173',
+        `Its environment holds the kubectl settings aws-eks-v2 passes, no secret, encrypted at rest with the Lambda service key; aws-eks-v2 takes no key for it: the provider ${generated}.`,
+      );
+    }
+    for (const logGroup of provider.node.findAll().filter((child) => child instanceof logs.CfnLogGroup)) {
+      skipCheckov(logGroup, 'CKV_AWS_158', acknowledgements['NIST.800.53.R5-CloudWatchLogGroupEncrypted']);
+    }
     for (const fn of [handler, onEvent]) {
       if (fn.role) {
         acknowledgeManagedPolicies(

@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import { RegionalWebAcl } from './regional-web-acl';
 
 /**
@@ -78,12 +79,11 @@ export class RegionalEndpoint extends Construct {
       ec2.Port.tcp(props.targetPort),
       'Load balancer to orchestrator pods',
     );
-    Validations.of(securityGroup).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason:
-        'This is the public API endpoint that Route 53 fails over between: clients connect from any address, on 443 ' +
-        '(and 80, which only redirects to 443).',
-    });
+    const publicEndpoint =
+      'This is the public API endpoint that Route 53 fails over between: clients connect from any address, on 443 ' +
+      '(and 80, which only redirects to 443).';
+    Validations.of(securityGroup).acknowledge({ id: 'AwsSolutions-EC23', reason: publicEndpoint });
+    skipCheckov(securityGroup, 'CKV_AWS_260', publicEndpoint);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
       vpc: props.vpc,

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeConfiguredAvailabilityZone } from '../nag/acknowledgements';
+import { skipCheckov } from '../nag/checkov';
 import type { InterfaceEndpointName } from '../config';
 import { EncryptionKey } from './encryption-key';
 
@@ -83,6 +84,7 @@ export class RegionalNetwork extends Construct {
         { name: SUBNET_GROUPS.isolated, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
     });
+    this.skipRestrictDefaultSecurityGroupProvider();
 
     const flowLogKey = new EncryptionKey(this, 'FlowLogKey', {
       purpose: `VPC flow logs in ${stack.region}`,
@@ -161,5 +163,23 @@ export class RegionalNetwork extends Construct {
       description: 'DR automation Lambdas; the data and cache tiers admit this group',
       allowAllOutbound: true,
     });
+  }
+
+  /**
+   * `restrictDefaultSecurityGroup` brings CDK's provider of Custom::VpcRestrictDefaultSG, one
+   * function per stack that takes no configuration.
+   */
+  private skipRestrictDefaultSecurityGroupProvider(): void {
+    const handler = Stack.of(this)
+      .node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider')
+      ?.node.tryFindChild('Handler');
+    if (!handler) return;
+    skipCheckov(
+      handler,
+      ['CKV_AWS_116', 'CKV_AWS_115', 'CKV_AWS_117'],
+      "CDK's provider of Custom::VpcRestrictDefaultSG, which empties the default security group's rules at deploy time: " +
+        'CloudFormation waits on it and reports a failure as a failed deployment (no DLQ), no client ever invokes it ' +
+        '(no concurrency to reserve), and it calls only the EC2 API (no VPC).',
+    );
   }
 }

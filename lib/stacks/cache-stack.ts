@@ -26,6 +26,7 @@ import {
   stageLabel,
 } from '../naming';
 import { DrStack, type DrStackProps } from './dr-stack';
+import { skipCheckov } from '../nag/checkov';
 
 /** Props of {@link CacheStack}. */
 export interface CacheStackProps extends Omit<DrStackProps, 'purpose' | 'priority'> {
@@ -89,12 +90,14 @@ export class CacheStack extends DrStack {
       encryptionKey: key,
       stage: config.stage,
     });
+    const outsideVpc =
+      'The switch calls only the regional SSM and SNS APIs. Outside the VPC it needs no NAT gateway or ENI, ' +
+      'so a network fault that takes Redis away cannot also stop the switch.';
     Validations.of(this.degradedMode.function.function).acknowledge({
       id: 'NIST.800.53.R5-LambdaInsideVPC',
-      reason:
-        'The switch calls only the regional SSM and SNS APIs. Outside the VPC it needs no NAT gateway or ENI, ' +
-        'so a network fault that takes Redis away cannot also stop the switch.',
+      reason: outsideVpc,
     });
+    skipCheckov(this.degradedMode.function.function, 'CKV_AWS_117', outsideVpc);
 
     const globalReplicationGroupId =
       cache.globalDatastore && !isPrimary
