@@ -1,6 +1,20 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium for the status page's browser test (puppeteer-core downloads no browser); quick and quiet when it is already there.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/cli.sh"
+
+CLI_NAME='setup-browser'
+CLI_USAGE="$(
+  cat <<'EOF'
+usage: npm run setup:browser
+Installs Debian's chromium (CHROMIUM_PATH overrides /usr/bin/chromium) for the status page's
+browser test; a no-op when it is there. It takes no arguments.
+Exit status: 0 installed or present; 1 the install failed; 2 bad input, nothing installed.
+EOF
+)"
+cli_scan_help "$@"
+[ $# -eq 0 ] || cli_invalid "unexpected argument: $1"
 
 # The browser the test drives; CHROMIUM_PATH overrides it (the test reads the same variable).
 browser="${CHROMIUM_PATH:-/usr/bin/chromium}"

@@ -1,6 +1,20 @@
 #!/usr/bin/env bash
 # Installs Debian's redis-server, which the cache-session and restore-test tests run against (test/helpers/redis-server.ts); a no-op when it is there.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/cli.sh"
+
+CLI_NAME='setup-redis-server'
+CLI_USAGE="$(
+  cat <<'EOF'
+usage: npm run setup:redis
+Installs Debian's redis-server (REDIS_SERVER overrides /usr/bin/redis-server) for the cache-session
+and restore tests; a no-op when it is there. It takes no arguments.
+Exit status: 0 installed or present; 1 the install failed; 2 bad input, nothing installed.
+EOF
+)"
+cli_scan_help "$@"
+[ $# -eq 0 ] || cli_invalid "unexpected argument: $1"
 
 server="${REDIS_SERVER:-/usr/bin/redis-server}"
 if [ -x "$server" ]; then

@@ -1,4 +1,4 @@
-// The command lines of the project's own tools (bench, check-code, measure-lambdas, run-app, report, setup-python-tools): --help, and bad input answered with exit 2 and the usage, nothing done.
+// The command lines of the project's own tools (bench, check-code, measure-lambdas, run-app, report, the setup scripts): --help, and bad input answered with exit 2 and the usage, nothing done.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,14 @@ describeScript('run-app', [...NODE, 'scripts/run-app.mjs'], 'node scripts/run-ap
 describeScript('setup-python-tools', ['bash', 'scripts/setup-python-tools.sh'], 'npm run setup:python', [
   ['an unknown flag', ['--force'], 'unexpected argument: --force'],
   ['a positional argument', ['cfn-lint'], 'unexpected argument: cfn-lint'],
+]);
+
+describeScript('setup-browser', ['bash', 'scripts/setup-browser.sh'], 'npm run setup:browser', [
+  ['an unknown flag', ['--force'], 'unexpected argument: --force'],
+]);
+
+describeScript('setup-redis-server', ['bash', 'scripts/setup-redis-server.sh'], 'npm run setup:redis', [
+  ['a positional argument', ['7.2'], 'unexpected argument: 7.2'],
 ]);
 
 describe('report', () => {
