@@ -1,0 +1,69 @@
+// Bad context through the real CLI, as users run it (`cdk synth -c ...`): a non-zero exit, the report, no stack trace, no output.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
+
+interface Run {
+  readonly code: number | null;
+  readonly output: string;
+  readonly written: readonly string[];
+}
+
+/** `cdk synth` with `args` and `env` into a fresh output directory; what it printed and wrote there. */
+function synth(args: readonly string[], env: Readonly<Record<string, string>>): Promise<Run> {
+  const outdir = mkdtempSync(join(tmpdir(), 'dr-cli-'));
+  const childEnv = { ...process.env, ...env };
+  if (!('CDK_DEFAULT_ACCOUNT' in env)) delete childEnv.CDK_DEFAULT_ACCOUNT;
+  return new Promise((resolve, reject) => {
+    const child = spawn(CDK, ['synth', '--quiet', '-o', outdir, ...args], { cwd: ROOT, env: childEnv });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const written = readdirSync(outdir, { recursive: true }).map(String);
+      rmSync(outdir, { recursive: true, force: true });
+      resolve({ code, output, written });
+    });
+  });
+}
+
+const ACCOUNT_FIX = 'must be a 12-digit AWS account id; set -c account=... or CDK_DEFAULT_ACCOUNT';
+const STAGE_FIX = 'unknown stage; use one of prod, staging (-c stage=...)';
+
+// Each case launches the app (about 5 s on a quiet machine); they run side by side.
+test.concurrent.each([
+  ['an unknown stage', ['-c', 'stage=dev'], {}, `stage = "dev": ${STAGE_FIX}`],
+  ['an empty stage', ['-c', 'stage='], {}, `stage = "": ${STAGE_FIX}`],
+  ['a non-numeric account', ['-c', 'account=abc'], {}, `account = "abc": ${ACCOUNT_FIX}`],
+  [
+    'a 13-digit account for staging',
+    ['-c', 'stage=staging', '-c', 'account=1234567890123'],
+    {},
+    `account = "1234567890123": ${ACCOUNT_FIX}`,
+  ],
+  [
+    'a malformed CDK_DEFAULT_ACCOUNT',
+    [],
+    { CDK_DEFAULT_ACCOUNT: 'not-an-account' },
+    `account = "not-an-account": ${ACCOUNT_FIX}`,
+  ],
+])(
+  'cdk synth fails when given %s: exits non-zero with the report, no stack trace and no output',
+  async (_, args, env, line) => {
+    const run = await synth(args, env);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(`Invalid DR configuration (1 problem):\n  - ${line}\n`);
+    // No stack frame, no error class dump and no line of minified library code.
+    expect(run.output).not.toMatch(/^\s+at /m);
+    expect(run.output).not.toMatch(/Error:|node:internal/);
+    expect(run.output.split('\n').filter((text) => text.length > 300)).toEqual([]);
+    // Nothing a later deploy could mistake for a good synth.
+    expect(run.written).toEqual([]);
+  },
+  120_000,
+);
