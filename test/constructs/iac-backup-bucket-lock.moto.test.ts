@@ -59,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
-});
+}, 30_000);
 
 test('fails when a writer sends neither Content-MD5 nor a checksum: the rule a default retention brings', async () => {
   const bare = new S3Client({
