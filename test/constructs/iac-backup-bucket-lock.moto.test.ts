@@ -70,7 +70,7 @@ test('fails when a writer sends neither Content-MD5 nor a checksum: the rule a d
   await expect(bare.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'bare.json', Body: '{}' }))).rejects.toThrow(
     /Content-MD5|checksum/i,
   );
-});
+}, 30_000);
 
 test('the IaC backup, with the SDK defaults it runs with, lands locked for the configured days', async () => {
   const deps = {
@@ -105,4 +105,4 @@ test('the IaC backup, with the SDK defaults it runs with, lands locked for the c
   await expect(
     s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, VersionId: Versions![0]!.VersionId })),
   ).rejects.toThrow();
-});
+}, 30_000);
