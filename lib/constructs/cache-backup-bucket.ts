@@ -18,7 +18,10 @@ export const ELASTICACHE_EXPORT_OBJECT_ACTIONS = ['s3:PutObject', 's3:GetObject'
 
 /** Where a backup bucket replicates to. */
 export interface BackupReplicationTarget {
-  /** The bucket in the other region. It must exist and be versioned before the source is deployed. */
+  /**
+   * The bucket in the other region. It must exist, be versioned and have Object Lock enabled before
+   * the source is deployed: S3 replicates objects of a locked bucket only into a locked one.
+   */
   readonly bucket: s3.IBucket;
 }
 
