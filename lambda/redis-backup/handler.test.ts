@@ -34,8 +34,10 @@ test.each([
 
 test('accepts the start state and an in-flight state', () => {
   expect(parseRedisState({ phase: 'start', kind: 'weekly' })).toEqual({ phase: 'start', kind: 'weekly' });
-  const inFlight = { phase: 'exporting', kind: 'daily', snapshotName: 's', exportName: 'e' };
+  const sentinel = { key: 'k', writtenAt: 'w', checksum: 'c', keys: 2, persistentKeys: 1 };
+  const inFlight = { phase: 'exporting', kind: 'daily', snapshotName: 's', exportName: 'e', sentinel };
   expect(parseRedisState(inFlight)).toEqual(inFlight);
+  expect(() => parseRedisState({ ...inFlight, sentinel: undefined })).toThrow(/needs the sentinel/);
 });
 
 test.each([null, [], { phase: 'snapshotting' }, { phase: 'naming-latest', snapshotIdentifier: 's' }])(
@@ -54,6 +56,7 @@ describe('what a step reports', () => {
     kind: 'daily',
     snapshotName: 'snap',
     exportName: 'value-of-REPLICATION_GROUP_ID-daily-20261126-0200',
+    sentinel: { key: 'k', writtenAt: 'w', checksum: 'c', keys: 2, persistentKeys: 1 },
   } as const;
 
   beforeEach(() => {

@@ -2,8 +2,10 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { readEnvironment, requirePositiveInteger } from '../shared/env';
+import { redisConnector } from '../shared/cache-session';
+import { readEnvironment } from '../shared/env';
 import { runBackupStep } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
@@ -18,13 +20,16 @@ const deps: RedisBackupDeps = {
   rds: new RDSClient({}),
   s3: new S3Client({}),
   ssm: new SSMClient({}),
+  secrets: new SecretsManagerClient({}),
+  cache: redisConnector(),
   now: () => new Date(),
 };
 const settings: RedisBackupSettings = {
   replicationGroupId: env.REPLICATION_GROUP_ID,
   bucket: env.BACKUP_BUCKET,
   resultParameter: env.RESULT_PARAMETER_NAME,
-  automaticSnapshotMaxAge: requirePositiveInteger('AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS', env),
+  stage: env.STAGE,
+  authTokenSecretName: env.CACHE_AUTH_SECRET_NAME,
   primary: {
     replicationGroupId: env.REPLICATION_GROUP_ID,
     region: env.AWS_REGION,
@@ -55,6 +60,18 @@ export function parseState(event: unknown): BackupState {
   }
   if (state.phase !== 'start' && (typeof state.snapshotName !== 'string' || typeof state.exportName !== 'string')) {
     throw new MalformedEventError(`phase ${String(state.phase)} needs snapshotName and exportName`);
+  }
+  // The sentinel the run wrote travels with it: the verify step records it next to the export.
+  const sentinel = state.sentinel as Partial<Record<string, unknown>> | undefined;
+  if (
+    (state.phase === 'snapshotting' || state.phase === 'exporting') &&
+    (typeof sentinel?.writtenAt !== 'string' ||
+      typeof sentinel.checksum !== 'string' ||
+      typeof sentinel.key !== 'string' ||
+      typeof sentinel.keys !== 'number' ||
+      typeof sentinel.persistentKeys !== 'number')
+  ) {
+    throw new MalformedEventError(`phase ${String(state.phase)} needs the sentinel the run wrote`);
   }
   return state as unknown as BackupState;
 }

@@ -2,6 +2,7 @@
 import { CopySnapshotCommand, DescribeSnapshotsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { NotOwnedTargetError } from '../shared/owned-target';
@@ -16,13 +17,17 @@ const deps: RedisBackupDeps = {
   rds: new RDSClient({}),
   s3: new S3Client({}),
   ssm: new SSMClient({}),
+  secrets: new SecretsManagerClient({}),
+  // These states never reach the cache: a crafted name is refused before anything is called.
+  cache: () => Promise.reject(new Error('the cache must not be called')),
   now: () => new Date('2026-11-26T02:00:00Z'),
 };
 const settings = {
   replicationGroupId: GROUP,
   bucket: 'async-toolformer-prod-cache-backups-123456789012-use1',
   resultParameter: '/async-toolformer/prod/backups/redis/latest',
-  automaticSnapshotMaxAge: 21_600,
+  stage: 'prod',
+  authTokenSecretName: 'async-toolformer/prod/cache/auth-token',
   primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
 };
 const state = (phase: 'snapshotting' | 'exporting', snapshotName: string, exportName: unknown) =>

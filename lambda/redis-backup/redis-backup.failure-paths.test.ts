@@ -8,9 +8,11 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { FUNCTIONS, METRIC } from '../../lib/contract';
+import { FUNCTIONS, METRIC, REDIS_SENTINEL } from '../../lib/contract';
+import { freePort } from '../../scripts/drill/moto-process';
 import { awsError, capture, captureWithFakeTimers, environment, mutatingCalls } from '../../test/helpers/failure-paths';
 import type * as HandlerModule from './handler';
 
@@ -19,8 +21,26 @@ const elasticache = mockClient(ElastiCacheClient);
 const rds = mockClient(RDSClient);
 const s3 = mockClient(S3Client);
 const ssm = mockClient(SSMClient);
-const stubs = [elasticache, rds, s3, ssm];
-const inFlight = { kind: 'daily', snapshotName: `${GROUP}-snap`, exportName: `${GROUP}-daily-export` } as const;
+const secrets = mockClient(SecretsManagerClient);
+const stubs = [elasticache, rds, s3, ssm, secrets];
+const sentinel = {
+  key: REDIS_SENTINEL.key,
+  writtenAt: '2026-11-26T02:00:00.000Z',
+  checksum: 'c'.repeat(64),
+  keys: 10,
+  persistentKeys: 4,
+};
+const inFlight = {
+  kind: 'daily',
+  snapshotName: `${GROUP}-snap`,
+  exportName: `${GROUP}-daily-export`,
+  sentinel,
+} as const;
+const primary = (port: number) => ({
+  ReplicationGroups: [
+    { ReplicationGroupId: GROUP, NodeGroups: [{ PrimaryEndpoint: { Address: '127.0.0.1', Port: port } }] },
+  ],
+});
 
 let handler: typeof HandlerModule.handler;
 beforeAll(() => {
@@ -29,7 +49,6 @@ beforeAll(() => {
     environment(FUNCTIONS.redisBackup.environment, {
       REPLICATION_GROUP_ID: GROUP,
       PEER_REGION: 'us-west-2',
-      AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: '93600',
       STANDALONE_CACHE_FOLLOWS_WRITER: 'false',
     }),
   );
@@ -42,6 +61,7 @@ beforeEach(() => {
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${inFlight.exportName}-0001.rdb` }] });
   s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256' });
   ssm.on(PutParameterCommand).resolves({ Version: 5 });
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: 'token' });
 });
 afterAll(() => stubs.forEach((stub) => stub.restore()));
 
@@ -68,9 +88,30 @@ describe('failure path: access denied', () => {
     expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
     expect([...s3.calls(), ...ssm.calls()]).toHaveLength(0);
   });
+
+  test('fails the start when the AUTH token secret is denied: 0, no sentinel, no snapshot taken', async () => {
+    elasticache.on(DescribeReplicationGroupsCommand).resolves(primary(await freePort()));
+    secrets.on(GetSecretValueCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+    const { error, metrics } = await capture(() => handler({ phase: 'start', kind: 'weekly' }));
+    expect(error).toMatchObject({ name: 'AccessDeniedException' });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(mutatingCalls(...stubs)).toEqual([]);
+  });
 });
 
 describe('failure path: missing resource', () => {
+  test('fails the start when the primary refuses the connection: CacheUnreachableError, 0, no snapshot taken', async () => {
+    const port = await freePort();
+    elasticache.on(DescribeReplicationGroupsCommand).resolves(primary(port));
+    const { error, metrics } = await capture(() => handler({ phase: 'start', kind: 'weekly' }));
+    expect(error).toMatchObject({
+      name: 'CacheUnreachableError',
+      message: expect.stringContaining(`127.0.0.1:${port}`),
+    });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    expect(mutatingCalls(...stubs)).toEqual([]);
+  });
+
   test('fails when the snapshot is gone: SnapshotNotFoundFault, 0, no export started', async () => {
     elasticache.on(DescribeSnapshotsCommand).rejects(awsError('SnapshotNotFoundFault', 'not found'));
     const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'snapshotting' }));
@@ -105,15 +146,19 @@ describe('failure path: empty result', () => {
 });
 
 describe('failure path: malformed input', () => {
-  test.each([null, { phase: 'start' }, { phase: 'exporting', kind: 'daily' }, { phase: 'later', kind: 'weekly' }])(
-    'fails when the state is malformed (%p): MalformedEventError before any AWS call, and no rate',
-    async (state) => {
-      const { error, metrics } = await capture(() => handler(state));
-      expect(error).toMatchObject({ name: 'MalformedEventError' });
-      expect(metrics).toEqual({});
-      expect([...elasticache.calls(), ...rds.calls(), ...s3.calls(), ...ssm.calls()]).toHaveLength(0);
-    },
-  );
+  test.each([
+    null,
+    { phase: 'start' },
+    { phase: 'exporting', kind: 'daily' },
+    { phase: 'later', kind: 'weekly' },
+    { ...inFlight, phase: 'exporting', sentinel: undefined },
+    { ...inFlight, phase: 'snapshotting', sentinel: { ...sentinel, keys: 'many' } },
+  ])('fails when the state is malformed (%p): MalformedEventError before any AWS call, and no rate', async (state) => {
+    const { error, metrics } = await capture(() => handler(state));
+    expect(error).toMatchObject({ name: 'MalformedEventError' });
+    expect(metrics).toEqual({});
+    expect(stubs.map((stub) => stub.calls().length)).toEqual([0, 0, 0, 0, 0]);
+  });
 });
 
 describe('failure path: partial failure', () => {
@@ -127,5 +172,7 @@ describe('failure path: partial failure', () => {
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(2);
     expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
     expect(ssm.calls()).toHaveLength(0);
+    // Nor is its sentinel recorded: a sidecar would vouch for an export that is not whole.
+    expect(mutatingCalls(...stubs)).toEqual([]);
   });
 });

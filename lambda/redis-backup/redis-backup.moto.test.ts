@@ -1,15 +1,25 @@
-// Integration: a weekly Redis backup run against moto, from snapshot to a verified .rdb and its SSM record.
+// Integration: a weekly Redis backup run against moto and a real redis-server as the group's primary, from the sentinel to a verified .rdb, its sidecar and its SSM record.
 import { CopySnapshotCommand, CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterHistoryCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { REDIS_SENTINEL } from '../../lib/contract';
 import { startMoto, type MotoServer } from '../../test/helpers/moto';
+import { startRedis, type RedisServer } from '../../test/helpers/redis-server';
+import { redisConnector, type CacheEndpoint } from '../shared/cache-session';
+import { sentinelValue } from '../shared/sentinel';
 import { advance, type BackupState, type RedisBackupDeps } from './redis-backup';
 
 const GROUP = 'async-toolformer-staging-use1';
 const BUCKET = 'async-toolformer-staging-cache-backups-123456789012-use1';
 const PARAMETER = '/async-toolformer/staging/backups/redis/latest';
+const SECRET = 'async-toolformer/staging/cache/auth-token';
+const NOW = new Date('2026-11-29T01:00:00Z');
 
 let moto: MotoServer;
+let redis: RedisServer;
+/** The endpoints the job connected to, as moto's DescribeReplicationGroups named them. */
+const dialled: CacheEndpoint[] = [];
 let deps: RedisBackupDeps;
 let s3: S3Client;
 
@@ -53,11 +63,28 @@ beforeAll(async () => {
     }),
   );
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  deps = { elasticache, s3, ssm: new SSMClient(moto.clientConfig()), now: () => new Date('2026-11-29T01:00:00Z') };
+  redis = await startRedis();
+  const secrets = new SecretsManagerClient(moto.clientConfig());
+  await secrets.send(new CreateSecretCommand({ Name: SECRET, SecretString: redis.password }));
+  await redis.send(['SET', 'rl:a', '1', 'EX', '600'], ['SET', 'config', 'x']);
+  const connect = redisConnector({ ca: redis.ca, timeoutMs: 2000 });
+  deps = {
+    elasticache,
+    s3,
+    ssm: new SSMClient(moto.clientConfig()),
+    secrets,
+    // The network's part: moto's primary address routes to the local server.
+    cache: (endpoint, password, use) => {
+      dialled.push(endpoint);
+      return connect(redis.endpoint, password, use);
+    },
+    now: () => NOW,
+  };
 }, 60_000);
 
 afterAll(async () => {
   await moto?.stop();
+  await redis?.stop();
 });
 
 test('a weekly run snapshots, exports, verifies and records, one step per invocation', async () => {
@@ -65,7 +92,8 @@ test('a weekly run snapshots, exports, verifies and records, one step per invoca
     replicationGroupId: GROUP,
     bucket: BUCKET,
     resultParameter: PARAMETER,
-    automaticSnapshotMaxAge: 6 * 3600,
+    stage: 'staging',
+    authTokenSecretName: SECRET,
     // moto's group is in no Global Datastore: standalone, it is its own primary and the run acts.
     primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
   };
@@ -82,6 +110,23 @@ test('a weekly run snapshots, exports, verifies and records, one step per invoca
     objects: [{ key: `${GROUP}-weekly-20261129-0100-0001.rdb`, size: 21 }],
     resultVersion: 1,
   });
+  expect(dialled).toEqual([
+    { host: expect.stringMatching(new RegExp(`^master\\.${GROUP}\\.`)), port: expect.any(Number) },
+  ]);
+  // The sentinel is in the group, without a TTL, and its sidecar sits next to the export.
+  const written = sentinelValue('staging', NOW);
+  expect(await redis.send(['GET', REDIS_SENTINEL.key])).toEqual([JSON.stringify(written)]);
+  const sidecar = await s3.send(
+    new GetObjectCommand({ Bucket: BUCKET, Key: `${GROUP}-weekly-20261129-0100${REDIS_SENTINEL.sidecarSuffix}` }),
+  );
+  expect(JSON.parse(await sidecar.Body!.transformToString())).toEqual({
+    replicationGroupId: GROUP,
+    exportName: `${GROUP}-weekly-20261129-0100`,
+    key: REDIS_SENTINEL.key,
+    ...written,
+    keys: 3,
+    persistentKeys: 2,
+  });
 
   // A second run adds a version: the parameter's history is the log of exports.
   await advance(deps, settings, {
@@ -89,6 +134,7 @@ test('a weekly run snapshots, exports, verifies and records, one step per invoca
     kind: 'weekly',
     snapshotName: 'again',
     exportName: `${GROUP}-weekly-20261129-0100`,
+    sentinel: (state as Extract<BackupState, { sentinel: unknown }>).sentinel,
   });
   const history = await deps.ssm.send(new GetParameterHistoryCommand({ Name: PARAMETER }));
   expect(history.Parameters?.map((version) => JSON.parse(version.Value!).snapshotName)).toEqual([

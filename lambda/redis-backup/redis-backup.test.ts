@@ -1,4 +1,4 @@
-// Unit tests of the Redis backup steps with mocked clients: every transition and every failure.
+// Unit tests of the Redis backup steps with mocked AWS clients and a real redis-server as the group's primary: every transition and every failure.
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
@@ -7,9 +7,14 @@ import {
   ElastiCacheClient,
   ElastiCacheServiceException,
 } from '@aws-sdk/client-elasticache';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { REDIS_SENTINEL } from '../../lib/contract';
+import { startRedis, type RedisServer } from '../../test/helpers/redis-server';
+import { redisConnector } from '../shared/cache-session';
+import { sentinelValue } from '../shared/sentinel';
 import { advance, BackupFailedError, type BackupState, type RedisBackupDeps } from './redis-backup';
 
 const NOW = new Date('2026-11-26T02:00:00Z');
@@ -18,13 +23,16 @@ const settings = {
   replicationGroupId: GROUP,
   bucket: 'async-toolformer-prod-cache-backups-123456789012-use1',
   resultParameter: '/async-toolformer/prod/backups/redis/latest',
-  automaticSnapshotMaxAge: 6 * 3600,
+  stage: 'prod',
+  authTokenSecretName: 'async-toolformer/prod/cache/auth-token',
   primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
 };
+let redis: RedisServer;
 const member = (role: 'PRIMARY' | 'SECONDARY') => ({
   ReplicationGroups: [
     {
       ReplicationGroupId: GROUP,
+      NodeGroups: [{ PrimaryEndpoint: { Address: redis.endpoint.host, Port: redis.endpoint.port } }],
       GlobalReplicationGroupInfo: {
         GlobalReplicationGroupId: 'ldgnf-async-toolformer-prod',
         GlobalReplicationGroupMemberRole: role,
@@ -35,32 +43,46 @@ const member = (role: 'PRIMARY' | 'SECONDARY') => ({
 const elasticache = mockClient(ElastiCacheClient);
 const s3 = mockClient(S3Client);
 const ssm = mockClient(SSMClient);
-const deps: RedisBackupDeps = {
-  elasticache: new ElastiCacheClient({}),
-  s3: new S3Client({}),
-  ssm: new SSMClient({}),
-  now: () => NOW,
-  retry: { attempts: 3, baseDelayMs: 1, sleep: async () => {} },
-};
+const secrets = mockClient(SecretsManagerClient);
+let deps: RedisBackupDeps;
 
-const automatic = (name: string, hoursAgo: number, status = 'available') => ({
-  SnapshotName: name,
-  SnapshotSource: 'automated',
-  SnapshotStatus: status,
-  NodeSnapshots: [{ SnapshotCreateTime: new Date(NOW.getTime() - hoursAgo * 3_600_000) }],
-});
+const sentinel = {
+  key: REDIS_SENTINEL.key,
+  ...sentinelValue('prod', NOW),
+  keys: 3,
+  persistentKeys: 2,
+};
 const inFlight = {
   kind: 'daily' as const,
-  snapshotName: 'automatic.async-toolformer-prod-use1-2026-11-26-00-30',
+  snapshotName: `${GROUP}-daily-20261126-0200-snap`,
   exportName: `${GROUP}-daily-20261126-0200`,
+  sentinel,
 };
 
-beforeEach(() => {
+beforeAll(async () => {
+  redis = await startRedis();
+  deps = {
+    elasticache: new ElastiCacheClient({}),
+    s3: new S3Client({}),
+    ssm: new SSMClient({}),
+    secrets: new SecretsManagerClient({}),
+    cache: redisConnector({ ca: redis.ca, timeoutMs: 1000 }),
+    now: () => NOW,
+    retry: { attempts: 3, baseDelayMs: 1, sleep: async () => {} },
+  };
+});
+afterAll(() => redis?.stop());
+
+beforeEach(async () => {
   elasticache.reset();
   s3.reset();
   ssm.reset();
+  secrets.reset();
   // moto has no Global Datastores: the role comes from aws-sdk-client-mock.
   elasticache.on(DescribeReplicationGroupsCommand).resolves(member('PRIMARY'));
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: redis.password });
+  // The group's data: two rate-limiter counters with TTLs, one setting without.
+  await redis.send(['FLUSHALL'], ['SET', 'rl:a', '1', 'EX', '600'], ['SET', 'config', 'x']);
 });
 
 describe('the run follows the cache primary', () => {
@@ -107,52 +129,62 @@ describe('the run follows the cache primary', () => {
 });
 
 describe('start', () => {
-  test('the daily run exports the fresh automatic snapshot instead of taking one', async () => {
-    elasticache.on(DescribeSnapshotsCommand).resolves({
-      Snapshots: [
-        automatic('automatic.old', 30),
-        automatic(inFlight.snapshotName, 1.5),
-        automatic('automatic.failed', 0.5, 'failed'),
-      ],
-    });
+  test('writes the sentinel into the primary over TLS with the AUTH token, then takes a snapshot of its own', async () => {
     const next = await advance(deps, settings, { phase: 'start', kind: 'daily' });
+    // The counts are read with the sentinel in place: 3 keys, 2 without a TTL.
     expect(next).toEqual({ phase: 'snapshotting', ...inFlight });
-    expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
-  });
-
-  test('reads snapshots across pages', async () => {
-    elasticache
-      .on(DescribeSnapshotsCommand)
-      .resolvesOnce({ Snapshots: [automatic('automatic.old', 30)], Marker: 'm2' })
-      .resolvesOnce({ Snapshots: [automatic(inFlight.snapshotName, 1)] });
-    expect(await advance(deps, settings, { phase: 'start', kind: 'daily' })).toMatchObject({
-      snapshotName: inFlight.snapshotName,
-    });
-    expect(elasticache.commandCalls(DescribeSnapshotsCommand)[1]!.args[0].input).toMatchObject({ Marker: 'm2' });
-  });
-
-  test.each([
-    ['no snapshot at all', []],
-    ['only a stale automatic snapshot', [automatic('automatic.old', 30)]],
-  ])('the daily run takes a snapshot when there is %s', async (_name, snapshots) => {
-    elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: snapshots });
-    const next = await advance(deps, settings, { phase: 'start', kind: 'daily' });
-    expect(next).toEqual({
-      phase: 'snapshotting',
-      kind: 'daily',
-      snapshotName: `${inFlight.exportName}-snap`,
-      exportName: inFlight.exportName,
+    expect(await redis.send(['GET', REDIS_SENTINEL.key], ['TTL', REDIS_SENTINEL.key])).toEqual([
+      JSON.stringify(sentinelValue('prod', NOW)),
+      -1,
+    ]);
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({
+      SecretId: settings.authTokenSecretName,
     });
     expect(elasticache.commandCalls(CreateSnapshotCommand)[0]!.args[0].input).toEqual({
       ReplicationGroupId: GROUP,
-      SnapshotName: `${inFlight.exportName}-snap`,
+      SnapshotName: inFlight.snapshotName,
     });
   });
 
-  test('the weekly run always takes its own snapshot', async () => {
-    const next = await advance(deps, settings, { phase: 'start', kind: 'weekly' });
-    expect(next).toMatchObject({ phase: 'snapshotting', snapshotName: `${GROUP}-weekly-20261126-0200-snap` });
+  test('the daily run no longer reuses the automatic snapshot: it predates the sentinel', async () => {
+    await advance(deps, settings, { phase: 'start', kind: 'daily' });
     expect(elasticache.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+    expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(1);
+  });
+
+  test('the weekly run writes the sentinel and takes its own snapshot', async () => {
+    const next = await advance(deps, settings, { phase: 'start', kind: 'weekly' });
+    expect(next).toMatchObject({
+      phase: 'snapshotting',
+      snapshotName: `${GROUP}-weekly-20261126-0200-snap`,
+      sentinel,
+    });
+  });
+
+  test('a wrong AUTH token fails the run before any snapshot: an export without a sentinel proves nothing', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'not-the-token' });
+    await expect(advance(deps, settings, { phase: 'start', kind: 'daily' })).rejects.toMatchObject({
+      name: 'CacheUnreachableError',
+    });
+    expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a secret that cannot be read fails the run before any snapshot', async () => {
+    secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    await expect(advance(deps, settings, { phase: 'start', kind: 'daily' })).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a group without a primary endpoint fails the run', async () => {
+    elasticache
+      .on(DescribeReplicationGroupsCommand)
+      .resolves({ ReplicationGroups: [{ ...member('PRIMARY').ReplicationGroups[0], NodeGroups: [] }] });
+    await expect(advance(deps, settings, { phase: 'start', kind: 'daily' })).rejects.toThrow(
+      `replication group ${GROUP} has no primary endpoint`,
+    );
+    expect(elasticache.commandCalls(CreateSnapshotCommand)).toHaveLength(0);
   });
 
   test('a throttled snapshot request is not swallowed', async () => {
@@ -219,7 +251,7 @@ describe('exporting', () => {
     expect(ssm.calls()).toHaveLength(0);
   });
 
-  test('records a verified export in SSM', async () => {
+  test('records a verified export in SSM, with the sentinel written next to it', async () => {
     s3.on(ListObjectsV2Command).resolves({
       Contents: [{ Key: `${inFlight.exportName}-0001.rdb` }, { Key: `${inFlight.exportName}.json` }],
     });
@@ -234,13 +266,22 @@ describe('exporting', () => {
     });
     const put = ssm.commandCalls(PutParameterCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ Name: settings.resultParameter, Overwrite: true });
+    const sidecar = `${inFlight.exportName}${REDIS_SENTINEL.sidecarSuffix}`;
     expect(JSON.parse(put.Value!)).toEqual({
       replicationGroupId: GROUP,
       kind: 'daily',
       snapshotName: inFlight.snapshotName,
       bucket: settings.bucket,
       objects: [{ key: `${inFlight.exportName}-0001.rdb`, size: 4096 }],
+      sentinel: { ...sentinel, object: sidecar },
       verifiedAt: NOW.toISOString(),
+    });
+    const written = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(written).toMatchObject({ Bucket: settings.bucket, Key: sidecar, ServerSideEncryption: 'AES256' });
+    expect(JSON.parse(String(written.Body))).toEqual({
+      replicationGroupId: GROUP,
+      exportName: inFlight.exportName,
+      ...sentinel,
     });
   });
 

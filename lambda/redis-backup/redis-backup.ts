@@ -1,17 +1,20 @@
-// Redis/Valkey backup to S3 as a small state machine: pick or take a snapshot, export it, verify the .rdb landed.
+// Redis/Valkey backup to S3 as a small state machine: write the sentinel, snapshot, export, verify the .rdb landed.
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
   DescribeSnapshotsCommand,
-  paginateDescribeSnapshots,
   type ElastiCacheClient,
   type Snapshot,
 } from '@aws-sdk/client-elasticache';
-import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { REDIS_SENTINEL } from '../../lib/contract';
+import { cacheAuthToken, primaryEndpoint, type CacheConnector } from '../shared/cache-session';
 import { retrying, type RetryPolicy } from '../shared/check-report';
 import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
+import { sentinelValue, type SentinelValue } from '../shared/sentinel';
 import { assertOwnedName, NotOwnedTargetError } from '../shared/owned-target';
 import {
   findCachePrimary,
@@ -26,12 +29,16 @@ export interface RedisBackupDeps extends CachePlacementClients {
   readonly elasticache: ElastiCacheClient;
   readonly s3: S3Client;
   readonly ssm: SSMClient;
+  /** Reads the cache's AUTH token at run time. */
+  readonly secrets: SecretsManagerClient;
+  /** Opens a TLS session with a cache node (the sentinel's write and the key counts). */
+  readonly cache: CacheConnector;
   readonly now: () => Date;
   /** How the writer lookup retries while AWS throttles it. @default DEFAULT_RETRY */
   readonly retry?: RetryPolicy;
 }
 
-/** Which run this is: the daily one may reuse the automatic snapshot, the weekly one takes its own. */
+/** Which run this is: daily or weekly; both write the sentinel and take their own snapshot. */
 export type BackupKind = 'daily' | 'weekly';
 
 /** Settings of one replication group's backup. */
@@ -41,8 +48,10 @@ export interface RedisBackupSettings {
   readonly bucket: string;
   /** SSM parameter whose versions log every verified export. */
   readonly resultParameter: string;
-  /** Newest automatic snapshot the daily run may reuse, in seconds. */
-  readonly automaticSnapshotMaxAge: number;
+  /** The stage: part of the sentinel's checksum. */
+  readonly stage: string;
+  /** Secret holding the cache tier's AUTH token. */
+  readonly authTokenSecretName: string;
   /** This region's group: the run acts only where it is the cache primary. */
   readonly primary: CachePlacementTarget;
 }
@@ -70,9 +79,21 @@ export interface SkippedRun {
   readonly placement: Placement;
 }
 
+/**
+ * The sentinel a run wrote just before its snapshot, and the counts it read with it: what a
+ * restore of this export must give back (lambda/redis-restore-test reads it from the sidecar).
+ */
+export interface WrittenSentinel extends SentinelValue {
+  readonly key: string;
+  /** Keys of all databases, and those without a TTL, at the moment the sentinel was written. */
+  readonly keys: number;
+  readonly persistentKeys: number;
+}
+
 /** What every step after the start knows. */
 interface InFlight {
   readonly kind: BackupKind;
+  readonly sentinel: WrittenSentinel;
   /** The snapshot being exported: the automatic one, or one this run took. */
   readonly snapshotName: string;
   /** Name of the export; ElastiCache writes `<exportName>-0001.rdb` and so on, one per shard. */
@@ -87,18 +108,23 @@ export class BackupFailedError extends Error {
   }
 }
 
-async function snapshots(elasticache: ElastiCacheClient, replicationGroupId: string): Promise<Snapshot[]> {
-  const all: Snapshot[] = [];
-  for await (const page of paginateDescribeSnapshots(
-    { client: elasticache },
-    { ReplicationGroupId: replicationGroupId },
-  )) {
-    all.push(...(page.Snapshots ?? []));
-  }
-  return all;
+/**
+ * Writes the sentinel into this group's primary and reads the key counts, over TLS with the AUTH
+ * token. A sentinel that cannot be written fails the run: an export without one could never be
+ * proven by a restore test.
+ */
+async function writeSentinel(deps: RedisBackupDeps, settings: RedisBackupSettings): Promise<WrittenSentinel> {
+  const endpoint = await primaryEndpoint(deps.elasticache, settings.replicationGroupId);
+  if (!endpoint)
+    throw new BackupFailedError(`replication group ${settings.replicationGroupId} has no primary endpoint`);
+  const password = await cacheAuthToken(deps.secrets, settings.authTokenSecretName);
+  const value = sentinelValue(settings.stage, deps.now());
+  const counts = await deps.cache(endpoint, password, async (session) => {
+    await session.set(REDIS_SENTINEL.key, JSON.stringify(value));
+    return session.counts();
+  });
+  return { key: REDIS_SENTINEL.key, ...value, keys: counts.keys, persistentKeys: counts.persistent };
 }
-
-const createdAt = (snapshot: Snapshot) => snapshot.NodeSnapshots?.[0]?.SnapshotCreateTime;
 
 async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind: BackupKind): Promise<BackupState> {
   // Where the primary is now, not where it was at deploy: the job runs in both regions.
@@ -107,25 +133,15 @@ async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind:
   if (outcome !== 'acted') return { phase: 'done', kind, outcome, placement };
   const now = deps.now();
   const exportName = `${settings.replicationGroupId}-${kind}-${nameStamp(now)}`;
-  if (kind === 'daily') {
-    const automatic = (await snapshots(deps.elasticache, settings.replicationGroupId))
-      .filter((snapshot) => snapshot.SnapshotSource === 'automated' && snapshot.SnapshotStatus === 'available')
-      .sort((a, b) => (createdAt(b)?.getTime() ?? 0) - (createdAt(a)?.getTime() ?? 0))[0];
-    const created = automatic && createdAt(automatic);
-    if (
-      automatic?.SnapshotName &&
-      created &&
-      now.getTime() - created.getTime() <= settings.automaticSnapshotMaxAge * 1000
-    ) {
-      return { phase: 'snapshotting', kind, snapshotName: automatic.SnapshotName, exportName };
-    }
-  }
-  // No fresh automatic snapshot (or a weekly run): take one. A node allows 20 manual snapshots a day.
+  // The sentinel first, then a snapshot of our own: the automatic snapshot of the night is older
+  // than the sentinel, so exporting it could never show this run's sentinel. A node allows 20
+  // manual snapshots a day; the daily and weekly runs take at most two.
+  const sentinel = await writeSentinel(deps, settings);
   const snapshotName = `${exportName}-snap`;
   await deps.elasticache.send(
     new CreateSnapshotCommand({ ReplicationGroupId: settings.replicationGroupId, SnapshotName: snapshotName }),
   );
-  return { phase: 'snapshotting', kind, snapshotName, exportName };
+  return { phase: 'snapshotting', kind, snapshotName, exportName, sentinel };
 }
 
 /**
@@ -196,12 +212,28 @@ async function verify(
     }
     objects.push({ key, size });
   }
+  // Next to the export: the sentinel it must hold and the counts it was taken with. SSE-S3, like the .rdb.
+  const sidecar = `${state.exportName}${REDIS_SENTINEL.sidecarSuffix}`;
+  await deps.s3.send(
+    new PutObjectCommand({
+      Bucket: settings.bucket,
+      Key: sidecar,
+      Body: JSON.stringify({
+        replicationGroupId: settings.replicationGroupId,
+        exportName: state.exportName,
+        ...state.sentinel,
+      }),
+      ContentType: 'application/json',
+      ServerSideEncryption: 'AES256',
+    }),
+  );
   const record = {
     replicationGroupId: settings.replicationGroupId,
     kind: state.kind,
     snapshotName: state.snapshotName,
     bucket: settings.bucket,
     objects,
+    sentinel: { ...state.sentinel, object: sidecar },
     verifiedAt: deps.now().toISOString(),
   };
   const version = await publishRecord(deps.ssm, settings.resultParameter, record);

@@ -48,6 +48,7 @@ test('fails the step when ElastiCache cannot be asked, with recovery_test_result
     groupId: 'value-of-GROUP_PREFIX1',
     source: 's3',
     startedAt: new Date().toISOString(),
+    expected: { object: 'o', key: 'k', writtenAt: 'w', checksum: 'c', persistentKeys: 1 },
   };
   await expect(handler(restoring)).rejects.toThrow('denied');
   expect(results()).toEqual([0]);

@@ -6,6 +6,7 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { NotOwnedTargetError } from '../shared/owned-target';
 import { advance, type RestoreTestDeps, type RestoreTestState } from './restore-test';
@@ -15,6 +16,9 @@ const s3 = mockClient(S3Client);
 const deps: RestoreTestDeps = {
   elasticache: new ElastiCacheClient({}),
   s3: new S3Client({}),
+  secrets: new SecretsManagerClient({}),
+  // A crafted state never reaches the cache: it is refused, or cleaned up without a read.
+  cache: () => Promise.reject(new Error('the cache must not be called')),
   now: () => new Date('2026-11-29T06:00:00Z'),
 };
 const settings = {
@@ -28,6 +32,8 @@ const settings = {
   securityGroupIds: ['sg-123'],
   tag: { key: 'dr-restore-test', value: 'temporary' },
   maxRestoreSeconds: 600,
+  stage: 'staging',
+  authTokenSecretName: 'async-toolformer/staging/cache/auth-token',
 };
 const crafted = (groupId: unknown, phase: 'cleaning' | 'restoring' = 'cleaning') =>
   ({

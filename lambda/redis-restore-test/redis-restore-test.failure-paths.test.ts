@@ -6,9 +6,11 @@ import {
   ElastiCacheClient,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { FUNCTIONS, METRIC } from '../../lib/contract';
+import { FUNCTIONS, METRIC, REDIS_SENTINEL } from '../../lib/contract';
+import { freePort } from '../../scripts/drill/moto-process';
 import { awsError, capture, environment, mutatingCalls } from '../../test/helpers/failure-paths';
 import type * as HandlerModule from './handler';
 
@@ -17,8 +19,19 @@ const GROUP = 'dr-restore-test-20261129-0600';
 const GROUP_ARN = `arn:aws:elasticache:us-east-1:123456789012:replicationgroup:${GROUP}`;
 const elasticache = mockClient(ElastiCacheClient);
 const s3 = mockClient(S3Client);
+const secrets = mockClient(SecretsManagerClient);
 const start = { phase: 'start' };
 const inFlight = { groupId: GROUP, source: 'arn:aws:s3:::bucket/export-0001.rdb', startedAt: new Date().toISOString() };
+const record = {
+  key: REDIS_SENTINEL.key,
+  writtenAt: '2026-11-29T01:00:00.000Z',
+  checksum: 'c'.repeat(64),
+  keys: 5,
+  persistentKeys: 2,
+};
+const expected = { ...record, object: `export${REDIS_SENTINEL.sidecarSuffix}` };
+const body = (text: string) =>
+  ({ transformToString: () => Promise.resolve(text) }) as unknown as GetObjectCommandOutput['Body'];
 const passed = { passed: true, detail: 'restored in 300 s', restoreSeconds: 300 };
 
 let handler: typeof HandlerModule.handler;
@@ -38,7 +51,10 @@ beforeAll(() => {
 beforeEach(() => {
   elasticache.reset();
   s3.reset();
+  secrets.reset();
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'export-0001.rdb', LastModified: new Date() }] });
+  s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(record)) });
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: 'token' });
   elasticache.on(CreateReplicationGroupCommand).resolves({});
   elasticache
     .on(DescribeReplicationGroupsCommand)
@@ -46,7 +62,7 @@ beforeEach(() => {
   elasticache.on(ListTagsForResourceCommand).resolves({ TagList: [TAG] });
   elasticache.on(DeleteReplicationGroupCommand).resolves({});
 });
-afterAll(() => [elasticache, s3].forEach((stub) => stub.restore()));
+afterAll(() => [elasticache, s3, secrets].forEach((stub) => stub.restore()));
 
 describe('failure path: throttling', () => {
   test('fails the start when S3 throttles the export listing: SlowDown, recovery_test_results 0, no group created', async () => {
@@ -82,7 +98,7 @@ describe('failure path: access denied', () => {
 describe('failure path: missing resource', () => {
   test('fails the test when the temporary group vanished: ReplicationGroupNotFoundFault is a failed verdict, 0 when done', async () => {
     elasticache.on(DescribeReplicationGroupsCommand).rejects(awsError('ReplicationGroupNotFoundFault', 'gone'));
-    const checked = await capture(() => handler({ ...inFlight, phase: 'restoring' }));
+    const checked = await capture(() => handler({ ...inFlight, phase: 'restoring', expected }));
     expect(checked.result).toMatchObject({
       phase: 'cleaning',
       verdict: { passed: false, detail: expect.stringMatching(/disappeared$/) },
@@ -92,6 +108,47 @@ describe('failure path: missing resource', () => {
     expect(done.result).toMatchObject({ phase: 'done', verdict: { passed: false } });
     expect(done.metrics[METRIC.recoveryTestResults]).toEqual([0]);
     expect(mutatingCalls(elasticache, s3)).toEqual([]);
+  });
+});
+
+describe('failure path: missing resource (the restored data)', () => {
+  test("fails the test when the restored group's endpoint refuses the connection: the data check could not run, 0 when done", async () => {
+    const port = await freePort();
+    elasticache
+      .on(DescribeReplicationGroupsCommand)
+      .resolvesOnce({
+        ReplicationGroups: [
+          {
+            ReplicationGroupId: GROUP,
+            ARN: GROUP_ARN,
+            Status: 'available',
+            NodeGroups: [{ PrimaryEndpoint: { Address: '127.0.0.1', Port: port } }],
+          },
+        ],
+      })
+      // Then the cleanup finds the group gone.
+      .rejects(awsError('ReplicationGroupNotFoundFault', 'gone'));
+    const checked = await capture(() => handler({ ...inFlight, phase: 'restoring', expected }));
+    expect(checked.result).toMatchObject({
+      phase: 'cleaning',
+      verdict: {
+        passed: false,
+        detail: expect.stringContaining(`could not read the restored group: cache 127.0.0.1:${port}`),
+      },
+    });
+    const done = await capture(() => handler(checked.result));
+    expect(done.metrics[METRIC.recoveryTestResults]).toEqual([0]);
+  });
+
+  test('fails at once when the export has no sentinel record: a failed verdict, 0, no group created', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 'The specified key does not exist.'));
+    const { result, metrics } = await capture(() => handler(start));
+    expect(result).toMatchObject({
+      phase: 'done',
+      verdict: { passed: false, detail: expect.stringMatching(/^no sentinel record/) },
+    });
+    expect(metrics[METRIC.recoveryTestResults]).toEqual([0]);
+    expect(elasticache.calls()).toHaveLength(0);
   });
 });
 
@@ -113,6 +170,8 @@ describe('failure path: malformed input', () => {
     null,
     'start',
     { phase: 'restoring' },
+    { ...inFlight, phase: 'restoring' },
+    { ...inFlight, phase: 'restoring', expected: { ...expected, persistentKeys: 'two' } },
     { phase: 'cleaning', groupId: GROUP },
     { phase: 'cleaning', groupId: GROUP, startedAt: '2026-11-29T06:00:00Z' },
     { phase: 'cleaning', groupId: GROUP, startedAt: '2026-11-29T06:00:00Z', verdict: { passed: 'yes' } },
@@ -123,7 +182,7 @@ describe('failure path: malformed input', () => {
       const { error, metrics } = await capture(() => handler(state));
       expect(error).toMatchObject({ name: 'MalformedEventError' });
       expect(metrics).toEqual({});
-      expect([...elasticache.calls(), ...s3.calls()]).toHaveLength(0);
+      expect([...elasticache.calls(), ...s3.calls(), ...secrets.calls()]).toHaveLength(0);
     },
   );
 });

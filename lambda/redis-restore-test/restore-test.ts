@@ -1,4 +1,4 @@
-// Weekly Redis restore test as resumable steps: restore the newest .rdb into a tagged temporary group, check it, delete it.
+// Weekly Redis restore test as resumable steps: restore the newest .rdb into a tagged temporary group, read its data back, delete it.
 import {
   CreateReplicationGroupCommand,
   DeleteReplicationGroupCommand,
@@ -8,13 +8,21 @@ import {
   type ElastiCacheClient,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { REDIS_SENTINEL } from '../../lib/contract';
+import { cacheAuthToken, type CacheConnector, type CacheEndpoint } from '../shared/cache-session';
 import { nameStamp, newestRdb } from '../shared/exports';
 import { assertOwnedName, assertOwnedTarget, type Ownership } from '../shared/owned-target';
+import { compareCounts, describeCount, sentinelProblem } from '../shared/sentinel';
 
 export interface RestoreTestDeps {
   readonly elasticache: ElastiCacheClient;
   readonly s3: S3Client;
+  /** Reads the cache AUTH token, which the temporary group is created with and read back with. */
+  readonly secrets: SecretsManagerClient;
+  /** Opens a TLS session with the restored group's primary. */
+  readonly cache: CacheConnector;
   readonly now: () => Date;
 }
 
@@ -33,6 +41,10 @@ export interface RestoreTestSettings {
   readonly tag: { readonly key: string; readonly value: string };
   /** A restore slower than this, in seconds, fails the test: the RTO could not be met this way. */
   readonly maxRestoreSeconds: number;
+  /** The stage: part of the sentinel's checksum. */
+  readonly stage: string;
+  /** Secret holding the cache tier's AUTH token. */
+  readonly authTokenSecretName: string;
 }
 
 /** The verdict a finished test carries into its cleanup. */
@@ -40,18 +52,32 @@ export interface RestoreVerdict {
   readonly passed: boolean;
   readonly detail: string;
   readonly restoreSeconds?: number;
+  /** What was compared between the restored copy and the source, each with its result. */
+  readonly compared?: readonly string[];
+}
+
+/** What the backup run recorded next to the export (lambda/redis-backup): what the restore must give back. */
+export interface ExpectedData {
+  /** The sidecar object it was read from. */
+  readonly object: string;
+  readonly key: string;
+  readonly writtenAt: string;
+  readonly checksum: string;
+  /** Keys without a TTL in the source just before its snapshot. */
+  readonly persistentKeys: number;
 }
 
 interface Restoring {
   readonly groupId: string;
   readonly source: string;
   readonly startedAt: string;
+  readonly expected: ExpectedData;
 }
 
 export type RestoreTestState =
   | { readonly phase: 'start' }
   | (Restoring & { readonly phase: 'restoring' })
-  | (Restoring & { readonly phase: 'cleaning'; readonly verdict: RestoreVerdict })
+  | (Omit<Restoring, 'expected'> & { readonly phase: 'cleaning'; readonly verdict: RestoreVerdict })
   | (Partial<Restoring> & { readonly phase: 'done'; readonly verdict: RestoreVerdict });
 
 async function describe(elasticache: ElastiCacheClient, groupId: string): Promise<ReplicationGroup | undefined> {
@@ -67,6 +93,53 @@ async function describe(elasticache: ElastiCacheClient, groupId: string): Promis
   }
 }
 
+/** `text` as JSON, or `undefined` when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sidecar of the export `rdbKey` (`<export>-0001.rdb` -> `<export>.sentinel.json`), or why it
+ * cannot serve: without it nothing says what the restore must hold, so the test fails.
+ */
+async function readExpected(
+  deps: RestoreTestDeps,
+  settings: RestoreTestSettings,
+  rdbKey: string,
+): Promise<ExpectedData | string> {
+  const object = `${rdbKey.replace(/-\d{4}\.rdb$/, '')}${REDIS_SENTINEL.sidecarSuffix}`;
+  let body: string;
+  try {
+    const response = await deps.s3.send(new GetObjectCommand({ Bucket: settings.bucket, Key: object }));
+    body = (await response.Body?.transformToString()) ?? '';
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') {
+      return `no sentinel record s3://${settings.bucket}/${object} for ${rdbKey}: nothing says what the restore must hold`;
+    }
+    throw error;
+  }
+  const parsed = parseJson(body) as Partial<Record<keyof ExpectedData, unknown>> | null | undefined;
+  if (
+    typeof parsed?.key !== 'string' ||
+    typeof parsed.writtenAt !== 'string' ||
+    typeof parsed.checksum !== 'string' ||
+    typeof parsed.persistentKeys !== 'number'
+  ) {
+    return `sentinel record s3://${settings.bucket}/${object} is unreadable: ${JSON.stringify(body.slice(0, 80))}`;
+  }
+  return {
+    object,
+    key: parsed.key,
+    writtenAt: parsed.writtenAt,
+    checksum: parsed.checksum,
+    persistentKeys: parsed.persistentKeys,
+  };
+}
+
 async function start(deps: RestoreTestDeps, settings: RestoreTestSettings): Promise<RestoreTestState> {
   const newest = await newestRdb(deps.s3, settings.bucket, settings.prefix);
   if (!newest?.Key) {
@@ -75,6 +148,10 @@ async function start(deps: RestoreTestDeps, settings: RestoreTestSettings): Prom
       verdict: { passed: false, detail: `no .rdb under s3://${settings.bucket}/${settings.prefix} to restore` },
     };
   }
+  const expected = await readExpected(deps, settings, newest.Key);
+  // Checked before anything is created: a restore that cannot be proven is not worth its cost.
+  if (typeof expected === 'string') return { phase: 'done', verdict: { passed: false, detail: expected } };
+  const authToken = await cacheAuthToken(deps.secrets, settings.authTokenSecretName);
   const now = deps.now();
   const groupId = `${settings.groupPrefix}${nameStamp(now).toLowerCase()}`;
   const source = `arn:aws:s3:::${settings.bucket}/${newest.Key}`;
@@ -91,10 +168,45 @@ async function start(deps: RestoreTestDeps, settings: RestoreTestSettings): Prom
       SecurityGroupIds: [...settings.securityGroupIds],
       AtRestEncryptionEnabled: true,
       TransitEncryptionEnabled: true,
+      // As the production group: production data is never left open to a client without the token.
+      AuthToken: authToken,
       Tags: [{ Key: settings.tag.key, Value: settings.tag.value }],
     }),
   );
-  return { phase: 'restoring', groupId, source, startedAt: now.toISOString() };
+  return { phase: 'restoring', groupId, source, startedAt: now.toISOString(), expected };
+}
+
+/**
+ * Reads the sentinel and the key counts back from the restored group and compares them with what
+ * the backup recorded. Whatever keeps the read from running (no endpoint, refused, timed out,
+ * wrong token) is a failed test, never a pass.
+ */
+async function dataVerdict(
+  deps: RestoreTestDeps,
+  settings: RestoreTestSettings,
+  expected: ExpectedData,
+  endpoint: CacheEndpoint | undefined,
+): Promise<{ readonly problem?: string; readonly compared: string[] }> {
+  const sentinelWhat = `sentinel ${expected.key} written ${expected.writtenAt} (${expected.object})`;
+  if (!endpoint) return { problem: 'restored group has no primary endpoint to read', compared: [] };
+  let read: { value: string | null; persistent: number };
+  try {
+    const password = await cacheAuthToken(deps.secrets, settings.authTokenSecretName);
+    read = await deps.cache(endpoint, password, async (session) => ({
+      value: await session.get(expected.key),
+      persistent: (await session.counts()).persistent,
+    }));
+  } catch (error) {
+    return { problem: `could not read the restored group: ${(error as Error).message}`, compared: [] };
+  }
+  const sentinel = sentinelProblem(settings.stage, expected, read.value);
+  const count = compareCounts('keys without TTL', expected.persistentKeys, read.persistent);
+  const compared = [
+    `${sentinelWhat}: ${sentinel ?? 'equal'}`,
+    `${describeCount(count)}: ${count.within ? 'within' : 'outside'}`,
+  ];
+  const problem = sentinel ?? (count.within ? undefined : `${describeCount(count)}: outside the tolerance`);
+  return { ...(problem ? { problem } : {}), compared };
 }
 
 async function checkRestore(
@@ -104,7 +216,8 @@ async function checkRestore(
 ): Promise<RestoreTestState> {
   const group = await describe(deps.elasticache, state.groupId);
   const elapsed = Math.round((deps.now().getTime() - Date.parse(state.startedAt)) / 1000);
-  const finish = (verdict: RestoreVerdict): RestoreTestState => ({ ...state, phase: 'cleaning', verdict });
+  const { expected, ...kept } = state;
+  const finish = (verdict: RestoreVerdict): RestoreTestState => ({ ...kept, phase: 'cleaning', verdict });
   if (!group) return finish({ passed: false, detail: `temporary group ${state.groupId} disappeared` });
   if (group.Status === 'creating') {
     return elapsed > settings.maxRestoreSeconds
@@ -126,7 +239,21 @@ async function checkRestore(
       restoreSeconds: elapsed,
     });
   }
-  return finish({ passed: true, detail: `restored ${state.source} in ${elapsed} s`, restoreSeconds: elapsed });
+  const endpoint = group.NodeGroups[0]?.PrimaryEndpoint;
+  const data = await dataVerdict(
+    deps,
+    settings,
+    expected,
+    endpoint?.Address && endpoint.Port ? { host: endpoint.Address, port: endpoint.Port } : undefined,
+  );
+  return finish({
+    passed: !data.problem,
+    detail: data.problem
+      ? `restored ${state.source} in ${elapsed} s, but ${data.problem}`
+      : `restored ${state.source} in ${elapsed} s; ${data.compared.join('; ')}`,
+    restoreSeconds: elapsed,
+    compared: data.compared,
+  });
 }
 
 /** The temporary groups of this test: its prefix and its tag; nothing else is ever deleted. */

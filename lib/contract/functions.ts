@@ -62,7 +62,7 @@ export const FUNCTIONS = {
       'REPLICATION_GROUP_ID',
       'BACKUP_BUCKET',
       'RESULT_PARAMETER_NAME',
-      'AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS',
+      'CACHE_AUTH_SECRET_NAME',
       'PEER_REGION',
       'GLOBAL_CLUSTER_IDENTIFIER',
       'CLUSTER_IDENTIFIER',
@@ -102,6 +102,7 @@ export const FUNCTIONS = {
       'RESTORE_TAG_KEY',
       'RESTORE_TAG_VALUE',
       'MAX_RESTORE_SECONDS',
+      'CACHE_AUTH_SECRET_NAME',
     ],
   }),
   crossRegionVerification: contract({

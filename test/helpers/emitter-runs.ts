@@ -4,6 +4,7 @@ import { FUNCTIONS, type FunctionContract, type FunctionName } from '../../lib/c
 import type * as ClientMock from 'aws-sdk-client-mock';
 import type * as DnsView from '../../lambda/dns-view/dns-view';
 import type * as Observability from '../../lambda/shared/observability';
+import type { CacheConnector } from '../../lambda/shared/cache-session';
 import { emittedByEmf, type EmittedMetric } from './metric-contract';
 
 const root = join(__dirname, '..', '..');
@@ -26,6 +27,7 @@ const SDK_CLIENTS: readonly (readonly [string, string])[] = [
   ['@aws-sdk/client-elasticache', 'ElastiCacheClient'],
   ['@aws-sdk/client-rds', 'RDSClient'],
   ['@aws-sdk/client-s3', 'S3Client'],
+  ['@aws-sdk/client-secrets-manager', 'SecretsManagerClient'],
   ['@aws-sdk/client-sns', 'SNSClient'],
   ['@aws-sdk/client-ssm', 'SSMClient'],
 ];
@@ -47,16 +49,23 @@ export function world(answers: Readonly<Record<string, (call: AwsCall) => unknow
 
 type Handler = (event: unknown) => Promise<unknown>;
 
-/** A handler loaded cold, whose SDK clients answer through whatever world is current. */
+/** A cache no run can reach: what a scenario without a cache meets when it connects. */
+export const unreachableCache: CacheConnector = (endpoint) =>
+  Promise.reject(
+    Object.assign(new Error(`cache ${endpoint.host}:${endpoint.port} unreachable`), { name: 'CacheUnreachableError' }),
+  );
+
+/** A handler loaded cold, whose SDK clients answer through whatever world is current, and whose cache sessions open on the current cache. */
 interface LoadedHandler {
   readonly handler: Handler;
-  use(aws: FakeAws): void;
+  use(aws: FakeAws, cache?: CacheConnector): void;
   restore(): void;
 }
 
 /** Loads `entry` fresh with `environment` as process.env (its cold start), its SDK clients stubbed. */
 function coldStart(entry: string, environment: Record<string, string>): LoadedHandler {
   let current: FakeAws = deniedEverywhere;
+  let currentCache: CacheConnector = unreachableCache;
   const stubs: { restore(): void }[] = [];
   let handler: Handler | undefined;
   const saved = process.env;
@@ -79,6 +88,12 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
         );
         stubs.push(stub);
       }
+      // The network boundary of the functions that talk to a cache: their sessions open on the scenario's cache.
+      const sessions = join(root, 'lambda', 'shared', 'cache-session');
+      jest.doMock(sessions, () => ({
+        ...jest.requireActual<object>(sessions),
+        redisConnector: (): CacheConnector => (endpoint, password, use) => currentCache(endpoint, password, use),
+      }));
       ({ handler } = require(join(root, entry)) as { handler: Handler });
       /* eslint-enable @typescript-eslint/no-require-imports */
     });
@@ -87,8 +102,9 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
   }
   return {
     handler: handler!,
-    use: (aws) => {
+    use: (aws, cache = unreachableCache) => {
       current = aws;
+      currentCache = cache;
     },
     restore: () => stubs.forEach((stub) => stub.restore()),
   };
@@ -119,6 +135,8 @@ export type Outcome = 'success' | 'failure';
 /** How one run of a function goes: the world it meets and how it is invoked. */
 export interface Scenario {
   readonly world: FakeAws;
+  /** The cache the run's sessions open on. @default unreachableCache */
+  readonly cache?: CacheConnector;
   /** Invokes the handler as its trigger would, a stepped job step by step until `done`. */
   readonly invoke: (handler: Handler, environment: Record<string, string>) => Promise<unknown>;
 }
@@ -231,7 +249,7 @@ export async function runDeployedFunction(
   try {
     for (const outcome of ['success', 'failure'] as const) {
       const scenario = scenarios[outcome];
-      loaded.use(scenario.world);
+      loaded.use(scenario.world, scenario.cache);
       const { output, result, error } = await capturingStdout(() => scenario.invoke(loaded.handler, fn.environment));
       runs.push({
         function: fn.name,

@@ -1,8 +1,10 @@
 // A success and a failure for each DR function: the fake AWS each run meets and how its trigger invokes it.
-import type { FunctionName } from '../../lib/contract';
+import { REDIS_SENTINEL, type FunctionName } from '../../lib/contract';
 import { snsEvent } from '../../lambda/degraded-mode/fixtures';
 import { RDB_MAGIC } from '../../lambda/integrity-check/check-integrity';
 import { objectBody } from '../../lambda/integrity-check/fixtures';
+import type { CacheConnector } from '../../lambda/shared/cache-session';
+import { sentinelValue } from '../../lambda/shared/sentinel';
 import { awsError, deniedEverywhere, scheduled, stepped, world, type AwsCall, type Scenario } from './emitter-runs';
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/contract';
@@ -15,10 +17,30 @@ const writerHere = {
     GlobalClusters: [{ GlobalClusterIdentifier: input.GlobalClusterIdentifier, GlobalClusterMembers: [] }],
   }),
   DescribeReplicationGroups: ({ input }: AwsCall) => ({
-    ReplicationGroups: [{ ReplicationGroupId: input.ReplicationGroupId, Status: 'available', NodeGroups: [{}] }],
+    ReplicationGroups: [
+      { ReplicationGroupId: input.ReplicationGroupId, Status: 'available', NodeGroups: [primaryEndpoint] },
+    ],
   }),
 };
 const keyParameter = { GetParameter: () => ({ Parameter: { Value: KEY } }) };
+/** The cache AUTH token, and the group's primary endpoint the sentinel is written to and read from. */
+const authToken = { GetSecretValue: () => ({ SecretString: 'contract-token' }) };
+const primaryEndpoint = { PrimaryEndpoint: { Address: 'master.contract.cache.amazonaws.com', Port: 6380 } };
+
+/**
+ * A cache in memory: `keys` without a TTL. It stands for a group's primary (the backup writes the
+ * sentinel into it) or a restored group (the restore test reads it back).
+ */
+function memoryCache(keys: Map<string, string> = new Map()): CacheConnector {
+  return (_endpoint, password, use) =>
+    password === 'contract-token'
+      ? use({
+          set: async (key, value) => void keys.set(key, value),
+          get: async (key) => keys.get(key) ?? null,
+          counts: async () => ({ keys: keys.size, expires: 0, persistent: keys.size }),
+        })
+      : Promise.reject(Object.assign(new Error('WRONGPASS'), { name: 'CacheUnreachableError' }));
+}
 const recorded = { PutParameter: () => ({ Version: 1 }) };
 const fresh = (status: string) => ({ Status: status, StorageEncrypted: true, KmsKeyId: KEY });
 
@@ -90,6 +112,8 @@ function redisExport(encryption: string) {
   return world({
     ...writerHere,
     ...recorded,
+    ...authToken,
+    PutObject: () => ({}),
     DescribeSnapshots: ({ input }) => ({ Snapshots: input.SnapshotName ? [{ SnapshotStatus: 'available' }] : [] }),
     CreateSnapshot: () => ({}),
     CopySnapshot: () => ({}),
@@ -133,11 +157,37 @@ function auroraSnapshot(status: string, environment: Record<string, string>) {
   });
 }
 
-/** The newest export restores into an available group, which is deleted afterwards. */
+/** When the restored export's backup wrote its sentinel. */
+const SENTINEL_AT = new Date(Date.now() - HOUR_MS);
+
+/** The restored group holds the sentinel its backup wrote, and the key it counted with it. */
+function restoredCache(environment: Record<string, string>): CacheConnector {
+  const sentinel = JSON.stringify(sentinelValue(environment.STAGE!, SENTINEL_AT));
+  return memoryCache(
+    new Map([
+      [REDIS_SENTINEL.key, sentinel],
+      ['setting', 'x'],
+    ]),
+  );
+}
+
+/** The newest export and its sentinel record restore into an available group, which is deleted afterwards. */
 function redisRestores(environment: Record<string, string>): Scenario['world'] {
   let deleted = false;
+  const record = {
+    key: REDIS_SENTINEL.key,
+    ...sentinelValue(environment.STAGE!, SENTINEL_AT),
+    keys: 2,
+    persistentKeys: 2,
+  };
   return world({
-    ListObjectsV2: ({ input }) => ({ Contents: [{ Key: `${input.Prefix}daily.rdb`, LastModified: ago(HOUR_MS) }] }),
+    ...authToken,
+    ListObjectsV2: ({ input }) => ({
+      Contents: [{ Key: `${input.Prefix}daily-0001.rdb`, LastModified: ago(HOUR_MS) }],
+    }),
+    GetObject: () => ({
+      Body: { transformToString: () => Promise.resolve(JSON.stringify(record)) },
+    }),
     CreateReplicationGroup: () => {
       deleted = false;
       return {};
@@ -150,7 +200,7 @@ function redisRestores(environment: Record<string, string>): Scenario['world'] {
             ReplicationGroupId: input.ReplicationGroupId,
             ARN: `arn:${String(input.ReplicationGroupId)}`,
             Status: 'available',
-            NodeGroups: [{}],
+            NodeGroups: [primaryEndpoint],
           },
         ],
       };
@@ -208,8 +258,16 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     failure: { world: world(recorded), invoke: scheduled('daily-integrity-check') },
   }),
   redisBackup: () => ({
-    success: { world: redisExport('AES256'), invoke: stepped({ phase: 'start', kind: 'daily' }) },
-    failure: { world: redisExport('aws:kms'), invoke: stepped({ phase: 'start', kind: 'daily' }) },
+    success: {
+      world: redisExport('AES256'),
+      cache: memoryCache(),
+      invoke: stepped({ phase: 'start', kind: 'daily' }),
+    },
+    failure: {
+      world: redisExport('aws:kms'),
+      cache: memoryCache(),
+      invoke: stepped({ phase: 'start', kind: 'daily' }),
+    },
   }),
   weeklyAuroraBackup: (environment) => ({
     success: { world: auroraSnapshot('available', environment), invoke: stepped({ phase: 'start' }) },
@@ -234,7 +292,11 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     failure: { world: deniedEverywhere, invoke: (handler) => handler(restoreEvent('FAILED')) },
   }),
   redisRestoreTest: (environment) => ({
-    success: { world: redisRestores(environment), invoke: stepped({ phase: 'start' }) },
+    success: {
+      world: redisRestores(environment),
+      cache: restoredCache(environment),
+      invoke: stepped({ phase: 'start' }),
+    },
     // No export to restore: the test fails without creating anything.
     failure: { world: world({ ListObjectsV2: () => ({ Contents: [] }) }), invoke: stepped({ phase: 'start' }) },
   }),

@@ -5,6 +5,7 @@ import type { IConstruct } from 'constructs';
 import type { DrConfig, RegionConfig } from '../../config';
 import { LATEST_ROTATION } from '../../contract';
 import {
+  cacheAuthTokenSecretName,
   cacheReplicationGroupId,
   globalClusterIdentifier,
   latestSnapshotIdentifier,
@@ -148,6 +149,38 @@ export function allowCachePrimaryLookup(fn: DrFunction, config: DrConfig, region
         resourceName: cacheReplicationGroupId(config, region),
       }),
     ],
+  });
+}
+
+/**
+ * Lets `fn` read the cache tier's AUTH token in its own region (the primary's secret, or its
+ * replica): GetSecretValue on that one name, and kms:Decrypt only through Secrets Manager and only
+ * for that secret. The secret's ARN ends in a random suffix, and its key (the cache stack's in the
+ * primary region, the Secrets Manager key of the replica) is not known here.
+ */
+export function allowCacheAuthTokenRead(fn: DrFunction, config: DrConfig): void {
+  const secretArn = arn(fn, {
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${cacheAuthTokenSecretName(config)}-??????`,
+  });
+  allow(fn, {
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: [secretArn],
+    wildcardReason:
+      "Secrets Manager appends six random characters to a secret's ARN; `-??????` matches exactly that suffix of the cache AUTH token's fixed name.",
+  });
+  allow(fn, {
+    actions: ['kms:Decrypt'],
+    resources: [
+      arn(fn, { service: 'kms', resource: 'key', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    ],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+    },
+    wildcardReason:
+      'The AUTH token is encrypted with the cache stack key in the primary region and with the Secrets Manager key of its replica; Decrypt is allowed only through Secrets Manager and only for that secret (encryption context SecretARN).',
   });
 }
 

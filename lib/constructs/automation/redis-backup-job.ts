@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { RegionConfig } from '../../config';
 import { FUNCTIONS } from '../../contract';
 import {
+  cacheAuthTokenSecretName,
   cacheBackupBucketName,
   cacheReplicationGroupId,
   clusterIdentifier,
@@ -15,7 +16,15 @@ import type { DrFunction } from '../dr-function';
 import { SteppedJob } from '../stepped-job';
 import { keepDeployedLogicalId } from './deployed-logical-id';
 import { STEP_INTERVAL, jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
-import { allow, allowAuroraWriterLookup, allowCachePrimaryLookup, arn, bucketArn, parameterArn } from './permissions';
+import {
+  allow,
+  allowAuroraWriterLookup,
+  allowCacheAuthTokenRead,
+  allowCachePrimaryLookup,
+  arn,
+  bucketArn,
+  parameterArn,
+} from './permissions';
 
 /** Names of the schedules that export Redis to S3: the recovery model reads their crons as the backup interval. */
 export const REDIS_EXPORT_SCHEDULE_IDS = ['daily-backup-redis', 'weekly-full-backup-redis'] as const;
@@ -30,8 +39,8 @@ export interface RedisBackupJobProps {
 
 /**
  * The plan's Redis backups: a daily export and a weekly full export of the region's replication
- * group to its backup bucket (which replicates to the other region). One run snapshots (or reuses
- * the automatic snapshot), exports and verifies, one step at a time. Deployed in both regions, each
+ * group to its backup bucket (which replicates to the other region). One run writes the sentinel
+ * the restore test reads back, snapshots, exports and verifies, one step at a time. Deployed in both regions, each
  * run first asks this region's ElastiCache whether its group is the cache primary (a standalone
  * group is its own primary) and acts only there. A stage without a Global Datastore has a standalone
  * group in each region by design; there the group of the Aurora writer's region is the one in use.
@@ -50,13 +59,13 @@ export class RedisBackupJob extends Construct implements AutomationJob {
     const bucket = cacheBackupBucketName(config, regionConfig);
     const fn = jobFunction(this, context, {
       contract: FUNCTIONS.redisBackup,
-      description: 'Redis backup step: snapshot, export to S3, verify',
+      description: 'Redis backup step: sentinel, snapshot, export to S3, verify',
       environment: {
         REPLICATION_GROUP_ID: groupId,
         BACKUP_BUCKET: bucket,
         RESULT_PARAMETER_NAME: names.redisBackup,
-        // The automatic snapshot runs 00:30-01:30 UTC; the 02:00 export reuses one from the last six hours.
-        AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS: String(Duration.hours(6).toSeconds()),
+        // Read at run time for the sentinel's write, over TLS to the group's primary.
+        CACHE_AUTH_SECRET_NAME: cacheAuthTokenSecretName(config),
         PEER_REGION: peerRegion.region,
         GLOBAL_CLUSTER_IDENTIFIER: globalClusterIdentifier(config),
         CLUSTER_IDENTIFIER: clusterIdentifier(config, regionConfig),
@@ -87,6 +96,9 @@ export class RedisBackupJob extends Construct implements AutomationJob {
     });
     allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.redisBackup)] });
     allowCachePrimaryLookup(fn, config, regionConfig);
+    // The sentinel: the function reaches the group's primary from the automation security group,
+    // which the cache's security group admits on the cache port (Cache stack), with the AUTH token.
+    allowCacheAuthTokenRead(fn, config);
     if (followsWriter) allowAuroraWriterLookup(fn, config);
 
     this.steppedJob = new SteppedJob(this, 'Job', {

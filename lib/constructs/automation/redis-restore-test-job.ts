@@ -2,9 +2,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { FUNCTIONS, RESTORE_TEST_COMPONENTS, RESTORE_TEST_TAG } from '../../contract';
+import { FUNCTIONS, REDIS_SENTINEL, RESTORE_TEST_COMPONENTS, RESTORE_TEST_TAG } from '../../contract';
 import {
   RESTORE_TEST_GROUP_PREFIX,
+  cacheAuthTokenSecretName,
   cacheBackupBucketName,
   cacheReplicationGroupId,
   stateMachineName,
@@ -13,7 +14,7 @@ import type { DrFunction } from '../dr-function';
 import { SteppedJob } from '../stepped-job';
 import { keepDeployedLogicalId } from './deployed-logical-id';
 import { STEP_INTERVAL, jobFunction, type AutomationJob, type AutomationJobContext } from './job-context';
-import { allow, arn, bucketArn } from './permissions';
+import { allow, allowCacheAuthTokenRead, arn, bucketArn } from './permissions';
 
 /** Props of {@link RedisRestoreTestJob}. */
 export interface RedisRestoreTestJobProps {
@@ -27,8 +28,8 @@ export interface RedisRestoreTestJobProps {
 
 /**
  * The plan's weekly Redis restore test, where the stage runs restore tests: the newest export is
- * restored into a temporary, tagged group, checked within the stage's bound, and deleted, also
- * after a failed step. Only groups under the restore-test prefix and tag are reachable.
+ * restored into a temporary, tagged group, checked within the stage's bound, its sentinel and key
+ * count read back and compared with what the backup recorded, and deleted, also after a failed step. Only groups under the restore-test prefix and tag are reachable.
  */
 export class RedisRestoreTestJob extends Construct implements AutomationJob {
   public readonly function: DrFunction;
@@ -40,12 +41,13 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
     const { config, regionConfig } = context;
     const bucket = cacheBackupBucketName(config, regionConfig);
     const prefix = RESTORE_TEST_GROUP_PREFIX;
+    const exportPrefix = `${cacheReplicationGroupId(config, regionConfig)}-`;
     const fn = jobFunction(this, context, {
       contract: FUNCTIONS.redisRestoreTest,
-      description: 'Weekly Redis restore test step: restore, check, delete',
+      description: 'Weekly Redis restore test step: restore, read the sentinel and counts back, delete',
       environment: {
         BACKUP_BUCKET: bucket,
-        EXPORT_PREFIX: `${cacheReplicationGroupId(config, regionConfig)}-`,
+        EXPORT_PREFIX: exportPrefix,
         GROUP_PREFIX: prefix,
         ENGINE: 'valkey',
         ENGINE_VERSION: config.cache.engineVersion,
@@ -55,6 +57,7 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
         RESTORE_TAG_KEY: RESTORE_TEST_TAG.key,
         RESTORE_TAG_VALUE: RESTORE_TEST_TAG.value,
         MAX_RESTORE_SECONDS: String(config.automation.maxRedisRestore.toSeconds()),
+        CACHE_AUTH_SECRET_NAME: cacheAuthTokenSecretName(config),
       },
     });
     this.function = fn;
@@ -65,6 +68,16 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
     const why =
       'Temporary groups get a timestamped name under the restore-test prefix; creating needs the restore-test tag in the request and deleting needs it on the group, so production groups stay out of reach.';
     allow(fn, { actions: ['s3:ListBucket'], resources: [bucketArn(this, bucket)] });
+    // What the backup recorded next to each export: the sentinel and counts the restore must give back.
+    allow(fn, {
+      actions: ['s3:GetObject'],
+      resources: [bucketArn(this, bucket, `${exportPrefix}*${REDIS_SENTINEL.sidecarSuffix}`)],
+      wildcardReason:
+        "Export names carry the run's kind and timestamp; only the sentinel records of this group's exports are readable, not the exports.",
+    });
+    // The temporary group gets the cache's AUTH token, and the function reads its data with it from
+    // the automation security group, which the group's (the production group's) security group admits.
+    allowCacheAuthTokenRead(fn, config);
     allow(fn, {
       actions: ['elasticache:CreateReplicationGroup', 'elasticache:AddTagsToResource'],
       resources: [
