@@ -1,12 +1,9 @@
 // CLI of the Redis restore (restore-from-backup.sh): every argument checked before any AWS call, then a restore or its dry run.
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { STAGE_DEFAULTS } from '../../lib/config/stages';
 import { STAGES, type Stage } from '../../lib/config/types';
 import { UsageError, parseCli, runCli } from '../lib/cli-args.cjs';
-import { groupIdProblem, planRestore, run, type RestoreDeps } from './restore';
+import { groupIdProblem } from './group-id';
+import type { RestoreDeps } from './restore';
 
 export const USAGE = `usage: restore-from-backup.sh latest|<object key> --region <region> [--stage ${STAGES.join('|')}] [--id <new group id>] [--dry-run]
 Restores a new Valkey replication group of the stage in --region from an .rdb export in that
@@ -72,7 +69,14 @@ export function parseRestoreArgs(args: readonly string[], env: NodeJS.ProcessEnv
   };
 }
 
-function clients(region: string): RestoreDeps {
+/** The AWS clients, loaded only once the input is checked: the SDK takes about a second to load. */
+async function clients(region: string): Promise<RestoreDeps> {
+  const [{ ElastiCacheClient }, { S3Client }, { SecretsManagerClient }, { SSMClient }] = await Promise.all([
+    import('@aws-sdk/client-elasticache'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-secrets-manager'),
+    import('@aws-sdk/client-ssm'),
+  ]);
   const config = { region };
   return {
     s3: new S3Client(config),
@@ -86,7 +90,8 @@ function clients(region: string): RestoreDeps {
 /** Parses, then starts the restore (or prints its plan); exit status 0, or 1 when AWS or the backup fails it. */
 async function main(args: readonly string[]): Promise<number> {
   const options = parseRestoreArgs(args);
-  const deps = clients(options.region);
+  const { planRestore, run } = await import('./restore.js');
+  const deps = await clients(options.region);
   const input = {
     stage: options.stage,
     backup: options.backup,

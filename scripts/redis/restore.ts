@@ -4,6 +4,7 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { RESOURCE_PREFIX, stageParameters, type RestoreSettings } from '../../lib/contract';
+import { groupIdProblem } from './group-id';
 
 /** Clients and clock; tests hand in moto-backed clients. */
 export interface RestoreDeps {
@@ -84,15 +85,6 @@ export async function newestBackup(s3: S3Client, bucket: string): Promise<string
 function defaultGroupId(base: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
   return `${base.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-')}-r${stamp}`;
-}
-
-const GROUP_ID = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
-
-/** Why `id` cannot name a replication group, or undefined when it can: the CLI checks `--id` before any AWS call. */
-export function groupIdProblem(id: string): string | undefined {
-  return GROUP_ID.test(id)
-    ? undefined
-    : `replication group id must be 2-40 lower-case letters, digits and single hyphens, starting with a letter, got: ${id}`;
 }
 
 /**
