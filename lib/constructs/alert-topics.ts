@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SEVERITIES, type ContactSubscription, type EscalationContacts, type Severity } from '../config';
 import { EncryptionKey } from './encryption-key';
@@ -15,9 +15,6 @@ export interface AlertTopicsProps {
   /** Subscriptions per severity. */
   readonly contacts: EscalationContacts;
 }
-
-/** Services that publish alerts to these topics and so must be able to use the topic key. */
-const PUBLISHING_SERVICES = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'];
 
 function subscriptionFor(contact: ContactSubscription): sns.ITopicSubscription {
   switch (contact.protocol) {
@@ -42,13 +39,27 @@ export class AlertTopics extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const key = new EncryptionKey(this, 'Key', { purpose: `alert topics in ${stack.region}` }).key;
-    // Alarms and EventBridge rules publish into encrypted topics only if they may use the key.
+    // Alarms publish into encrypted topics only if they may use the key: alarms of this account and
+    // region, which CloudWatch names in aws:SourceArn. EventBridge rules get their grant from the
+    // rule's SnsTopic target (topic.grantPublish) without conditions: EventBridge sends KMS neither
+    // aws:SourceAccount nor aws:SourceArn when it publishes to an encrypted topic, so a condition on
+    // them would drop every event (SNS developer guide, key management).
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: PUBLISHING_SERVICES.map((service) => new iam.ServicePrincipal(service)),
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
       }),
     );
     this.key = key;

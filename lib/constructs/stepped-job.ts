@@ -7,6 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { NOT_OWNED_TARGET_ERROR } from '../contract';
 import type { DrFunction } from './dr-function';
+import { allowStateMachineLogDelivery, logDeliveryStatement } from './state-machine-log-delivery';
 
 /** Props of {@link SteppedJob}. */
 export interface SteppedJobProps {
@@ -98,8 +99,17 @@ export class SteppedJob extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(step.next(finished)),
       timeout: props.timeout,
       tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    // Logging is set on the resource, not through the L2's `logs`: the L2 would also grant
+    // logs:PutResourcePolicy on `*`, which only lets CloudWatch Logs write the log group's resource
+    // policy that allowStateMachineLogDelivery writes in the template.
+    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).loggingConfiguration = {
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.logGroup.logGroupArn } }],
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: true,
+    };
+    this.stateMachine.addToRolePolicy(logDeliveryStatement());
+    allowStateMachineLogDelivery(this.stateMachine, this.logGroup);
     // Step Functions checks log delivery rights at creation: the L2 makes the state machine wait for
     // its role's default policy (and the role, a DependsOn that DrStack drops as W3005).
     const policy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
@@ -117,7 +127,9 @@ export class SteppedJob extends Construct {
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
-            'CloudWatch Logs delivery and X-Ray actions that Step Functions needs support no resource-level permissions.',
+            'logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries and ' +
+            'DescribeLogGroups (log delivery setup) and xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules and ' +
+            'GetSamplingTargets support no resource-level permissions.',
         },
       );
     }

@@ -31,8 +31,9 @@ describe.each(STAGES)('%s alerting', (stage) => {
     template.resourceCountIs('AWS::SNS::Subscription', SEVERITIES.flatMap((severity) => contacts[severity]).length);
   });
 
-  test('the topic key rotates, is retained, and lets only alarm and event services of this account use it', () => {
+  test('the topic key rotates, is retained, and lets only alarms of this account and region use it', () => {
     const synthesized = synthStage(stage);
+    const { region } = synthesized.region('primary');
     const template = synthesized.template(synthesized.stack('primary', 'Alerting').stackName);
     template.hasResource('AWS::KMS::Key', {
       Properties: {
@@ -40,9 +41,12 @@ describe.each(STAGES)('%s alerting', (stage) => {
         KeyPolicy: {
           Statement: Match.arrayWith([
             Match.objectLike({
-              Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-              Condition: { StringEquals: { 'aws:SourceAccount': synthesized.config.account } },
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': synthesized.config.account },
+                ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${synthesized.config.account}:alarm:*` },
+              },
             }),
           ]),
         },

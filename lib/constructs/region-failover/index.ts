@@ -8,6 +8,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../../nag/checkov';
+import { allowStateMachineLogDelivery } from '../state-machine-log-delivery';
 import { failoverArns } from './arns';
 import { failoverDefinition } from './definition';
 import { failoverRole } from './permissions';
@@ -75,6 +77,12 @@ export class RegionFailover extends Construct {
       // Holds the last activation, which the cooldown counts from: a replaced table would forget it.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    skipCheckov(
+      this.lockTable,
+      'CKV_AWS_119',
+      'Holds only the run lock and the time of the last activation, no data; a customer-managed key would put KMS ' +
+        'of this region on the failover path (every lock read and write), and the lock must work when little else does.',
+    );
     Validations.of(this.lockTable).acknowledge({
       id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
       reason:
@@ -99,6 +107,7 @@ export class RegionFailover extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    allowStateMachineLogDelivery(this.stateMachine, this.logGroup);
 
     this.parameter = new ssm.StringParameter(this, 'ArnParameter', {
       parameterName: props.parameterName,

@@ -3,6 +3,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { arnFindingId } from '../../nag/acknowledgements';
+import { logDeliveryStatement } from '../state-machine-log-delivery';
 import type { FailoverArns } from './arns';
 import type { RegionFailoverProps } from './props';
 
@@ -39,20 +40,9 @@ export function failoverRole(scope: Construct, props: RegionFailoverProps, arns:
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: [props.alertTopicKey.keyArn],
     }),
-    // What Step Functions needs to deliver its logs and traces; none of these has a resource-level form.
-    new iam.PolicyStatement({
-      actions: [
-        'logs:CreateLogDelivery',
-        'logs:GetLogDelivery',
-        'logs:UpdateLogDelivery',
-        'logs:DeleteLogDelivery',
-        'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy',
-        'logs:DescribeResourcePolicies',
-        'logs:DescribeLogGroups',
-      ],
-      resources: ['*'],
-    }),
+    // What Step Functions needs to set up log delivery; the log group's resource policy is written
+    // in the template (allowStateMachineLogDelivery), so no logs:PutResourcePolicy.
+    logDeliveryStatement(),
     new iam.PolicyStatement({
       actions: [
         'xray:PutTraceSegments',
@@ -98,7 +88,9 @@ export function failoverRole(scope: Construct, props: RegionFailoverProps, arns:
   });
   const acknowledgements: Record<string, string> = {
     'Resource::*':
-      'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions, and PutMetricData ' +
+      'logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries and ' +
+      'DescribeLogGroups (log delivery setup), xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules and ' +
+      'GetSamplingTargets, and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData ' +
       '(failover time and the DNS fence) is limited to the DR metric namespace by a condition.',
   };
   if (arns.cache) {

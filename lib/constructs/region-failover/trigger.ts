@@ -53,7 +53,7 @@ export function failoverTrigger(
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnEquals: { 'aws:SourceArn': ruleArn } },
     }),
   );
   if (!granted.statementAdded) {
