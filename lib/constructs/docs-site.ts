@@ -9,6 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { skipCheckov } from '../nag/checkov';
 import { AccessLogBucket } from './access-log-bucket';
 import { ReplicatedBucket } from './replicated-bucket';
 import { ReplicationAlarms } from './replicated-bucket-alarms';
@@ -171,6 +172,7 @@ export class DocsSite extends Construct {
     for (const [id, reason] of Object.entries(acknowledgements)) {
       Validations.of(distributionResource).acknowledge({ id, reason });
     }
+    skipCheckov(distributionResource, 'CKV_AWS_68', acknowledgements['AwsSolutions-CFR2']);
     Validations.of(distribution.node.findChild('Origin2')).acknowledge({
       id: 'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
       reason:
