@@ -54,10 +54,12 @@ test.each([
   ]);
 });
 
-test('fails when a retention is missing, naming the field', () => {
-  // The wording of a missing Duration is the shared duration() helper's (lib/config/schema/rules.ts).
-  expect(lockProblems(withLock(staging, { iacBackupRetention: undefined }))).toEqual([
-    expect.stringMatching(/^objectLock\.iacBackupRetention = undefined: /),
+test.each([
+  ['missing', undefined, 'undefined: missing; give a Duration, such as Duration.minutes(5)'],
+  ['a number', 7, '7: must be a Duration, such as Duration.minutes(5), got a number'],
+])('fails when a retention is %s, naming the field and the fix', (_, value, message) => {
+  expect(lockProblems(withLock(staging, { iacBackupRetention: value }))).toEqual([
+    `objectLock.iacBackupRetention = ${message}`,
   ]);
 });
 
