@@ -534,12 +534,48 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: set('objectives.0.rto', Duration.seconds(870)),
     problems: ['objectives[0].rto = "14 minutes 30 seconds": must be whole minutes; use Duration.minutes(n)'],
   },
+  // --- schedules ---
+  {
+    name: 'a schedule of the plan left out',
+    config: set(
+      'schedules',
+      prod.schedules.filter(({ id }) => id !== 'daily-integrity-check'),
+    ),
+    problems: [
+      'schedules = ["daily-backup","weekly-full-backup","iac-backup","weekly-restore-test","monthly-cross-region-verification"]: add the schedule "daily-integrity-check" (Daily backup integrity check: newest recovery points exist, are complete, encrypted and fresh): a job of the plan runs on it',
+    ],
+  },
+  {
+    name: 'a cron with five fields',
+    config: set('schedules.0.cron', 'cron(0 2 * * *)'),
+    problems: [
+      'schedules[0].cron = "cron(0 2 * * *)": invalid EventBridge cron: has 5 fields, EventBridge cron needs 6; for example cron(0 2 * * ? *) runs daily at 02:00 UTC',
+    ],
+  },
+  {
+    name: 'a zone name too long for its certificates',
+    config: set('traffic.hostedZone.zoneName', `${'a'.repeat(50)}.example.com`),
+    problems: [
+      'traffic.hostedZone.zoneName = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com": must be at most 57 characters: certificates are issued for status.<zone>, and ACM takes at most 64',
+    ],
+  },
   // --- staging ---
   {
     name: 'staging with an AZ that does not exist',
     config: set('regions.1.availabilityZones', ['us-west-2a', 'us-west-2z'], staging),
     problems: [
       'regions[1].availabilityZones[1] = "us-west-2z": is not an AZ of us-west-2; AWS names its AZs us-west-2a, us-west-2b, us-west-2c, us-west-2d (lib/config/catalog/regions.ts; check yours with aws ec2 describe-availability-zones)',
+    ],
+  },
+  {
+    name: 'staging without the weekly restore test',
+    config: set(
+      'schedules',
+      staging.schedules.filter(({ id }) => id !== 'weekly-restore-test'),
+      staging,
+    ),
+    problems: [
+      'schedules = ["daily-backup","weekly-full-backup","iac-backup","daily-integrity-check","monthly-cross-region-verification"]: add the schedule "weekly-restore-test" (Weekly full restore test in staging, after the Sunday 01:00 full backup): a job of the plan runs on it',
     ],
   },
   {

@@ -1,5 +1,6 @@
 // Schema of the plan's backup and validation schedules: unique ids and valid EventBridge crons.
 import { z } from 'zod';
+import { PLAN_SCHEDULES } from '../plan';
 import type { ScheduleConfig } from '../types';
 import { eventBridgeCron } from './rules';
 import { group, report, sectionError, whenTyped } from './sections';
@@ -20,7 +21,19 @@ function uniqueIds(schedules: readonly ScheduleConfig[], ctx: z.core.$Refinement
   });
 }
 
+/**
+ * Every schedule of the plan is there: the jobs look theirs up by id while the stacks are built, so
+ * a missing one would stop synth there instead of being reported with the rest.
+ */
+function everyPlanSchedule(schedules: readonly ScheduleConfig[], ctx: z.core.$RefinementCtx): void {
+  const ids = schedules.map(({ id }) => id);
+  for (const { id, purpose } of PLAN_SCHEDULES.filter((planned) => !ids.includes(planned.id))) {
+    report(ctx, [], ids, `add the schedule "${id}" (${purpose}): a job of the plan runs on it`);
+  }
+}
+
 /** The `schedules` section. */
 export const schedulesSchema = z
   .array(schedule, { error: sectionError("the plan's backup and validation schedules") })
-  .superRefine(uniqueIds, { when: whenTyped() });
+  .superRefine(uniqueIds, { when: whenTyped() })
+  .superRefine(everyPlanSchedule, { when: whenTyped() });

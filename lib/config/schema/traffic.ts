@@ -11,6 +11,12 @@ const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const PUBLIC_CIDR_FIX =
   'must be an IPv4 network in CIDR form, never 0.0.0.0/0; leave the list empty for a private endpoint';
+/**
+ * ACM takes a certificate's domain name up to 64 characters, and the longest name a certificate
+ * takes from the zone is the status page's, `status.<zone>` (the API's is `api.<zone>`, the docs'
+ * `docs.<zone>`).
+ */
+const MAX_ZONE_NAME = 64 - 'status.'.length;
 /** Route 53 checks every 10 s (fast) or every 30 s, nothing else. */
 const HEALTH_CHECK_INTERVALS = [10, 30];
 
@@ -78,6 +84,9 @@ export function trafficSchema(context: RuleContext): z.ZodType<TrafficConfig> {
       zoneName: matches(
         DOMAIN,
         'must be a lower-case domain name without a trailing dot, such as async-toolformer.example.com',
+      ).refine(
+        (zone) => Token.isUnresolved(zone) || zone.length <= MAX_ZONE_NAME,
+        `must be at most ${MAX_ZONE_NAME} characters: certificates are issued for status.<zone>, and ACM takes at most 64`,
       ),
     }),
     image: z
