@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HelpRequested, UsageError } from '../../scripts/lib/cli-args.cjs';
+import { HelpRequested, UsageError, cliStatus, parseCli, wholeNumber } from '../../scripts/lib/cli-args.cjs';
 import { parseReportArgs } from '../../scripts/report';
 import { ROOT, expectBadInput, expectHelp, runProcess, type ScriptRun } from './cli-harness';
 
@@ -25,15 +25,86 @@ async function runAll(command: readonly string[], cases: readonly Case[]): Promi
   }
 }
 
-/** The help cases and the table of bad input of one script, as processes. */
+/**
+ * --help and the table of bad input of one script, as processes. `-h` too for the bash scripts; the
+ * node scripts share parseCli, whose -h is tested once, in this process, below.
+ */
 function describeScript(name: string, command: readonly string[], usage: string, cases: readonly Case[]): void {
-  test(`${name}: --help and -h print the usage and exit 0; ${cases.map(([label]) => label).join(', ')}: exit 2`, async () => {
-    const [help, short, ...bad] = await runAll(command, [['--help', ['--help'], ''], ['-h', ['-h'], ''], ...cases]);
-    expectHelp(help!, usage);
-    expectHelp(short!, usage);
-    cases.forEach(([, , problem], index) => expectBadInput(bad[index]!, name, problem));
+  const helps: Case[] = [['--help', ['--help'], ''], ...(command[0] === 'bash' ? [['-h', ['-h'], ''] as const] : [])];
+  const labels = `${helps.map(([label]) => label).join(' and ')} print the usage and exit 0; ${cases.map(([label]) => label).join(', ')}: exit 2`;
+  test(`${name}: ${labels}`, async () => {
+    const runs = await runAll(command, [...helps, ...cases]);
+    for (const help of runs.slice(0, helps.length)) expectHelp(help, usage);
+    cases.forEach(([, , problem], index) => expectBadInput(runs[helps.length + index]!, name, problem));
   }, 60_000);
 }
+
+describe("parseCli, the node scripts' parser", () => {
+  const options = { stage: { type: 'string' }, yes: { type: 'boolean' } } as const;
+
+  test.each([[['-h']], [['--help']], [['--bogus', '--help']], [['--stage', 'prod', 'extra', '-h']]])(
+    '%j asks for the usage, whatever else is wrong',
+    (args) => expect(() => parseCli({ args, options })).toThrow(HelpRequested),
+  );
+
+  test('after --, --help is an argument like any other', () => {
+    expect(() => parseCli({ args: ['--', '--help'], options })).toThrow("Unexpected argument '--help'");
+    expect(parseCli({ args: ['--', '--help'], options, positionals: ['<name>'] }).positionals).toEqual(['--help']);
+  });
+
+  test.each<[string[], string]>([
+    [['--stage'], "Option '--stage <value>' argument missing"],
+    [['--yes=no'], "Option '--yes' does not take an argument"],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['a'], "Unexpected argument 'a'. This command does not take positional arguments"],
+  ])('%j is bad input', (args, problem) => {
+    expect(() => parseCli({ args, options })).toThrow(UsageError);
+    expect(() => parseCli({ args, options })).toThrow(problem);
+  });
+
+  test('names the required positional arguments that are missing, and allows the optional ones', () => {
+    expect(() => parseCli({ args: [], options, positionals: ['<from>', '<to>'] })).toThrow('missing <from> <to>');
+    const { positionals } = parseCli({ args: ['a', 'b'], options, positionals: ['<from>'], optionalPositionals: 1 });
+    expect(positionals).toEqual(['a', 'b']);
+    expect(() => parseCli({ args: ['a', 'b', 'c'], options, positionals: ['<from>'] })).toThrow(
+      "unexpected arguments 'b' 'c'",
+    );
+  });
+
+  test.each<[string, number]>([
+    ['3', 3],
+    [' 12 ', 12],
+    ['0', 0],
+  ])('wholeNumber reads %j', (text, value) => {
+    expect(wholeNumber('RUNS', text)).toBe(value);
+  });
+
+  test.each(['', 'x', '1.5', '-1', '1e3', '99999999999999999999'])('wholeNumber refuses %j', (text) => {
+    expect(() => wholeNumber('RUNS', text)).toThrow(`RUNS must be a whole number from 0 up, got: '${text}'`);
+  });
+
+  test('cliStatus: 0 and the usage on stdout for --help, 2 and the problem and the usage for bad input, 1 and the message for a failure', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const cli = (main: () => number | void) => cliStatus({ name: 'tool', usage: 'usage: tool', main });
+      await expect(cli(() => void parseCli({ args: ['-h'], options }))).resolves.toBe(0);
+      expect(log).toHaveBeenCalledWith('usage: tool');
+      await expect(cli(() => void parseCli({ args: ['--x'], options }))).resolves.toBe(2);
+      expect(error).toHaveBeenLastCalledWith(expect.stringMatching(/^tool: Unknown option '--x'.*\nusage: tool$/s));
+      await expect(
+        cli(() => {
+          throw new Error('AccessDenied');
+        }),
+      ).resolves.toBe(1);
+      expect(error).toHaveBeenLastCalledWith('tool: AccessDenied');
+      await expect(cli(() => 3)).resolves.toBe(3);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  });
+});
 
 const NODE = [process.execPath];
 const TSX = [process.execPath, '--import', 'tsx'];
@@ -64,8 +135,6 @@ describeScript('check-code', [...NODE, 'scripts/check-code.mjs'], 'npm run check
 
 describeScript('measure-lambdas', [...TSX, 'scripts/measure-lambdas.mjs'], 'npm run measure:lambdas', [
   ['an unknown flag', ['--runs', '3'], "Unknown option '--runs'"],
-  ['a function name', ['dns-view'], "Unexpected argument 'dns-view'"],
-  ['INIT_RUNS that is no number', [], "INIT_RUNS must be a whole number from 1 up, got: 'ten'", { INIT_RUNS: 'ten' }],
   ['INIT_RUNS of 0', [], "INIT_RUNS must be a whole number from 1 up, got: '0'", { INIT_RUNS: '0' }],
 ]);
 
