@@ -83,6 +83,9 @@ export function redisConnector(options: RedisConnectorOptions = {}): CacheConnec
       },
       ...(password ? { password } : {}),
       disableOfflineQueue: true,
+      // Maintenance notifications are a Redis Enterprise feature ElastiCache does not offer; left on
+      // ("auto"), the handshake resolves the node's name with a DNS lookup of its own first.
+      maintNotifications: 'disabled',
     });
     let failure: unknown;
     // Without a listener an 'error' event would crash the process; the failing call reports it.

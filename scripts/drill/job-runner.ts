@@ -2,7 +2,7 @@
 // Usage (from scripts/drill/jobs.ts): node --import tsx scripts/drill/job-runner.ts <handler module> <first state JSON>
 // The environment is the function's, as synthesized, pointed at the drill server. Prints one JSON line: {states} or {error}.
 import { resolve } from 'node:path';
-import { pointResolversAt } from './drill-resolver';
+import { pointResolversAt, routeCacheConnections } from './drill-resolver';
 
 /** Steps a run may take before the runner gives up (the state machines loop on Done?). */
 const MAX_STEPS = 20;
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   if (!modulePath || !first) throw new Error('usage: job-runner.ts <handler module> <first state JSON>');
   // Set by a scenario that answers the handler's DNS lookups (the drill server's responder).
   if (process.env.DRILL_DNS_SERVER) pointResolversAt(process.env.DRILL_DNS_SERVER);
+  // Set for a job that talks to the cache: its TLS connections to cache nodes reach the drill's redis-server.
+  if (process.env.DRILL_CACHE_ROUTE) routeCacheConnections(process.env.DRILL_CACHE_ROUTE);
   const { handler } = (await import(resolve(modulePath))) as { handler: (event: unknown) => Promise<unknown> };
   const states: unknown[] = [];
   let state: unknown = JSON.parse(first);

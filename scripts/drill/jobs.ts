@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { FunctionContract } from '../../lib/contract';
+import { drillCacheFor } from './drill-cache';
 import { PROJECT_ROOT } from './moto-process';
 import type { World } from './world';
 
@@ -54,6 +55,10 @@ export async function runJob(
     // Lambda's own: the function's name, for the logs and metrics.
     AWS_LAMBDA_FUNCTION_NAME: `${contract.service}-${region}`,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // A function that talks to the cache reaches the drill's redis-server, as its VPC would the group's node.
+    ...((contract.environment as readonly string[]).includes('CACHE_AUTH_SECRET_NAME')
+      ? (await drillCacheFor(world)).env
+      : {}),
     ...overrides,
   });
   const output = await new Promise<string>((done, fail) => {

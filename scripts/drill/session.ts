@@ -1,5 +1,6 @@
 // Runs scenarios on one drill server: before each, moto and the drill forget everything and the world is seeded again from the assembly.
 import type { Assembly } from './assembly';
+import { stopDrillCache } from './drill-cache';
 import { startDrillServer, type DrillClient } from './drill-server';
 import type { RunRecord } from './runs';
 import type { Check, Scenario } from './scenario';
@@ -56,13 +57,14 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const started = Date.now();
   const base = { name: scenario.name, summary: scenario.summary, real: REAL };
+  let world: World | undefined;
   try {
     await target.client.reset({
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       ...DEFAULT_CONFIG,
       ...scenario.config,
     });
-    const world = new World(options.assembly, target.client);
+    world = new World(options.assembly, target.client);
     await world.seed();
     const outcome = await scenario.run({
       stage: options.stage,
@@ -86,6 +88,9 @@ export async function runScenario(
       simulated: [],
       wallSeconds: (Date.now() - started) / 1000,
     };
+  } finally {
+    // The redis-server a job of the scenario started, if any, ends with it.
+    if (world) await stopDrillCache(world);
   }
 }
 

@@ -1,5 +1,5 @@
 // The scheduled jobs after a failover: the weekly Aurora backup and the Redis export of each region, run for real against the world the activation left; they act where the new writer is.
-import { FUNCTIONS } from '../../../lib/contract';
+import { FUNCTIONS, REDIS_SENTINEL } from '../../../lib/contract';
 import { functionEnvironment, runJob, type JobRun } from '../jobs';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { loseAndFailOver, runEnded, simulated } from './failover';
@@ -9,7 +9,7 @@ const JOBS_REAL =
   "the job handlers (lambda/weekly-backup, lambda/redis-backup, lambda/integrity-check) run in-process, one process per region, with the environment of their function as synthesized, every AWS call sent to the drill server; their state machine loop (call, Done?, call again) is the runner's";
 
 const REDIS_EXPORT =
-  "the Redis export to S3: moto has no ElastiCache CopySnapshot; the drill server writes the export as ElastiCache does, one SSE-S3 `<name>-0001.rdb` object in the target bucket (scripts/drill/moto_drill/elasticache_export.py), and the world seeds S3 buckets by name; the integrity check's parts that need AWS Backup recovery points report failures (not seeded), so only its outcome (acted) and report are checked";
+  "the Redis export to S3: moto has no ElastiCache CopySnapshot; the drill server writes the export as ElastiCache does, one SSE-S3 `<name>-0001.rdb` object in the target bucket (scripts/drill/moto_drill/elasticache_export.py), and the world seeds S3 buckets by name; the group's node is a real redis-server with TLS and the AUTH token (scripts/drill/drill-cache.ts), reached at the address moto gives the group, where the job writes its sentinel; the integrity check's parts that need AWS Backup recovery points report failures (not seeded), so only its outcome (acted) and report are checked";
 
 const describeRun = (run: JobRun) =>
   `${run.states.map((state) => String(state.phase ?? '?') + (state.outcome ? ` (${String(state.outcome)})` : '')).join(' → ') || 'no state'}${run.error ? `; ${run.error.name}: ${run.error.message}` : ''}`;
@@ -84,11 +84,12 @@ async function jobChecks(context: ScenarioContext, deployment: FailoverDeploymen
     ),
     expectThat(`${latest} exists in ${secondary}`, westClusters.includes(latest), westClusters.join(', ') || 'none'),
     expectThat(
-      `the Redis export acts in ${secondary} (the detached cache is the primary there): snapshot, export to ${redisBucket}, result recorded`,
+      `the Redis export acts in ${secondary} (the detached cache is the primary there): sentinel written, snapshot, export to ${redisBucket} with its sentinel record, result recorded`,
       !redis.error &&
         last(redis).phase === 'done' &&
         westCache.includes(redisSnapshot) &&
-        exported.some((key) => key.startsWith(String(last(redis).exportName))),
+        exported.some((key) => key.startsWith(String(last(redis).exportName)) && key.endsWith('.rdb')) &&
+        exported.includes(`${String(last(redis).exportName)}${REDIS_SENTINEL.sidecarSuffix}`),
       `${describeRun(redis)}; snapshots: ${westCache.join(', ') || 'none'}; objects: ${exported.join(', ') || 'none'}`,
     ),
     expectThat(
