@@ -15,7 +15,7 @@ const RESTORE_REAL =
   'scripts/redis/restore-from-backup.sh latest --stage <stage> --region us-west-2, as the runbook runs it, its SDK calls sent to the drill server (AWS_ENDPOINT_URL); the export it restores from is the one the Redis export job (lambda/redis-backup) wrote in the us-west-2 bucket';
 
 const AUTH_SECRET =
-  "the cache's AUTH token secret: the primary's cache stack creates it and Secrets Manager replicates it to us-west-2; the world seeds no secrets, so the drill creates that replica in us-west-2, under the name the synthesized restore-settings parameter gives, before the restore";
+  "the cache's AUTH token secret: the primary's cache stack creates it and Secrets Manager replicates it to us-west-2; the world seeds no secrets, so the drill creates that replica in us-west-2, under the name the synthesized restore-settings parameter gives, before the restore (or finds it made for the drill's cache, which the Redis export wrote its sentinel to)";
 
 interface Group {
   ReplicationGroupId: string;
@@ -59,10 +59,15 @@ const redisRestore: Scenario = {
       { Name: stageParameters(context.stage).cacheRestoreSettings },
     );
     const settings = JSON.parse(Parameter.Value) as { authTokenSecretName: string };
-    await context.client.call('secretsmanager', secondary, 'CreateSecret', {
-      Name: settings.authTokenSecretName,
-      SecretString: 'drillAuthToken0123456789drillAuthToken0123456789',
-    });
+    // The Redis export above already reached the drill's cache with this secret (scripts/drill/drill-cache.ts).
+    await context.client
+      .call('secretsmanager', secondary, 'CreateSecret', {
+        Name: settings.authTokenSecretName,
+        SecretString: 'drillAuthToken0123456789drillAuthToken0123456789',
+      })
+      .catch((error: Error) => {
+        if (!/ResourceExistsException/.test(error.message)) throw error;
+      });
     const before = (await replicationGroups(context, secondary)).map((group) => group.ReplicationGroupId);
     const args = ['latest', '--stage', context.stage, '--region', secondary];
     const restore = await runOperatorCommand(context.endpoint, 'bash', [RESTORE_SCRIPT, ...args]);
