@@ -11,6 +11,7 @@ import { DnsStack } from './stacks/dns-stack';
 import { DocsStack } from './stacks/docs-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ProtectionStack } from './stacks/protection-stack';
+import { StatusPageStack } from './stacks/status-page-stack';
 
 /** The stacks every later tier of a region builds on. */
 interface Foundation {
@@ -27,6 +28,7 @@ export interface RegionalStacks extends Foundation {
   readonly compute: ComputeStack;
   readonly docs: DocsStack;
   readonly automation: AutomationStack;
+  readonly statusPage: StatusPageStack;
 }
 
 /** Every stack of one stage: the regional stacks by region role, and the global ones. */
@@ -59,6 +61,7 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
       ...cache,
       compute,
       docs: new DocsStack(scope, { config, regionConfig, alerting, peerRegion: regions[peer] }),
+      statusPage: new StatusPageStack(scope, { config, regionConfig, alerting, peerRegion: regions[peer] }),
       automation: new AutomationStack(scope, {
         config,
         regionConfig,

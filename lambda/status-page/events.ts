@@ -154,6 +154,11 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** True for `{ "kind": "refresh" }`: render and write the page with no change (the first page after a deploy). */
+export function isRefresh(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && (event as { kind?: unknown }).kind === 'refresh';
+}
+
 /** The operator command's payload, validated: the same rules as its command line. */
 export function operatorChange(update: Record<string, unknown>): StatusChange {
   const status = text(update.status);
@@ -184,6 +189,8 @@ export function operatorChange(update: Record<string, unknown>): StatusChange {
 export function changesOf(event: unknown, names: EventNames): StatusChange[] {
   const body = record(event, 'the event');
   if (body.kind === 'operator-update') return [operatorChange(body)];
+  // Writes the page again from the feed, as after the first deploy; see isRefresh.
+  if (body.kind === 'refresh') return [];
   if (Array.isArray(body.Records)) {
     return body.Records.flatMap((entry) => {
       const sns = record(record(entry, 'an SNS record').Sns, 'an SNS record');

@@ -5,7 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STATUS_PAGE_ENV, STATUS_PAGE_METRIC, STATUS_PAGE_PUBLISHER } from '../../lib/contract/status-page';
 import { readEnvironment } from '../shared/env';
 import { createObservability } from '../shared/observability';
-import { changesOf, type EventNames } from './events';
+import { changesOf, isRefresh, type EventNames } from './events';
 import { parseComponents } from './components';
 import { run, type PublishDeps, type PublishResult } from './publish';
 
@@ -38,7 +38,7 @@ const names: EventNames = {
 export async function handler(event: unknown): Promise<Omit<PublishResult, 'page' | 'feed'>> {
   try {
     const changes = changesOf(event, names);
-    if (changes.length === 0) {
+    if (changes.length === 0 && !isRefresh(event)) {
       logger.info('the event changes nothing on the status page');
       return { outcomes: [], notices: [], written: [], failedWrites: [], readFrom: 'none' };
     }

@@ -1,5 +1,7 @@
 // Each DR function's handler module, service name (its metrics' `service` dimension) and the environment it reads at cold start.
 
+import { STATUS_PAGE_PUBLISHER } from './status-page';
+
 /** What lib/ and a function agree on. */
 export interface FunctionContract<Key extends string = string> {
   /** Handler module, relative to the project root; its export `handler` is the entry point. */
@@ -131,6 +133,8 @@ export const FUNCTIONS = {
       'SAMPLE_INTERVAL_SECONDS',
     ],
   }),
+  /** The status page publisher; its environment keys are STATUS_PAGE_ENV (lib/contract/status-page.ts). */
+  statusPagePublisher: STATUS_PAGE_PUBLISHER,
 } as const;
 
 /** Name of a DR function in {@link FUNCTIONS}. */

@@ -64,6 +64,7 @@ const REGIONAL_PURPOSES = [
   'Docs',
   'Network',
   'Protection',
+  'StatusPage',
 ];
 const GLOBAL_PURPOSES = ['Dns'];
 

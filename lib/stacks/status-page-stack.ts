@@ -1,0 +1,76 @@
+// The status page (issue 16): a bucket and publisher per region, served by one CloudFront distribution in us-east-1 that fails over between the buckets.
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { RegionConfig } from '../config';
+import { StatusPage } from '../constructs/status-page';
+import {
+  customerNoticeTopicName,
+  failoverAlarmNames,
+  stackDescription,
+  stageLabel,
+  stateMachineName,
+  statusBucketName,
+  statusDomainName,
+} from '../naming';
+import type { AlertingStack } from './alerting-stack';
+import { DrStack, type DrStackProps } from './dr-stack';
+
+/** Props of {@link StatusPageStack}. */
+export interface StatusPageStackProps extends Omit<DrStackProps, 'purpose' | 'priority'> {
+  readonly alerting: AlertingStack;
+  /** The other region, whose bucket the publisher writes too and CloudFront falls back to. */
+  readonly peerRegion: RegionConfig;
+}
+
+/**
+ * The region's {@link StatusPage}; the primary (us-east-1, where CloudFront certificates must be)
+ * serves it. Buckets, alarms and state machines are named by convention, so neither region
+ * references the other, and this stack references only its region's critical topic.
+ */
+export class StatusPageStack extends DrStack {
+  public readonly statusPage: StatusPage;
+
+  constructor(scope: Construct, props: StatusPageStackProps) {
+    super(scope, {
+      ...props,
+      purpose: 'StatusPage',
+      // It tells customers about critical incidents, so it is as urgent as they are.
+      priority: 'critical',
+      description: stackDescription(props.config, props.regionConfig, 'status page'),
+    });
+    const { config, regionConfig } = this;
+    const peer = props.peerRegion;
+    const decision = failoverAlarmNames(config, regionConfig);
+    this.statusPage = new StatusPage(this, 'StatusPage', {
+      stage: config.stage,
+      bucketName: statusBucketName(config, regionConfig),
+      peerBucket: s3.Bucket.fromBucketAttributes(this, 'PeerBucket', {
+        bucketName: statusBucketName(config, peer),
+        region: peer.region,
+      }),
+      peerRegion: peer.region,
+      domainName: statusDomainName(config),
+      components: config.objectives.map(({ component, name }) => ({ id: component, name })),
+      triggers: {
+        failoverStateMachineName: stateMachineName(config, regionConfig, 'region-failover'),
+        activateAlarmName: decision.activate,
+        disagreementAlarmName: decision.disagreement,
+        criticalTopic: props.alerting.alerts.topic('critical'),
+      },
+      noticeTopicName: customerNoticeTopicName(config),
+      logRetention: config.traffic.logRetention,
+      ...(regionConfig.role === 'primary'
+        ? {
+            distribution: {
+              hostedZone: route53.PublicHostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
+                hostedZoneId: config.traffic.hostedZone.hostedZoneId,
+                zoneName: config.traffic.hostedZone.zoneName,
+              }),
+              comment: `${stageLabel(config)} status page`,
+            },
+          }
+        : {}),
+    });
+  }
+}
