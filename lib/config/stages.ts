@@ -34,10 +34,19 @@ const DEFAULT_INTERFACE_ENDPOINTS: readonly InterfaceEndpointName[] = [
 const NO_CONTACTS: EscalationContacts = { critical: [], high: [], medium: [] };
 
 /**
- * Prod must page a person (validation refuses it otherwise): the plan's on-call engineer, whose
- * number the plan gives as +1-555-0123, a placeholder to replace with the real pager.
+ * Prod must reach a person at every priority (validation refuses it otherwise): the plan's
+ * Emergency Contacts, paged by text. The numbers are the plan's (+1-555-0123, -0124, -0125),
+ * placeholders to replace with the real ones; the plan's emergency hotline (+1-555-0100) is
+ * published for people to call, and paged by nothing (docs/alerting.md).
  */
-const PROD_CONTACTS: EscalationContacts = { ...NO_CONTACTS, critical: [{ protocol: 'sms', endpoint: '+15550123' }] };
+const PROD_CONTACTS: EscalationContacts = {
+  ...NO_CONTACTS,
+  escalation: {
+    onCall: { sms: '+15550123' },
+    engineeringManager: { sms: '+15550124' },
+    executive: { sms: '+15550125' },
+  },
+};
 
 type StageDefaults = Omit<DrConfig, 'account'>;
 

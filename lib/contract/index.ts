@@ -4,6 +4,7 @@ export * from './failover-input';
 export * from './functions';
 export * from './metrics';
 export * from './names';
+export * from './paging';
 export * from './rate-limiter';
 export * from './restore-settings';
 export * from './tags';

@@ -315,6 +315,20 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: set('data.secondaryReaders', '1'),
     problems: ['data.secondaryReaders = "1": must be a number, got a string'],
   },
+  {
+    name: 'a maintenance window RDS finds too short',
+    config: set('data.preferredMaintenanceWindow', 'tue:03:00-tue:03:10'),
+    problems: [
+      'data.preferredMaintenanceWindow = "tue:03:00-tue:03:10": RDS needs a maintenance window of at least 30 minutes',
+    ],
+  },
+  {
+    name: 'a maintenance window over the backup window',
+    config: set('data.preferredMaintenanceWindow', 'sun:23:30-mon:00:30'),
+    problems: [
+      'data.preferredMaintenanceWindow = "sun:23:30-mon:00:30": overlaps the daily backup window (00:00-01:00), which RDS refuses; move it clear of that window',
+    ],
+  },
   // --- cache ---
   {
     name: 'a cache node type that does not exist',
@@ -398,26 +412,47 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     name: 'prod with no contact',
     config: set('contacts', { critical: [], high: [], medium: [] }),
     problems: [
-      'contacts.critical = []: prod needs a human pager: add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, or a critical alarm reaches nobody',
+      'contacts.escalation = undefined: prod needs a human pager: critical, high, medium alarms reach nobody; give contacts.escalation (the on-call engineer, engineering manager and CTO, each with sms or https, as in lib/config/stages.ts), or add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, and an sms or https subscription to contacts.high, and any subscription to contacts.medium',
     ],
   },
   {
-    name: 'prod paged only by email',
-    config: set('contacts.critical', [{ protocol: 'email', endpoint: 'oncall@example.com' }]),
+    name: 'prod without an escalation, paged only by email',
+    config: set('contacts', {
+      critical: [{ protocol: 'email', endpoint: 'oncall@example.com' }],
+      high: [],
+      medium: [{ protocol: 'email', endpoint: 'oncall@example.com' }],
+    }),
     problems: [
-      'contacts.critical = [{"protocol":"email","endpoint":"oncall@example.com"}]: prod needs a human pager: add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, or a critical alarm reaches nobody',
+      'contacts.escalation = undefined: prod needs a human pager: critical, high alarms reach nobody; give contacts.escalation (the on-call engineer, engineering manager and CTO, each with sms or https, as in lib/config/stages.ts), or add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, and an sms or https subscription to contacts.high',
     ],
   },
   {
-    name: 'prod with its pager at high severity only',
+    name: 'prod without an escalation, with its pager at high severity only',
     config: set('contacts', { critical: [], high: [{ protocol: 'sms', endpoint: '+15550123' }], medium: [] }),
     problems: [
-      'contacts.critical = []: prod needs a human pager: add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, or a critical alarm reaches nobody',
+      'contacts.escalation = undefined: prod needs a human pager: critical, medium alarms reach nobody; give contacts.escalation (the on-call engineer, engineering manager and CTO, each with sms or https, as in lib/config/stages.ts), or add an sms subscription (an E.164 number such as +15550123) or an https paging endpoint (such as PagerDuty) to contacts.critical, and any subscription to contacts.medium',
+    ],
+  },
+  {
+    name: 'an escalation level reached by email only',
+    config: set('contacts.escalation.engineeringManager', { email: 'manager@example.com' }),
+    problems: [
+      'contacts.escalation.engineeringManager.sms = undefined: give sms (an E.164 number such as +15550123) or https (a paging endpoint such as PagerDuty): email alone pages nobody',
+    ],
+  },
+  {
+    name: 'an escalation number that is not E.164',
+    config: set('contacts.escalation.executive.sms', '555-0125'),
+    problems: [
+      'contacts.escalation.executive.sms = "555-0125": use an E.164 number such as +15550123 for sms, an email address for email, an https:// URL for https',
     ],
   },
   {
     name: 'the same pager twice',
-    config: set('contacts.critical', [prod.contacts.critical[0], prod.contacts.critical[0]]),
+    config: set('contacts.critical', [
+      { protocol: 'sms', endpoint: '+15550123' },
+      { protocol: 'sms', endpoint: '+15550123' },
+    ]),
     problems: [
       'contacts.critical[1] = "sms:+15550123": subscription given twice; list each endpoint once per severity',
     ],

@@ -97,9 +97,18 @@ describe('default configuration', () => {
     );
   });
 
-  test("staging has no escalation subscriptions by default, and prod pages the plan's on-call engineer", () => {
+  test("staging has no escalation subscriptions by default, and prod pages the plan's three levels by text", () => {
     expect(loadConfig({ stage: 'staging' }).contacts).toEqual({ critical: [], high: [], medium: [] });
-    expect(base.contacts).toEqual({ critical: [{ protocol: 'sms', endpoint: '+15550123' }], high: [], medium: [] });
+    expect(base.contacts).toEqual({
+      critical: [],
+      high: [],
+      medium: [],
+      escalation: {
+        onCall: { sms: '+15550123' },
+        engineeringManager: { sms: '+15550124' },
+        executive: { sms: '+15550125' },
+      },
+    });
   });
 
   test('prod and staging CIDRs are all disjoint', () => {
