@@ -13,6 +13,9 @@ import {
   integer,
   matches,
   minutesUntil,
+  overlapsDaily,
+  parseDailyWindow,
+  parseWeeklyWindow,
   POSITIVE,
   retentionDays,
   timeOfDay,
@@ -95,6 +98,20 @@ function lockAcceptsRules(data: DataConfig, ctx: z.core.$RefinementCtx): void {
   }
 }
 
+/** RDS refuses a maintenance window that conflicts with the backup window. */
+function maintenanceClearOfBackups(data: DataConfig, ctx: z.core.$RefinementCtx): void {
+  const backups = parseDailyWindow(data.preferredBackupWindow);
+  const maintenance = parseWeeklyWindow(data.preferredMaintenanceWindow);
+  if (backups && maintenance && overlapsDaily(maintenance, backups)) {
+    report(
+      ctx,
+      ['preferredMaintenanceWindow'],
+      data.preferredMaintenanceWindow,
+      `overlaps the daily backup window (${data.preferredBackupWindow}), which RDS refuses; move it clear of that window`,
+    );
+  }
+}
+
 /** The `data` section. */
 export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
   const daily = context.dailyBackupMinute;
@@ -128,7 +145,10 @@ export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
         `must end at most 6 hours before the daily backup (${timeOfDay(daily ?? 0)} UTC) so that the two never overlap`,
       ],
     ),
-    preferredMaintenanceWindow: weeklyWindow('tue:03:00-tue:03:30'),
+    preferredMaintenanceWindow: weeklyWindow('tue:03:00-tue:03:30', [
+      ({ start, end }) => end - start >= 30,
+      'RDS needs a maintenance window of at least 30 minutes',
+    ]),
     // The recovery model counts this threshold as the Core API RPO and holds it to the objective.
     globalLagAlarmThreshold: duration(POSITIVE),
     dailyBackupRetention: duration(WHOLE_DAYS, [
@@ -145,7 +165,11 @@ export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
       'Secrets Manager rotates every 1 to 365 days',
     ]),
     logRetention: retentionDays(),
-  }).superRefine(lockAcceptsRules, {
-    when: whenTyped('vaultLock', 'dailyBackupRetention', 'weeklyBackupRetention'),
-  });
+  })
+    .superRefine(lockAcceptsRules, {
+      when: whenTyped('vaultLock', 'dailyBackupRetention', 'weeklyBackupRetention'),
+    })
+    .superRefine(maintenanceClearOfBackups, {
+      when: whenTyped('preferredBackupWindow', 'preferredMaintenanceWindow'),
+    });
 }

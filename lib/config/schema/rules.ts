@@ -148,11 +148,47 @@ export function dailyWindow(example: string, ...rules: readonly Rule<DailyWindow
   );
 }
 
-/** A weekly window `ddd:hh24:mi-ddd:hh24:mi` in UTC, days in lower case. */
-export function weeklyWindow(example: string) {
-  return matches(
-    WEEKLY_WINDOW,
-    `must be ddd:hh24:mi-ddd:hh24:mi in UTC, with a lower-case day (mon to sun), for example ${example}`,
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+
+/** A weekly window as minutes after Monday 00:00 UTC; `end` is after `start`, past the week's end when it wraps. */
+export interface WeeklyWindow {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** `ddd:hh24:mi-ddd:hh24:mi` to its minutes, or `undefined` when malformed. */
+export function parseWeeklyWindow(window: string): WeeklyWindow | undefined {
+  const match = WEEKLY_WINDOW.exec(window);
+  if (!match) return undefined;
+  const at = (day: string, hours: string, minutes: string): number =>
+    DAYS.indexOf(day) * MINUTES_PER_DAY + Number(hours) * 60 + Number(minutes);
+  const start = at(match[1]!, match[2]!, match[3]!);
+  const end = at(match[4]!, match[5]!, match[6]!);
+  return { start, end: end > start ? end : end + MINUTES_PER_WEEK };
+}
+
+/** Whether a weekly window and a window that recurs daily share a minute. */
+export function overlapsDaily(weekly: WeeklyWindow, daily: DailyWindow): boolean {
+  const length = minutesUntil(daily.start, daily.end);
+  // Each day's occurrence, in this week and the next, against the weekly window (which may run past the week).
+  return Array.from({ length: 14 }, (_, day) => day * MINUTES_PER_DAY + daily.start).some(
+    (start) => start < weekly.end && weekly.start < start + length,
+  );
+}
+
+/** A weekly window `ddd:hh24:mi-ddd:hh24:mi` in UTC, days in lower case, that passes every rule. */
+export function weeklyWindow(example: string, ...rules: readonly Rule<WeeklyWindow>[]) {
+  return rules.reduce(
+    (schema, [ok, fix]) =>
+      schema.refine((text) => {
+        const window = Token.isUnresolved(text) ? undefined : parseWeeklyWindow(text);
+        return window === undefined || ok(window);
+      }, fix),
+    matches(
+      WEEKLY_WINDOW,
+      `must be ddd:hh24:mi-ddd:hh24:mi in UTC, with a lower-case day (mon to sun), for example ${example}`,
+    ),
   );
 }
 
