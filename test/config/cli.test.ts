@@ -1,11 +1,28 @@
 // Bad context through the real CLI, as users run it (`cdk synth -c ...`): a non-zero exit, the report, no stack trace, no output.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
+/** Where scripts/run-app.mjs writes its per-process bundle of the app (app-<pid>.js). */
+const APP_BUNDLES = join(ROOT, 'cdk.out.app');
+
+/** Bundles whose process has ended: a refused synth used to leave its 1.6 MB bundle behind. */
+function leftoverBundles(): string[] {
+  if (!existsSync(APP_BUNDLES)) return [];
+  return readdirSync(APP_BUNDLES).filter((file) => {
+    const pid = /^app-(\d+)\.js$/.exec(file)?.[1];
+    if (!pid) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
 
 interface Run {
   readonly code: number | null;
@@ -79,8 +96,9 @@ test.concurrent.each([
     expect(run.code).not.toBe(0);
     expect(run.output).toContain(`Invalid DR configuration (1 problem):\n  - ${line}\n`);
     expect(crashSigns(run.output)).toEqual([]);
-    // Nothing a later deploy could mistake for a good synth.
+    // Nothing a later deploy could mistake for a good synth, and no bundle of the app left behind.
     expect(run.written).toEqual([]);
+    expect(leftoverBundles()).toEqual([]);
   },
   120_000,
 );
