@@ -7,9 +7,11 @@ import { nagPacks } from '../lib/nag';
 
 const app = new App();
 
+/** A context value as text; an object or a list from cdk.json shows as JSON in the report, not "[object Object]". */
 function contextString(key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
-  return value === undefined || value === null ? undefined : String(value);
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 try {
