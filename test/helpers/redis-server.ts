@@ -1,5 +1,5 @@
 // Starts a real redis-server (Debian's, installed by scripts/setup-redis-server.sh) with TLS and a password on a free loopback port.
-import { createClient } from '@redis/client';
+import Redis from 'ioredis';
 import { startTlsRedis } from '../../scripts/drill/drill-cache';
 import type { CacheEndpoint } from '../../lambda/shared/cache-session';
 
@@ -24,18 +24,21 @@ export async function startRedis(password = 'test-auth-token-0123456789'): Promi
     password,
     ca: server.ca,
     async send(...commands) {
-      const client = createClient({
-        socket: { host: endpoint.host, port: endpoint.port, tls: true, ca: server.ca, reconnectStrategy: false },
+      const client = new Redis({
+        host: endpoint.host,
+        port: endpoint.port,
+        tls: { ca: server.ca },
         password,
-        maintNotifications: 'disabled',
+        lazyConnect: true,
+        retryStrategy: () => null,
       });
       await client.connect();
       try {
         const replies: unknown[] = [];
-        for (const command of commands) replies.push(await client.sendCommand(command));
+        for (const [name, ...args] of commands) replies.push(await client.call(name!, ...args));
         return replies;
       } finally {
-        client.destroy();
+        client.disconnect();
       }
     },
     stop: () => server.stop(),
