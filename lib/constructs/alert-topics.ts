@@ -5,18 +5,29 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SEVERITIES, type ContactSubscription, type EscalationContacts, type Severity } from '../config';
+import {
+  SEVERITIES,
+  type ContactSubscription,
+  type EscalationContact,
+  type EscalationContacts,
+  type Severity,
+} from '../config';
 import { EncryptionKey } from './encryption-key';
+import type { Escalation } from './paging';
 
 /** Props of {@link AlertTopics}. */
 export interface AlertTopicsProps {
   /** Prefix of the topic names, for example `async-toolformer-prod`. */
   readonly namePrefix: string;
-  /** Subscriptions per severity. */
+  /**
+   * Subscriptions per severity, and the escalation, whose on-call engineer is paged by the high topic
+   * and notified by the medium one (the critical topic's alarms page through {@link Escalation}).
+   */
   readonly contacts: EscalationContacts;
 }
 
-function subscriptionFor(contact: ContactSubscription): sns.ITopicSubscription {
+/** The SNS subscription of one configured contact channel. */
+export function subscriptionFor(contact: ContactSubscription): sns.ITopicSubscription {
   switch (contact.protocol) {
     case 'email':
       return new subscriptions.EmailSubscription(contact.endpoint);
@@ -27,9 +38,33 @@ function subscriptionFor(contact: ContactSubscription): sns.ITopicSubscription {
   }
 }
 
+/** An escalation contact's channels, as the subscriptions of its topics. */
+export function channelsOf(contact: EscalationContact): ContactSubscription[] {
+  return (['sms', 'https', 'email'] as const).flatMap((protocol) =>
+    contact[protocol] === undefined ? [] : [{ protocol, endpoint: contact[protocol] }],
+  );
+}
+
+/**
+ * The on-call engineer's channels on each non-critical topic: high pages (text, paging service and
+ * email), medium notifies (email, else the first pager). lib/config's `humansReached` counts the
+ * same, so validation and subscriptions agree. A channel the severity's own list holds already is
+ * left out: SNS takes one subscription per endpoint.
+ */
+function onCallChannels(contacts: EscalationContacts, severity: Severity): ContactSubscription[] {
+  const onCall = contacts.escalation?.onCall;
+  if (!onCall || severity === 'critical') return [];
+  const channels = channelsOf(onCall);
+  const wanted =
+    severity === 'high' ? channels : [channels.find(({ protocol }) => protocol === 'email') ?? channels[0]!];
+  const listed = new Set(contacts[severity].map(({ protocol, endpoint }) => `${protocol}:${endpoint}`));
+  return wanted.filter(({ protocol, endpoint }) => !listed.has(`${protocol}:${endpoint}`));
+}
+
 /**
  * One topic per severity. Every alarm of the app publishes to one of these, so paging follows the
- * plan's escalation: critical pages the on-call engineer at once, high and medium less urgently.
+ * plan's priorities: critical escalates level by level (the alerting stack's {@link Escalation}
+ * starts on it), high pages the on-call engineer, medium notifies them.
  */
 export class AlertTopics extends Construct {
   public readonly key: kms.IKey;
@@ -73,6 +108,7 @@ export class AlertTopics extends Construct {
         enforceSSL: true,
       });
       for (const contact of props.contacts[severity]) topic.addSubscription(subscriptionFor(contact));
+      for (const contact of onCallChannels(props.contacts, severity)) topic.addSubscription(subscriptionFor(contact));
       topics[severity] = topic;
     }
     this.topics = topics;

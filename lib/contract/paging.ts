@@ -16,22 +16,24 @@ export const ESCALATION_LEVELS = [
 export type EscalationLevelKey = (typeof ESCALATION_LEVELS)[number]['key'];
 
 /**
- * The incident table of a stage: one item per critical alarm that entered ALARM, keyed by
- * {@link incidentId}. The same name in both regions; each region's escalation uses its own.
+ * The incident table of a stage: one item per critical alarm's change to ALARM, keyed by the
+ * alarm's name and the time of the change. The same name in both regions; each region's
+ * escalation uses its own table, so an acknowledgement is given in the region that paged.
  */
 export function incidentTableName(stage: string): string {
   return [RESOURCE_PREFIX, stage, 'incidents'].join('-');
 }
 
-/** Attribute names of an incident item. */
+/**
+ * Attribute names of an incident item. EventBridge may deliver one state change twice: both
+ * deliveries carry the same alarm and time, so the second finds the item and pages nobody.
+ */
 export const INCIDENT_ITEM = {
-  /** Partition key: {@link incidentId}. */
-  id: 'incident',
-  /** The alarm that opened it. */
+  /** Partition key: the alarm that opened it. */
   alarm: 'alarm',
-  /** When it opened, ISO 8601 (the alarm's state change time). */
+  /** Sort key: when it opened, the alarm's state change time (ISO 8601). */
   openedAt: 'openedAt',
-  /** Who acknowledged it; present once acknowledged, and the escalation stops at its next stage. */
+  /** Who acknowledged it; once present, the escalation stops before its next level. */
   acknowledgedBy: 'acknowledgedBy',
   /** When it was acknowledged, ISO 8601. */
   acknowledgedAt: 'acknowledgedAt',
@@ -39,17 +41,21 @@ export const INCIDENT_ITEM = {
   expiresAt: 'expiresAt',
 } as const;
 
-/** How long an incident item is kept: long enough to read back after a post-mortem. */
+/** How long an incident item is kept: long enough to read back in a post-mortem. */
 export const INCIDENT_RETENTION_DAYS = 90;
-
-/**
- * The id of the incident a critical alarm's state change opens: the alarm's name and the time of
- * its change to ALARM. EventBridge may deliver one change twice; both deliveries name the same
- * incident, so the second opens nothing and pages nobody.
- */
-export function incidentId(alarmName: string, stateChangeTime: string): string {
-  return `${alarmName}@${stateChangeTime}`;
-}
 
 /** Who an acknowledgement may name: a login or an email address, nothing that needs escaping. */
 export const ACKNOWLEDGER_PATTERN = /^[A-Za-z0-9._@+-]{1,64}$/;
+
+/**
+ * What the escalation state machine is started with: the alarm's change to ALARM, as its
+ * EventBridge rule transforms the CloudWatch event (and the drill starts it).
+ */
+export interface EscalationInput {
+  /** The alarm's name. */
+  readonly alarm: string;
+  /** When it changed to ALARM (the event's `detail.state.timestamp`); with the name, the incident's key. */
+  readonly changedAt: string;
+  /** CloudWatch's reason for the change. */
+  readonly reason: string;
+}

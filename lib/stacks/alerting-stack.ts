@@ -1,26 +1,43 @@
-// Alerting of one region: the severity topics that every alarm in that region publishes to.
+// Alerting of one region: the severity topics that every alarm in that region publishes to, and the escalation that pages on the critical one.
 import type { Construct } from 'constructs';
-import { alertTopicNamePrefix, stackDescription } from '../naming';
+import { incidentTableName } from '../contract';
+import { alertTopicNamePrefix, stackDescription, stageLabel, stateMachineName } from '../naming';
 import { AlertTopics } from '../constructs/alert-topics';
+import { Escalation } from '../constructs/paging';
 import { DrStack, type DrStackProps } from './dr-stack';
 
 /** Props of {@link AlertingStack}. */
 export type AlertingStackProps = Omit<DrStackProps, 'purpose' | 'priority'>;
 
-/** Severity topics of one region and stage. */
+/** The acknowledgement command (scripts/page-ack.ts) as pages tell the operator to run it. */
+export const PAGE_ACK_COMMAND = 'node --import tsx scripts/page-ack.ts';
+
+/** Severity topics of one region and stage, and the escalation of its critical alarms. */
 export class AlertingStack extends DrStack {
   public readonly alerts: AlertTopics;
+  /** Pages the plan's three levels for each critical alarm of this region until acknowledged. */
+  public readonly escalation: Escalation;
 
   constructor(scope: Construct, props: AlertingStackProps) {
     super(scope, {
       ...props,
       purpose: 'Alerting',
       priority: 'critical',
-      description: stackDescription(props.config, props.regionConfig, 'alert topics'),
+      description: stackDescription(props.config, props.regionConfig, 'alert topics and paging'),
     });
     this.alerts = new AlertTopics(this, 'Alerts', {
       namePrefix: alertTopicNamePrefix(this.config),
       contacts: this.config.contacts,
+    });
+    this.escalation = new Escalation(this, 'Escalation', {
+      stageLabel: stageLabel(this.config),
+      namePrefix: alertTopicNamePrefix(this.config),
+      stateMachineName: stateMachineName(this.config, props.regionConfig, 'escalation'),
+      tableName: incidentTableName(this.config.stage),
+      ...(this.config.contacts.escalation ? { levels: this.config.contacts.escalation } : {}),
+      criticalTopic: this.alerts.topic('critical'),
+      key: this.alerts.key,
+      ackCommand: `${PAGE_ACK_COMMAND} --stage ${this.config.stage} --region ${props.regionConfig.region}`,
     });
   }
 }

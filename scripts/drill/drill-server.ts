@@ -58,6 +58,11 @@ export interface DrillConfig {
   readonly promotionSeconds?: Record<string, number | null>;
   /** Whether FailoverGlobalReplicationGroup is refused while the primary's region is lost. */
   readonly cacheFailoverNeedsPrimary?: boolean;
+  /**
+   * While true, a sleeping run's clock does not jump: it waits in real time (up to its wait times
+   * timeScale), so an operator's command can act between two states of a run.
+   */
+  readonly holdClock?: boolean;
 }
 
 export interface DrillState {

@@ -6,7 +6,8 @@ Wait state, a Retry interval) or waits for its branches does not count. When non
 jumps to the earliest sleeper's deadline and wakes it: time passes in virtual seconds, as in a
 discrete-event simulation, and a branch that is still working never sees another branch's sleep end
 early. A sleeper waits at most DRILL_TIME_SCALE of its time in real time (at least 0.25 s), so a flow
-the count misses (a Map iteration, say) slows the drill down but never stops it.
+the count misses (a Map iteration, say) slows the drill down but never stops it. While a scenario
+holds the clock (holdClock, as an operator acts between two states), nothing jumps; the cap still ends a wait.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def virtual_sleep(seconds: float, running: Callable[[], bool] = lambda: True) ->
         work(-1)
         try:
             while running() and vnow_ms() < deadline:
-                if _working <= 0 and deadline <= min(_sleepers.values()):
+                if _working <= 0 and not STATE["holdClock"] and deadline <= min(_sleepers.values()):
                     reach(deadline)  # everyone sleeps: time passes to the earliest deadline, this one
                 elif time.time() >= real_cap:
                     reach(deadline)  # a flow the count does not see is at work: give up waiting for it

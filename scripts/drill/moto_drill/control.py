@@ -109,7 +109,7 @@ class ControlApi:
             elif path == "/drill/alarms/evaluate":
                 return {"alarms": evaluate_on_request(str(body["region"]), [str(name) for name in body.get("names", [])])}
             elif path == "/drill/config":
-                for key in ("timeScale", "cacheFailoverNeedsPrimary"):
+                for key in ("timeScale", "cacheFailoverNeedsPrimary", "holdClock"):
                     if key in body:
                         STATE[key] = body[key]
                 STATE["promotionSeconds"].update(body.get("promotionSeconds", {}))

@@ -28,6 +28,7 @@ def reset_drill_state() -> None:
             timeScale=TIME_SCALE,
             promotionSeconds={"rds": PROMOTION_SECONDS, "elasticache": PROMOTION_SECONDS},
             cacheFailoverNeedsPrimary=False,
+            holdClock=False,
         )
 
 

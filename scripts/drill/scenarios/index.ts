@@ -5,6 +5,7 @@ import { DECISION_SCENARIOS } from './decision';
 import { DNS_SCENARIOS } from './dns';
 import { FAILOVER_SCENARIOS } from './failover';
 import { JOB_SCENARIOS } from './jobs';
+import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
 import { RESTORE_SCENARIOS } from './restore';
 
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...RESTORE_SCENARIOS,
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,
+  ...PAGING_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
