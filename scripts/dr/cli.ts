@@ -4,8 +4,9 @@ import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'com
 import { userInfo } from 'node:os';
 import { AwsCallError, SDK, type Sdk } from './aws';
 import { RunFailedError, planFailover, runFailover } from './failover';
-import { createProgress, type ProgressMode } from './progress';
+import { createProgress, progressModeFor, type ProgressMode } from './progress';
 import { regionThatIsUp } from './region';
+import { readStatus, renderStatus } from './status';
 import { STAGE_NAMES, STAGE_REGIONS, stageNames } from './stage';
 import type { Stage } from '../../lib/config/types';
 
@@ -82,15 +83,13 @@ function checkRegionOfStage(options: CommonOptions): void {
 }
 
 function progressMode(options: CommonOptions, env: CliEnv): ProgressMode {
-  if (options.json) return 'json';
-  return env.stderr.isTTY ? 'tty' : 'plain';
+  return progressModeFor(options.json === true, env.stderr.isTTY === true);
 }
 
 async function statusCommand(options: CommonOptions, env: CliEnv): Promise<number> {
   checkRegionOfStage(options);
   const names = stageNames(options.stage);
   const { region, source } = await chosenRegion(options, env);
-  const { readStatus, renderStatus } = await import('./status.js');
   const report = await readStatus({ sdk: env.sdk, names, now: env.now }, options.stage, region, source);
   if (options.json) env.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else env.stdout.write(`${renderStatus(report)}\n`);
@@ -263,6 +262,11 @@ export async function main(args: readonly string[], env: CliEnv): Promise<number
       ? [...args]
       : [...(program.commands.some((each) => each.name() === subcommand) ? [subcommand ?? ''] : []), '--help'];
   const name = program.commands.some((each) => each.name() === subcommand) ? `dr ${subcommand}` : 'dr';
+  if (helpAt === -1 && subcommand === undefined) {
+    // commander would print the whole help as the error; the house prints the problem first.
+    writeErr(`dr: missing command: status, failover or failback\n${usage()}\n`);
+    return EXIT.badInput;
+  }
   try {
     await program.parseAsync(line, { from: 'user' });
     return status;

@@ -3,6 +3,12 @@
 /** Where progress goes and how it looks. */
 export type ProgressMode = 'tty' | 'plain' | 'json';
 
+/** JSON lines with --json; else a live line when stderr is a terminal, plain lines when it is not. */
+export function progressModeFor(json: boolean, stderrIsTty: boolean): ProgressMode {
+  if (json) return 'json';
+  return stderrIsTty ? 'tty' : 'plain';
+}
+
 export interface Progress {
   /** A step completed: one permanent line with the time since the start. */
   step(name: string): void;
