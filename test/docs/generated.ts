@@ -5,6 +5,7 @@ import { buildDrApp, type DrStacks } from '../../lib/dr-app';
 import { buildReport, objectivesTable, type ReadinessReport } from '../../lib/readiness/report';
 import { formatSeconds } from '../../lib/recovery';
 import { EVENT_RULES, targetMode } from '../../lambda/degraded-mode/events';
+import { socialMediaPosts } from '../../lambda/status-page/social';
 import { newApp } from '../helpers/synth';
 
 /** A stage's construct tree, built as `npm run report` builds it: no bundling, no synth. */
@@ -45,6 +46,7 @@ export const BLOCK_FILES: Readonly<Record<string, readonly string[]>> = {
   'stage-objectives': ['docs/recovery-objectives.md'],
   schedules: ['docs/automation.md'],
   'degraded-mode-events': ['docs/runbooks/cache-degraded-mode.md'],
+  'status-page-social-posts': ['docs/runbooks/status-page.md'],
 };
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -107,5 +109,6 @@ export function expectedBlocks(): Record<string, string> {
     'stage-objectives': `${stageObjectives()}\n`,
     schedules: `${schedules()}\n`,
     'degraded-mode-events': `${degradedModeEvents()}\n`,
+    'status-page-social-posts': socialMediaPosts(),
   };
 }
