@@ -11,7 +11,7 @@ import { MIN_SKIP_REASON_LENGTH, skipCheckov } from '../../lib/nag/checkov';
 import { testAssemblyDir } from '../helpers/synth';
 
 const root = resolve(__dirname, '../..');
-const checkov = join(root, '.venv', 'bin', 'checkov');
+const checkov = join(root, '.venv-checkov', 'bin', 'checkov');
 const FIXTURES = join(root, 'test', 'fixtures');
 
 /** What the gate reads of one check in checkov's JSON report. */
