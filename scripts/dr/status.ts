@@ -133,8 +133,18 @@ async function writer(deps: StatusDeps, region: string): Promise<Section<{ membe
 }
 
 async function cachePrimary(deps: StatusDeps, region: string): Promise<Section<{ id: string; members: Member[] }>> {
-  const { ElastiCacheClient, paginateDescribeGlobalReplicationGroups } = await deps.sdk.elasticache();
+  const [{ ElastiCacheClient, paginateDescribeGlobalReplicationGroups }, { SSMClient, GetParameterCommand }] =
+    await Promise.all([deps.sdk.elasticache(), deps.sdk.ssm()]);
   const suffix = deps.names.globalDatastoreSuffix;
+  const parameter = deps.names.parameters.replicationGroupId;
+  // The region's own group: an activation with the primary lost detaches it from the Global
+  // Datastore, which then still lists the lost primary; the group is the region's primary anyway.
+  const ownGroup =
+    (
+      await awsCall(`ssm:GetParameter ${parameter}`, region, 'check that the Cache stack is deployed', () =>
+        new SSMClient(clientConfig(region)).send(new GetParameterCommand({ Name: parameter })),
+      )
+    ).Parameter?.Value ?? '';
   const client = new ElastiCacheClient(clientConfig(region));
   const found = await awsCall(
     'elasticache:DescribeGlobalReplicationGroups',
@@ -151,17 +161,26 @@ async function cachePrimary(deps: StatusDeps, region: string): Promise<Section<{
       return undefined;
     },
   );
-  if (!found) return { state: 'unknown', reason: `no Global Datastore whose id ends in -${suffix} in ${region}` };
+  const standalone = [{ region, id: ownGroup, primary: true }];
+  if (!found) return ok(`${region} (${ownGroup} stands alone: no Global Datastore)`, { id: '', members: standalone });
   const members: Member[] = (found.Members ?? []).map((member) => ({
     region: member.ReplicationGroupRegion ?? '',
     id: member.ReplicationGroupId ?? '',
     primary: member.Role === 'PRIMARY',
   }));
+  const id = found.GlobalReplicationGroupId ?? '';
+  if (!members.some((member) => member.region === region && member.id === ownGroup)) {
+    const listed = members.map((member) => `${member.region} ${member.primary ? 'primary' : 'secondary'}`).join(', ');
+    return ok(`${region} (detached: ${ownGroup} stands alone; ${id} still lists ${listed || 'no member'})`, {
+      id,
+      members: standalone,
+    });
+  }
   const primary = members.find((member) => member.primary);
-  if (!primary) return { state: 'unknown', reason: `${found.GlobalReplicationGroupId} has no primary member` };
+  if (!primary) return { state: 'unknown', reason: `${id} has no primary member` };
   const others = members.filter((member) => !member.primary).map((member) => `${member.region} secondary`);
   return ok(`${primary.region} ${others.length ? `(${others.join(', ')})` : '(no secondary: not replicating)'}`, {
-    id: found.GlobalReplicationGroupId ?? '',
+    id,
     members,
   });
 }

@@ -37,6 +37,7 @@ beforeAll(async () => {
     ssm(region).send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: true }));
   await put('us-east-1', PARAMS.activeRegion, 'us-east-1');
   await put('us-west-2', PARAMS.activeRegion, 'us-east-1');
+  await put('us-east-1', PARAMS.replicationGroupId, 'async-toolformer-prod-use1');
   await put('us-east-1', PARAMS.auroraLatest, 'async-toolformer-prod-weekly-2026-11-22');
   await put('us-east-1', PARAMS.integrityReport, '{"passed":true}');
 
@@ -228,4 +229,32 @@ test('fails when a tier cannot be read: that section is UNKNOWN with the failed 
   expect(text).toMatch(/Aurora lag\s+UNKNOWN: the writer is UNKNOWN/);
   expect(text).toMatch(/cache primary\s+us-east-1 \(us-west-2 secondary\)/);
   expect(text).toContain('2 section(s) UNKNOWN: exit status 1');
+}, 30_000);
+
+test('a region whose group left the Global Datastore (an activation detached it) is its own cache primary, with nothing replicating', async () => {
+  // Prepare: the datastore still lists the lost primary only.
+  healthyTiers();
+  elasticache.on(DescribeGlobalReplicationGroupsCommand).resolves({
+    GlobalReplicationGroups: [
+      {
+        GlobalReplicationGroupId: 'ldgnf-async-toolformer-prod',
+        Members: [
+          { ReplicationGroupId: 'async-toolformer-prod-usw2', ReplicationGroupRegion: 'us-west-2', Role: 'PRIMARY' },
+        ],
+      },
+    ],
+  });
+  const io = env();
+  // Act
+  await main(['status', '--region', 'us-east-1', '--json'], io);
+  // Assess
+  const report = JSON.parse(io.out());
+  expect(report.sections.cachePrimary.summary).toBe(
+    'us-east-1 (detached: async-toolformer-prod-use1 stands alone; ldgnf-async-toolformer-prod still lists us-west-2 primary)',
+  );
+  expect(report.sections.cacheLag).toEqual({
+    state: 'ok',
+    summary: 'no secondary: nothing replicates',
+    detail: { lags: {} },
+  });
 }, 30_000);
