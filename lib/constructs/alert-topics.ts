@@ -13,7 +13,6 @@ import {
   type Severity,
 } from '../config';
 import { EncryptionKey } from './encryption-key';
-import type { Escalation } from './paging';
 
 /** Props of {@link AlertTopics}. */
 export interface AlertTopicsProps {
@@ -21,7 +20,7 @@ export interface AlertTopicsProps {
   readonly namePrefix: string;
   /**
    * Subscriptions per severity, and the escalation, whose on-call engineer is paged by the high topic
-   * and notified by the medium one (the critical topic's alarms page through {@link Escalation}).
+   * and notified by the medium one (the critical topic's alarms page through `Escalation` (lib/constructs/paging)).
    */
   readonly contacts: EscalationContacts;
 }
@@ -63,7 +62,7 @@ function onCallChannels(contacts: EscalationContacts, severity: Severity): Conta
 
 /**
  * One topic per severity. Every alarm of the app publishes to one of these, so paging follows the
- * plan's priorities: critical escalates level by level (the alerting stack's {@link Escalation}
+ * plan's priorities: critical escalates level by level (the alerting stack's `Escalation` (lib/constructs/paging)
  * starts on it), high pages the on-call engineer, medium notifies them.
  */
 export class AlertTopics extends Construct {

@@ -1,6 +1,7 @@
-// Alerting: one encrypted topic per severity in each region, subscriptions from config.
+// Alerting: one encrypted topic per severity in each region, subscriptions from config, and the escalation that pages the plan's three levels.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SEVERITIES, STAGES, loadConfig } from '../../lib/config';
+import { ESCALATION_LEVELS, INCIDENT_ITEM, incidentTableName } from '../../lib/contract';
 import { AlertingStack } from '../../lib/stacks/alerting-stack';
 import { newApp, synthStage } from '../helpers/synth';
 
@@ -14,7 +15,7 @@ describe.each(STAGES)('%s alerting', (stage) => {
         KmsMasterKeyId: Match.anyValue(),
       });
     }
-    template.resourceCountIs('AWS::SNS::Topic', SEVERITIES.length);
+    template.resourceCountIs('AWS::SNS::Topic', SEVERITIES.length + ESCALATION_LEVELS.length);
     template.resourcePropertiesCountIs(
       'AWS::SNS::TopicPolicy',
       {
@@ -24,11 +25,16 @@ describe.each(STAGES)('%s alerting', (stage) => {
           ]),
         },
       },
-      SEVERITIES.length,
+      SEVERITIES.length + ESCALATION_LEVELS.length,
     );
-    // Prod's default pages the plan's on-call engineer (validation requires a pager); staging has none.
+    // Prod's default pages the plan's three levels by text, and the on-call engineer at high and
+    // medium (no email given: by text); staging has no contacts.
     const contacts = loadConfig({ stage }).contacts;
-    template.resourceCountIs('AWS::SNS::Subscription', SEVERITIES.flatMap((severity) => contacts[severity]).length);
+    const levels = contacts.escalation ? ESCALATION_LEVELS.length + 2 : 0;
+    template.resourceCountIs(
+      'AWS::SNS::Subscription',
+      SEVERITIES.flatMap((severity) => contacts[severity]).length + levels,
+    );
   });
 
   test('the topic key rotates, is retained, and lets only alarms of this account and region use it', () => {
@@ -79,5 +85,83 @@ test('subscriptions come from the escalation contacts in config', () => {
   template.hasResourceProperties('AWS::SNS::Subscription', {
     Protocol: 'email',
     Endpoint: 'eng-manager@async-toolformer.example',
+  });
+});
+
+describe('escalation', () => {
+  const synthesized = synthStage('prod');
+  const template = synthesized.template(synthesized.stack('secondary', 'Alerting').stackName);
+  const { region } = synthesized.region('secondary');
+
+  test.each(ESCALATION_LEVELS.map((level) => [level.level, level.who] as const))(
+    'level %d has its own encrypted topic that texts the plan number of %s',
+    (level) => {
+      const contact = synthesized.config.contacts.escalation![ESCALATION_LEVELS[level - 1]!.key];
+      const topics = template.findResources('AWS::SNS::Topic', {
+        Properties: { TopicName: `async-toolformer-prod-page-level-${level}`, KmsMasterKeyId: Match.anyValue() },
+      });
+      expect(Object.keys(topics)).toHaveLength(1);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sms',
+        Endpoint: contact.sms,
+        TopicArn: { Ref: Object.keys(topics)[0] },
+      });
+    },
+  );
+
+  test('the state machine waits for each level until its minute of the plan, counted from the run start', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    // The definition is an Fn::Join of text and references; references stand in as "ref".
+    const parts = (machine!.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'ref')).join('')) as {
+      States: Record<string, { Type: string; Timestamp?: string }>;
+    };
+    for (const { level, afterMinutes } of ESCALATION_LEVELS.slice(1)) {
+      expect(definition.States[`WaitForLevel${level}`]).toEqual({
+        Type: 'Wait',
+        Timestamp: `{% $fromMillis($toMillis($states.context.Execution.StartTime) + ${afterMinutes * 60_000}) %}`,
+        Next: `ReadAcknowledgement${level}`,
+      });
+    }
+  });
+
+  test('a rule on every alarm of the region entering ALARM starts it, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('^Escalation') },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          InputTransformer: Match.objectLike({
+            InputPathsMap: {
+              'detail-alarmName': '$.detail.alarmName',
+              'detail-state-timestamp': '$.detail.state.timestamp',
+            },
+          }),
+        }),
+      ],
+    });
+  });
+
+  test('the incident table is encrypted with the alerts key, expires items, and is retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        TableName: incidentTableName('prod'),
+        KeySchema: [
+          { AttributeName: INCIDENT_ITEM.alarm, KeyType: 'HASH' },
+          { AttributeName: INCIDENT_ITEM.openedAt, KeyType: 'RANGE' },
+        ],
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        TimeToLiveSpecification: { AttributeName: INCIDENT_ITEM.expiresAt, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(region).toBe('us-west-2');
   });
 });
