@@ -8,6 +8,7 @@ import { JOB_SCENARIOS } from './jobs';
 import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
 import { RESTORE_SCENARIOS } from './restore';
+import { STATUS_PAGE_SCENARIOS } from './status-page';
 
 export const SCENARIOS: readonly Scenario[] = [
   ...FAILOVER_SCENARIOS,
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,
   ...PAGING_SCENARIOS,
+  ...STATUS_PAGE_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
