@@ -36,6 +36,17 @@ export interface StatusDeps {
   readonly sdk: Sdk;
   readonly names: StageNames;
   readonly now: () => Date;
+  /** The region read from; set by readStatus. */
+  readonly home?: string;
+}
+
+/**
+ * Client settings for `region`. The region read from is up; any other (the secondary's lag, the
+ * fence and the DNS view in the secondary) may be the lost one, so it gets one attempt and short
+ * timeouts: a lost region makes its sections UNKNOWN in seconds instead of stalling the screen.
+ */
+function config(deps: StatusDeps, region: string) {
+  return clientConfig(region, region !== deps.home);
 }
 
 interface Member {
@@ -50,13 +61,13 @@ const idOfArn = (arn: string) => arn.split(':').pop() ?? '';
 
 /** The newest datapoint of one metric over the last 15 minutes, or undefined when there is none. */
 async function latestDatapoint(
-  sdk: Sdk,
+  deps: StatusDeps,
   region: string,
   metric: { namespace: string; name: string; dimensions: Record<string, string>; stat: string },
   now: Date,
 ): Promise<{ value: number; at: string } | undefined> {
-  const { CloudWatchClient, GetMetricDataCommand } = await sdk.cloudwatch();
-  const client = new CloudWatchClient(clientConfig(region));
+  const { CloudWatchClient, GetMetricDataCommand } = await deps.sdk.cloudwatch();
+  const client = new CloudWatchClient(config(deps, region));
   const answer = await awsCall(
     `cloudwatch:GetMetricData ${metric.name}`,
     region,
@@ -103,7 +114,7 @@ async function activeRegion(deps: StatusDeps, region: string): Promise<Section<{
     `ssm:GetParameter ${name}`,
     region,
     'deploy the Automation stack, or check your credentials',
-    () => new SSMClient(clientConfig(region)).send(new GetParameterCommand({ Name: name })),
+    () => new SSMClient(config(deps, region)).send(new GetParameterCommand({ Name: name })),
   );
   const value = answer.Parameter?.Value ?? '';
   return ok(value, { value });
@@ -116,7 +127,7 @@ async function writer(deps: StatusDeps, region: string): Promise<Section<{ membe
     `rds:DescribeGlobalClusters ${id}`,
     region,
     'check that the Data stacks are deployed and your credentials',
-    () => new RDSClient(clientConfig(region)).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })),
+    () => new RDSClient(config(deps, region)).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })),
   );
   const members: Member[] = (answer.GlobalClusters?.[0]?.GlobalClusterMembers ?? []).map((member) => ({
     region: regionOfArn(member.DBClusterArn ?? ''),
@@ -142,10 +153,10 @@ async function cachePrimary(deps: StatusDeps, region: string): Promise<Section<{
   const ownGroup =
     (
       await awsCall(`ssm:GetParameter ${parameter}`, region, 'check that the Cache stack is deployed', () =>
-        new SSMClient(clientConfig(region)).send(new GetParameterCommand({ Name: parameter })),
+        new SSMClient(config(deps, region)).send(new GetParameterCommand({ Name: parameter })),
       )
     ).Parameter?.Value ?? '';
-  const client = new ElastiCacheClient(clientConfig(region));
+  const client = new ElastiCacheClient(config(deps, region));
   const found = await awsCall(
     'elasticache:DescribeGlobalReplicationGroups',
     region,
@@ -193,7 +204,7 @@ async function fence(deps: StatusDeps): Promise<Section<{ alarm: string; state: 
     `cloudwatch:DescribeAlarms ${alarm}`,
     region,
     `the fence lives in ${region}; check that it answers`,
-    () => new CloudWatchClient(clientConfig(region)).send(new DescribeAlarmsCommand({ AlarmNames: [alarm] })),
+    () => new CloudWatchClient(config(deps, region)).send(new DescribeAlarmsCommand({ AlarmNames: [alarm] })),
   );
   const state = answer.MetricAlarms?.[0]?.StateValue;
   if (!state) return { state: 'unknown', reason: `alarm ${alarm} not found in ${region}` };
@@ -205,7 +216,7 @@ async function fence(deps: StatusDeps): Promise<Section<{ alarm: string; state: 
 async function dnsAnswer(deps: StatusDeps): Promise<Section<{ primaryAnswered: number; at: string }>> {
   const region = deps.names.secondary;
   const point = await latestDatapoint(
-    deps.sdk,
+    deps,
     region,
     {
       namespace: METRICS_NAMESPACE,
@@ -235,7 +246,7 @@ async function auroraLag(
   const lags: Record<string, number | null> = {};
   for (const member of members.filter((each) => !each.primary)) {
     const point = await latestDatapoint(
-      deps.sdk,
+      deps,
       member.region,
       {
         namespace: 'AWS/RDS',
@@ -262,14 +273,14 @@ async function cacheLag(
       member.region,
       'check that the region answers',
       () =>
-        new ElastiCacheClient(clientConfig(member.region)).send(
+        new ElastiCacheClient(config(deps, member.region)).send(
           new DescribeReplicationGroupsCommand({ ReplicationGroupId: member.id }),
         ),
     );
     let worst: number | null = null;
     for (const node of answer.ReplicationGroups?.[0]?.MemberClusters ?? []) {
       const point = await latestDatapoint(
-        deps.sdk,
+        deps,
         member.region,
         {
           namespace: 'AWS/ElastiCache',
@@ -312,7 +323,7 @@ async function backups(
     iac: p.iacBackup,
   };
   const answer = await awsCall('ssm:GetParameters (backup records)', region, 'check your credentials', () =>
-    new SSMClient(clientConfig(region)).send(new GetParametersCommand({ Names: Object.values(wanted) })),
+    new SSMClient(config(deps, region)).send(new GetParametersCommand({ Names: Object.values(wanted) })),
   );
   const records: Record<string, { value: string; at: string } | null> = {};
   for (const [key, name] of Object.entries(wanted)) {
@@ -329,7 +340,7 @@ async function backups(
 
 async function alarms(deps: StatusDeps, region: string): Promise<Section<{ names: string[] }>> {
   const { CloudWatchClient, paginateDescribeAlarms } = await deps.sdk.cloudwatch();
-  const client = new CloudWatchClient(clientConfig(region));
+  const client = new CloudWatchClient(config(deps, region));
   const names: string[] = [];
   await awsCall('cloudwatch:DescribeAlarms StateValue=ALARM', region, 'check your credentials', async () => {
     for await (const page of paginateDescribeAlarms(
@@ -348,7 +359,7 @@ async function recoveries(
   region: string,
 ): Promise<Section<{ runs: { stateMachine: string; executionArn: string; started: string }[] }>> {
   const { SFNClient, paginateListStateMachines, paginateListExecutions } = await deps.sdk.sfn();
-  const client = new SFNClient(clientConfig(region));
+  const client = new SFNClient(config(deps, region));
   const prefix = deps.names.stateMachinePrefix(region);
   const runs: { stateMachine: string; executionArn: string; started: string }[] = [];
   await awsCall('states:ListStateMachines/ListExecutions RUNNING', region, 'check your credentials', async () => {
@@ -388,11 +399,12 @@ async function section<T>(read: () => Promise<Section<T>>): Promise<Section<T>> 
 }
 
 export async function readStatus(
-  deps: StatusDeps,
+  given: StatusDeps,
   stage: string,
   region: string,
   regionSource: string,
 ): Promise<StatusReport> {
+  const deps: StatusDeps = { ...given, home: region };
   const writerSection = section(() => writer(deps, region));
   const cacheSection = section(() => cachePrimary(deps, region));
   const membersOf = async (pending: Promise<Section<unknown>>, what: string): Promise<readonly Member[]> => {

@@ -5,6 +5,7 @@ import { DECISION_SCENARIOS } from './decision';
 import { DNS_SCENARIOS } from './dns';
 import { FAILOVER_SCENARIOS } from './failover';
 import { JOB_SCENARIOS } from './jobs';
+import { OPERATOR_STATUS_SCENARIOS } from './operator-status';
 import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
 import { RESTORE_SCENARIOS } from './restore';
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,
   ...PAGING_SCENARIOS,
+  ...OPERATOR_STATUS_SCENARIOS,
   ...STATUS_PAGE_SCENARIOS,
 ];
 
