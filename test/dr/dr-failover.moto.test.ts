@@ -11,6 +11,9 @@ import { SDK, type Sdk } from '../../scripts/dr/aws';
 import { main, type CliEnv } from '../../scripts/dr/cli';
 import { startMoto, type MotoServer } from '../helpers/moto';
 
+// The first test loads the SDK's clients (seconds on a shared machine); the runs themselves take milliseconds.
+jest.setTimeout(30_000);
+
 const PARAMS = stageParameters('prod');
 const ROLE = 'arn:aws:iam::123456789012:role/failover';
 const SUCCEEDS = JSON.stringify({
