@@ -67,7 +67,7 @@ beforeAll(async () => {
   const secrets = new SecretsManagerClient(moto.clientConfig());
   await secrets.send(new CreateSecretCommand({ Name: SECRET, SecretString: redis.password }));
   await redis.send(['SET', 'rl:a', '1', 'EX', '600'], ['SET', 'config', 'x']);
-  const connect = redisConnector({ ca: redis.ca, timeoutMs: 2000 });
+  const connect = redisConnector({ ca: redis.ca, timeoutMs: 5000 });
   deps = {
     elasticache,
     s3,

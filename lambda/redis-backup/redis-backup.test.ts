@@ -66,7 +66,7 @@ beforeAll(async () => {
     s3: new S3Client({}),
     ssm: new SSMClient({}),
     secrets: new SecretsManagerClient({}),
-    cache: redisConnector({ ca: redis.ca, timeoutMs: 1000 }),
+    cache: redisConnector({ ca: redis.ca, timeoutMs: 5000 }),
     now: () => NOW,
     retry: { attempts: 3, baseDelayMs: 1, sleep: async () => {} },
   };

@@ -54,7 +54,7 @@ beforeAll(async () => {
   );
   const secrets = new SecretsManagerClient(moto.clientConfig());
   await secrets.send(new CreateSecretCommand({ Name: SECRET, SecretString: redis.password }));
-  const connect = redisConnector({ ca: redis.ca, timeoutMs: 2000 });
+  const connect = redisConnector({ ca: redis.ca, timeoutMs: 5000 });
   await elasticache.send(
     new CreateCacheSubnetGroupCommand({
       CacheSubnetGroupName: 'cache-subnets',

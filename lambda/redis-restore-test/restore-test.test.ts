@@ -94,7 +94,7 @@ beforeAll(async () => {
     elasticache: new ElastiCacheClient({}),
     s3: new S3Client({}),
     secrets: new SecretsManagerClient({}),
-    cache: redisConnector({ ca: redis.ca, timeoutMs: 1000 }),
+    cache: redisConnector({ ca: redis.ca, timeoutMs: 5000 }),
     now: () => clock,
   };
 });

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 beforeEach(() => redis.send(['FLUSHALL']));
 
-const connect = () => redisConnector({ ca: redis.ca, timeoutMs: 1000 });
+const connect = () => redisConnector({ ca: redis.ca, timeoutMs: 5000 });
 
 test('a sentinel written over TLS with the AUTH token reads back equal, and counts split keys with and without TTL', async () => {
   const written = sentinelValue('staging', new Date('2026-11-29T02:00:00Z'));
@@ -80,7 +80,7 @@ test('a node that accepts the connection but never answers times out, as unreach
 
 test('a certificate the client does not trust is refused: TLS is verified, never skipped', async () => {
   await expect(
-    redisConnector({ timeoutMs: 1000 })(redis.endpoint, redis.password, (session) => session.counts()),
+    redisConnector({ timeoutMs: 5000 })(redis.endpoint, redis.password, (session) => session.counts()),
   ).rejects.toThrow(CacheUnreachableError);
 });
 
