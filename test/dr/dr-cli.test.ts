@@ -156,3 +156,11 @@ test('the stage regions the CLI carries are the ones lib/config/stages.ts define
     expect(regions).toEqual({ primary: byRole.primary, secondary: byRole.secondary });
   }
 });
+
+test('fails when the bundler is given an unknown flag: exit 2 with its usage, nothing built', async () => {
+  const run = await runProcess(process.execPath, ['scripts/dr/build.mjs', '--out', 'x.cjs']);
+  expect(run.status).toBe(2);
+  expect(run.stderr).toMatch(/^build-dr: Unknown option '--out'/);
+  expect(run.stderr).toContain('usage: node scripts/dr/build.mjs');
+  expect(run.stderr).not.toMatch(CRASH);
+});
