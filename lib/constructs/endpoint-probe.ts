@@ -1,4 +1,4 @@
-// A CloudWatch Synthetics canary that probes another region's endpoint from this region, with its alarm.
+// A CloudWatch Synthetics canary that probes another region's endpoint (and the public name) from this region, with its alarms.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,7 +7,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
+import { AVAILABILITY_PUBLIC_ENDPOINT, METRICS_NAMESPACE } from '../contract';
+import { serviceAvailability } from './dr-metrics';
 import { EncryptionKey } from './encryption-key';
+import { probeScript } from './probe-script';
 
 /** Failed runs in a row before a probe alarm goes off. */
 export const FAILED_RUNS_TO_ALARM = 2;
@@ -45,16 +48,32 @@ export interface EndpointProbeProps {
    * @default FAILED_RUNS_TO_ALARM
    */
   readonly failoverRuns?: number;
+  /**
+   * Report `service_availability_percentage` of this endpoint and of the public name each run,
+   * with an alarm on each.
+   * @default - no availability datapoints and no availability alarms
+   */
+  readonly availability?: ProbeAvailability;
 }
 
-/** The canary script: one HTTPS GET that must return 200 within the canary's timeout. */
-function probeScript(domainName: string, path: string): string {
-  return [
-    "const synthetics = require('Synthetics');",
-    'exports.handler = async () => {',
-    `  await synthetics.executeHttpStep('GET ${path}', { hostname: '${domainName}', method: 'GET', path: '${path}', port: 443, protocol: 'https:' });`,
-    '};',
-  ].join('\n');
+/** What {@link EndpointProbeProps.availability} reports and whom its alarms notify. */
+export interface ProbeAvailability {
+  /** The `stage` dimension. */
+  readonly stage: string;
+  /** The region `domainName` serves: the `endpoint` dimension of its datapoints. */
+  readonly endpointRegion: string;
+  /** The public name, `api.<zone>`, probed by a GET that never fails the run. */
+  readonly publicDomainName: string;
+  /**
+   * Notified when the public name is unavailable: customers see the outage, and the Core API is
+   * the plan's critical tier.
+   */
+  readonly publicTopic: sns.ITopic;
+  /**
+   * Notified when `domainName` is unavailable while the public name may still serve from the
+   * other region: no customer need see it, but the warm standby (or the primary) is gone.
+   */
+  readonly endpointTopic: sns.ITopic;
 }
 
 /**
@@ -71,6 +90,8 @@ export class EndpointProbe extends Construct {
    * on. A canary that stops running must page (`alarm`), not promote the other region with data loss.
    */
   public readonly failoverAlarm: cloudwatch.Alarm;
+  /** On `service_availability_percentage`, when {@link EndpointProbeProps.availability} is given: of the public name, and of this endpoint. */
+  public readonly availabilityAlarms?: { readonly public: cloudwatch.Alarm; readonly endpoint: cloudwatch.Alarm };
 
   constructor(scope: Construct, id: string, props: EndpointProbeProps) {
     super(scope, id);
@@ -110,7 +131,14 @@ export class EndpointProbe extends Construct {
         new iam.PolicyStatement({
           actions: ['cloudwatch:PutMetricData'],
           resources: ['*'],
-          conditions: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+          // Synthetics' own metrics, and the availability datapoints of the script.
+          conditions: {
+            StringEquals: {
+              'cloudwatch:namespace': props.availability
+                ? ['CloudWatchSynthetics', METRICS_NAMESPACE]
+                : 'CloudWatchSynthetics',
+            },
+          },
         }),
         new iam.PolicyStatement({
           actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -143,7 +171,21 @@ export class EndpointProbe extends Construct {
       canaryName: props.canaryName,
       runtime: PROBE_RUNTIME,
       test: synthetics.Test.custom({
-        code: synthetics.Code.fromInline(probeScript(props.domainName, props.path)),
+        code: synthetics.Code.fromInline(
+          probeScript({
+            domainName: props.domainName,
+            path: props.path,
+            ...(props.availability
+              ? {
+                  availability: {
+                    stage: props.availability.stage,
+                    endpointRegion: props.availability.endpointRegion,
+                    publicDomainName: props.availability.publicDomainName,
+                  },
+                }
+              : {}),
+          }),
+        ),
         handler: 'index.handler',
       }),
       schedule: synthetics.Schedule.rate(props.interval),
@@ -187,5 +229,39 @@ export class EndpointProbe extends Construct {
     this.alarm.addOkAction(action);
     // On-call hears at once that an automated failover may be starting, not only when it ends.
     this.failoverAlarm.addAlarmAction(action);
+    if (props.availability) this.availabilityAlarms = this.availabilityAlarmsOf(props, props.availability);
+  }
+
+  /** Two unavailable minutes in a row, or two without a datapoint: the same rule as {@link EndpointProbe.alarm}. */
+  private availabilityAlarmsOf(props: EndpointProbeProps, availability: ProbeAvailability) {
+    const alarm = (id: string, endpoint: string, what: string, topic: sns.ITopic) => {
+      const created = serviceAvailability(availability.stage, endpoint, props.interval).createAlarm(this, id, {
+        threshold: 100,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: FAILED_RUNS_TO_ALARM,
+        datapointsToAlarm: FAILED_RUNS_TO_ALARM,
+        // A probe that stopped reporting proves nothing available.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription: `service_availability_percentage of ${what} below 100% for ${FAILED_RUNS_TO_ALARM} probe runs in a row, seen by canary ${props.canaryName} from outside it`,
+      });
+      const notify = new actions.SnsAction(topic);
+      created.addAlarmAction(notify);
+      created.addOkAction(notify);
+      return created;
+    };
+    return {
+      public: alarm(
+        'PublicAvailabilityAlarm',
+        AVAILABILITY_PUBLIC_ENDPOINT,
+        `https://${availability.publicDomainName}${props.path}`,
+        availability.publicTopic,
+      ),
+      endpoint: alarm(
+        'AvailabilityAlarm',
+        availability.endpointRegion,
+        `https://${props.domainName}${props.path}`,
+        availability.endpointTopic,
+      ),
+    };
   }
 }

@@ -31,6 +31,12 @@ export const METRIC = {
    * after a planned failback. Published by the region failover state machine of the secondary.
    */
   failoverFence: 'failover_fence',
+  /**
+   * 100 when a probe's HTTPS GET of the health path answered 200, 0 when it did not; one datapoint
+   * per probe run (every minute in prod) with the {@link DIMENSION.endpoint} dimension: the public
+   * name, probed by the canary of each region, or a region's own name, probed from the other region.
+   */
+  serviceAvailabilityPercentage: 'service_availability_percentage',
   /** Rate-limiter mode switches (1 per switch, 0 per event that changed nothing). */
   modeSwitches: 'ModeSwitches',
   /** ElastiCache events the switch did not recognise. */
@@ -51,7 +57,15 @@ export const DIMENSION = {
   component: 'component',
   /** Which check of a run a `backup_check_passed` datapoint is about. */
   check: 'check',
+  /**
+   * What a `service_availability_percentage` datapoint is about: {@link AVAILABILITY_PUBLIC_ENDPOINT}
+   * for `api.<zone>`, or the region (`us-east-1`) of a regional name such as `api-use1.<zone>`.
+   */
+  endpoint: 'endpoint',
 } as const;
+
+/** The {@link DIMENSION.endpoint} value of the public name, `api.<zone>`. */
+export const AVAILABILITY_PUBLIC_ENDPOINT = 'public';
 
 /** Values of the {@link DIMENSION.component} dimension. */
 export const RESTORE_TEST_COMPONENTS = { aurora: 'aurora', redis: 'redis' } as const;

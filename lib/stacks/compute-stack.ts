@@ -142,6 +142,15 @@ export class ComputeStack extends DrStack {
       // run is enough: the decision also needs Route 53's view (S2), and each minute counts in the RTO.
       failoverAlarmName: failoverAlarmNames(config, regionConfig).probe,
       failoverRuns: 1,
+      // service_availability_percentage of the public name (critical: customers see it) and of the
+      // peer's own name (high: the public name may still serve from this region).
+      availability: {
+        stage: config.stage,
+        endpointRegion: peer.region,
+        publicDomainName: apiDomainName(config),
+        publicTopic: props.alerting.alerts.topic('critical'),
+        endpointTopic: props.alerting.alerts.topic('high'),
+      },
     });
   }
 }

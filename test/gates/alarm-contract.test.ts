@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { STAGES } from '../../lib/config';
 import { DIMENSION, FUNCTIONS, METRIC, METRICS_NAMESPACE, type FunctionName } from '../../lib/contract';
+import { runCanaryScript, type CanaryRun, type CanaryWorld } from '../helpers/canary-runs';
 import { runDeployedFunction, type DeployedFunction, type EmitterRun } from '../helpers/emitter-runs';
 import { SCENARIOS } from '../helpers/emitter-scenarios';
 import {
@@ -22,13 +23,7 @@ import {
 import { synthStage } from '../helpers/synth';
 
 /** Plan metrics nothing alarms on yet, each with the issue that builds it: an explicit exception, never a skip. */
-const PENDING: readonly PendingMetric[] = [
-  {
-    metricName: 'service_availability_percentage',
-    issue: '16',
-    why: 'nothing emits it yet: issue 16 builds the availability metric and its alarm',
-  },
-];
+const PENDING: readonly PendingMetric[] = [];
 
 const plan = readFileSync(join(__dirname, '..', '..', 'docs', 'dr-plan.md'), 'utf8');
 const services = new Map(
@@ -42,15 +37,30 @@ interface StageView {
   readonly watched: WatchedMetric[];
   readonly machines: EmittedMetric[];
   readonly functions: DeployedFunction[];
+  /** The probe canaries' deployed sources. */
+  readonly canaries: { readonly source: string; readonly script: string }[];
 }
 
+/** The worlds every canary runs in: everything up, the public name down, its own endpoint down. */
+const CANARY_WORLDS: Readonly<Record<string, CanaryWorld>> = {
+  'both up': { endpointUp: true, publicUp: true },
+  'public name down': { endpointUp: true, publicUp: false },
+  'endpoint down': { endpointUp: false, publicUp: true },
+};
+
 type Template = {
-  Resources?: Record<string, { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
+  Resources?: Record<
+    string,
+    {
+      Type: string;
+      Properties?: { Environment?: { Variables?: Record<string, unknown> }; Code?: { Script?: unknown } };
+    }
+  >;
 };
 
 /** The stage's alarms, its state machines' datapoints and its DR functions, read from the global setup's assembly. */
 function readStage(stage: (typeof STAGES)[number]): StageView {
-  const view: StageView = { watched: [], machines: [], functions: [] };
+  const view: StageView = { watched: [], machines: [], functions: [], canaries: [] };
   for (const artifact of synthStage(stage).assembly.stacks) {
     if (!(artifact instanceof CloudFormationStackArtifact)) continue;
     const stack: StackContext = {
@@ -61,7 +71,11 @@ function readStage(stage: (typeof STAGES)[number]): StageView {
     const template = artifact.template as Template;
     view.watched.push(...watchedMetrics(template, stack, METRICS_NAMESPACE));
     view.machines.push(...emittedByStateMachines(template, stack));
-    for (const resource of Object.values(template.Resources ?? {})) {
+    for (const [id, resource] of Object.entries(template.Resources ?? {})) {
+      const script = resource.Properties?.Code?.Script;
+      if (resource.Type === 'AWS::Synthetics::Canary' && typeof script === 'string') {
+        view.canaries.push({ source: `${stage} ${stack.region} ${stack.stackName}/${id}`, script });
+      }
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const variables = resolveInStack(resource.Properties?.Environment?.Variables ?? {}, stack) as Record<
         string,
@@ -81,7 +95,7 @@ function readStage(stage: (typeof STAGES)[number]): StageView {
   return view;
 }
 
-const stages = new Map<string, StageView & { runs: EmitterRun[] }>();
+const stages = new Map<string, StageView & { runs: EmitterRun[]; probes: CanaryRun[] }>();
 
 beforeAll(async () => {
   for (const stage of STAGES) {
@@ -91,12 +105,22 @@ beforeAll(async () => {
       const scenarios = fn.name === 'dnsView' ? 'dns-view' : SCENARIOS[fn.name](fn.environment);
       runs.push(...(await runDeployedFunction(fn, scenarios)));
     }
-    stages.set(stage, { ...view, runs });
+    const probes: CanaryRun[] = [];
+    for (const canary of view.canaries) {
+      for (const [name, world] of Object.entries(CANARY_WORLDS)) {
+        probes.push(await runCanaryScript(canary.script, world, `${canary.source} (${name})`));
+      }
+    }
+    stages.set(stage, { ...view, runs, probes });
   }
 }, 120_000);
 
 const ofStage = (stage: string) => stages.get(stage)!;
-const emittedIn = (stage: string) => [...ofStage(stage).runs.flatMap((run) => run.emitted), ...ofStage(stage).machines];
+const emittedIn = (stage: string) => [
+  ...ofStage(stage).runs.flatMap((run) => run.emitted),
+  ...ofStage(stage).machines,
+  ...ofStage(stage).probes.flatMap((run) => run.emitted),
+];
 
 describe.each(STAGES)('%s', (stage) => {
   test('the contract reads alarms, functions and state machines of the stage', () => {
@@ -104,6 +128,31 @@ describe.each(STAGES)('%s', (stage) => {
     expect(watched.length).toBeGreaterThan(0);
     expect(machines.map((datapoint) => datapoint.metricName)).toContain(METRIC.failoverFence);
     expect(functions.length).toBeGreaterThan(0);
+  });
+
+  test('each probe canary reports service_availability_percentage of the public name and its endpoint, 100 or 0, and fails its run only for its endpoint', () => {
+    const { probes, canaries } = ofStage(stage);
+    expect(canaries.length).toBeGreaterThan(0);
+    const outcome = (run: CanaryRun) => ({
+      failed: run.error !== undefined,
+      values: Object.fromEntries(
+        run.emitted
+          .filter((datapoint) => datapoint.metricName === METRIC.serviceAvailabilityPercentage)
+          .map((datapoint) => [
+            datapoint.dimensions[DIMENSION.endpoint] === 'public' ? 'public' : 'endpoint',
+            datapoint.value,
+          ]),
+      ),
+    });
+    const expected: Record<string, ReturnType<typeof outcome>> = {
+      'both up': { failed: false, values: { public: 100, endpoint: 100 } },
+      'public name down': { failed: false, values: { public: 0, endpoint: 100 } },
+      'endpoint down': { failed: true, values: { public: 100, endpoint: 0 } },
+    };
+    for (const run of probes) {
+      const world = /\(([^)]+)\)$/.exec(run.source)![1]!;
+      expect({ source: run.source, ...outcome(run) }).toEqual({ source: run.source, ...expected[world] });
+    }
   });
 
   test('every run ends as its scenario says: a success never throws', () => {

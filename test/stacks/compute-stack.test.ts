@@ -262,9 +262,10 @@ describe.each(cases)('%s %s compute', (stage, role) => {
     });
   });
 
-  test("the compute stack's two alarms are the canary's, in this region, paging this region's critical topic", () => {
+  test("the compute stack's alarms are the canary's, in this region, paging this region's critical topic", () => {
     const { template } = compute(stage, role);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // The canary's two, and the two on service_availability_percentage (below).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     const topic = {
       'Fn::GetStackOutput': Match.objectLike({
         StackName: synthesized.stack(role, 'Alerting').stackName,
@@ -297,6 +298,39 @@ describe.each(cases)('%s %s compute', (stage, role) => {
       OKActions: Match.absent(),
     });
     expect(synthesized.stack(role, 'Compute').region).toBe(region.region);
+  });
+
+  test('service_availability_percentage of the public name pages critical, of the peer region high, two runs in a row', () => {
+    const { template } = compute(stage, role);
+    const peer = synthesized.region(role === 'primary' ? 'secondary' : 'primary').region;
+    const topic = (severity: string) => ({
+      'Fn::GetStackOutput': Match.objectLike({
+        StackName: synthesized.stack(role, 'Alerting').stackName,
+        OutputName: Match.stringLikeRegexp(severity),
+      }),
+    });
+    for (const [endpoint, severity] of [
+      ['public', 'critical'],
+      [peer, 'high'],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AsyncToolformer/DR',
+        MetricName: 'service_availability_percentage',
+        Dimensions: Match.arrayWith([
+          { Name: 'endpoint', Value: endpoint },
+          { Name: 'stage', Value: stage },
+        ]),
+        Period: config.traffic.probeInterval.toSeconds(),
+        Statistic: 'Average',
+        Threshold: 100,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'breaching',
+        AlarmActions: [topic(severity)],
+        OKActions: [topic(severity)],
+      });
+    }
   });
 
   test('WAF runs the AWS managed rule groups and a per-IP rate limit, logging to a retained group', () => {

@@ -1,0 +1,26 @@
+// The CloudWatch metrics of the app that alarms and dashboards both read: one definition of each, so a dashboard shows what its alarm watches.
+import type { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { AVAILABILITY_PUBLIC_ENDPOINT, DIMENSION, METRIC, METRICS_NAMESPACE } from '../contract';
+
+/** What a `service_availability_percentage` datapoint is about: the public name, or a region's own name. */
+export type AvailabilityEndpoint = typeof AVAILABILITY_PUBLIC_ENDPOINT | string;
+
+/**
+ * `service_availability_percentage` of `endpoint` in `stage`, averaged over `period`: the share of
+ * probe runs that got a 200 (each run reports 100 or 0), as the probes publish it.
+ */
+export function serviceAvailability(
+  stage: string,
+  endpoint: AvailabilityEndpoint,
+  period: Duration,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: METRIC.serviceAvailabilityPercentage,
+    dimensionsMap: { [DIMENSION.stage]: stage, [DIMENSION.endpoint]: endpoint },
+    period,
+    statistic: cloudwatch.Stats.AVERAGE,
+    // No label: a labelled metric makes its alarm a metric-math alarm; dashboards add theirs.
+  });
+}
