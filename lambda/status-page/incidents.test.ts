@@ -192,6 +192,7 @@ describe('events', () => {
       'open',
     ],
     ['an operator update', { kind: 'operator-update', status: 'investigating', message: 'm' }, 'operator'],
+    ['a refresh (no change: the page is written again)', { kind: 'refresh' }, undefined],
   ])('%s', (_what, event, kind) => {
     expect(changesOf(event, NAMES)[0]?.kind).toBe(kind);
   });

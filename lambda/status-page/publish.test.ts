@@ -143,3 +143,13 @@ test('a dry run renders but writes and sends nothing', async () => {
   expect(puts()).toEqual([]);
   expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
 });
+
+test('no change (the refresh after a first deploy) writes the operational page to both regions and sends nothing', async () => {
+  s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'none', $metadata: {} }));
+
+  const result = await run(deps, { changes: [] });
+
+  expect(result.written).toEqual(['us-east-1', 'us-west-2']);
+  expect(result.page).toContain('All systems operational');
+  expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+});
