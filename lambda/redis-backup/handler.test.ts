@@ -1,6 +1,7 @@
 // The step handlers refuse malformed states from Step Functions before calling AWS; the Redis step reports the run's backup_success_rate.
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DescribeSnapshotsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { METRIC } from '../../lib/contract';
@@ -18,7 +19,9 @@ beforeAll(() => {
 jest.mock('../shared/env', () => ({
   requireEnv: (name: string) => `value-of-${name}`,
   readEnvironment: (contract: { environment: string[] }) =>
-    Object.fromEntries(contract.environment.map((name) => [name, `value-of-${name}`])),
+    Object.fromEntries(
+      contract.environment.map((name) => [name, name === 'OBJECT_LOCK_MODE' ? 'governance' : `value-of-${name}`]),
+    ),
   requirePositiveInteger: () => 3600,
 }));
 
@@ -50,6 +53,7 @@ test.each([null, [], { phase: 'snapshotting' }, { phase: 'naming-latest', snapsh
 describe('what a step reports', () => {
   const s3 = mockClient(S3Client);
   const ssm = mockClient(SSMClient);
+  const elasticache = mockClient(ElastiCacheClient);
   let added: jest.SpyInstance;
   const exporting = {
     phase: 'exporting',
@@ -60,7 +64,9 @@ describe('what a step reports', () => {
   } as const;
 
   beforeEach(() => {
-    [s3, ssm].forEach((stub) => stub.reset());
+    [s3, ssm, elasticache].forEach((stub) => stub.reset());
+    s3.on(PutObjectCommand).resolves({ VersionId: 'v-sidecar' });
+    elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
     jest.spyOn(Metrics.prototype, 'publishStoredMetrics').mockImplementation(function (this: Metrics) {
       this.clearMetrics();
       return this;
@@ -70,14 +76,18 @@ describe('what a step reports', () => {
     ssm.on(PutParameterCommand).resolves({ Version: 5 });
   });
   afterEach(() => jest.restoreAllMocks());
-  afterAll(() => [s3, ssm].forEach((stub) => stub.restore()));
+  afterAll(() => [s3, ssm, elasticache].forEach((stub) => stub.restore()));
 
   const rates = () =>
     added.mock.calls.filter(([name]) => name === METRIC.backupSuccessRate).map(([, , value]) => value);
 
   test('the step that verifies the export finishes the run with backup_success_rate 100', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256' });
-    await expect(redisHandler(exporting)).resolves.toMatchObject({ phase: 'done', resultVersion: 5 });
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256', VersionId: 'v-rdb' });
+    await expect(redisHandler(exporting)).resolves.toMatchObject({
+      phase: 'done',
+      resultVersion: 5,
+      locked: { mode: 'GOVERNANCE' },
+    });
     expect(rates()).toEqual([100]);
   });
 

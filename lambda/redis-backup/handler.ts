@@ -5,12 +5,18 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { redisConnector } from '../shared/cache-session';
-import { readEnvironment } from '../shared/env';
+import { readEnvironment, requirePositiveInteger } from '../shared/env';
 import { runBackupStep } from '../shared/job-outcome';
 import { createObservability } from '../shared/observability';
 import { MalformedEventError } from '../shared/scheduled-event';
-import { advance, type BackupState, type RedisBackupDeps, type RedisBackupSettings } from './redis-backup';
-import { FUNCTIONS } from '../../lib/contract';
+import {
+  advance,
+  type BackupState,
+  type ExportLock,
+  type RedisBackupDeps,
+  type RedisBackupSettings,
+} from './redis-backup';
+import { FUNCTIONS, REDIS_BACKUP_LOCK_ENV } from '../../lib/contract';
 
 const env = readEnvironment(FUNCTIONS.redisBackup);
 const observability = createObservability(FUNCTIONS.redisBackup);
@@ -24,12 +30,19 @@ const deps: RedisBackupDeps = {
   cache: redisConnector(),
   now: () => new Date(),
 };
+/** The lock mode from the environment; anything else stops the function at cold start, before it exports unlockable backups. */
+function lockMode(value: string): ExportLock['mode'] {
+  if (value === 'governance' || value === 'compliance') return value === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE';
+  throw new Error(`${REDIS_BACKUP_LOCK_ENV.mode} must be governance or compliance, got ${JSON.stringify(value)}`);
+}
+
 const settings: RedisBackupSettings = {
   replicationGroupId: env.REPLICATION_GROUP_ID,
   bucket: env.BACKUP_BUCKET,
   resultParameter: env.RESULT_PARAMETER_NAME,
   stage: env.STAGE,
   authTokenSecretName: env.CACHE_AUTH_SECRET_NAME,
+  objectLock: { mode: lockMode(env.OBJECT_LOCK_MODE), days: requirePositiveInteger(REDIS_BACKUP_LOCK_ENV.days) },
   primary: {
     replicationGroupId: env.REPLICATION_GROUP_ID,
     region: env.AWS_REGION,
@@ -82,6 +95,13 @@ export async function handler(event: unknown): Promise<BackupState> {
   return runBackupStep(observability, state.phase, async () => {
     const next = await advance(deps, settings, state);
     logger.info('redis backup step', { from: state.phase, to: next.phase, state: next });
+    // Housekeeping that failed does not fail the backup, but it is never silent.
+    if ('snapshotPrune' in next && next.snapshotPrune.failures > 0) {
+      logger.warn('redis backup: old snapshots not deleted', {
+        snapshot_prune_failures: next.snapshotPrune.failures,
+        errors: next.snapshotPrune.errors,
+      });
+    }
     return next;
   });
 }

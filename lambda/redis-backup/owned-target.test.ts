@@ -29,6 +29,7 @@ const settings = {
   stage: 'prod',
   authTokenSecretName: 'async-toolformer/prod/cache/auth-token',
   primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
+  objectLock: { mode: 'GOVERNANCE', days: 7 } as const,
 };
 const state = (phase: 'snapshotting' | 'exporting', snapshotName: string, exportName: unknown) =>
   ({ phase, kind: 'daily', snapshotName, exportName }) as BackupState;

@@ -7,7 +7,13 @@ import {
   ElastiCacheClient,
 } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  PutObjectRetentionCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -50,6 +56,8 @@ beforeAll(() => {
       REPLICATION_GROUP_ID: GROUP,
       PEER_REGION: 'us-west-2',
       STANDALONE_CACHE_FOLLOWS_WRITER: 'false',
+      OBJECT_LOCK_MODE: 'compliance',
+      OBJECT_LOCK_RETENTION_DAYS: '35',
     }),
   );
   ({ handler } = jest.requireActual<typeof HandlerModule>('./handler'));
@@ -59,7 +67,9 @@ beforeEach(() => {
   elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotStatus: 'available' }] });
   elasticache.on(CopySnapshotCommand).resolves({});
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${inFlight.exportName}-0001.rdb` }] });
-  s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256' });
+  s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256', VersionId: 'v-rdb' });
+  s3.on(PutObjectCommand).resolves({ VersionId: 'v-sidecar' });
+  s3.on(PutObjectRetentionCommand).resolves({});
   ssm.on(PutParameterCommand).resolves({ Version: 5 });
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'token' });
 });
@@ -174,5 +184,59 @@ describe('failure path: partial failure', () => {
     expect(ssm.calls()).toHaveLength(0);
     // Nor is its sentinel recorded: a sidecar would vouch for an export that is not whole.
     expect(mutatingCalls(...stubs)).toEqual([]);
+  });
+});
+
+describe('failure path: the export cannot be locked', () => {
+  // The bucket has Object Lock without a default retention: an export the job cannot lock is not yet
+  // a safe backup, so the run fails, nothing is recorded and no snapshot is pruned.
+  const unrecorded = () => {
+    expect(ssm.calls()).toHaveLength(0);
+    expect(elasticache.calls()).toHaveLength(0);
+  };
+
+  test('access denied on PutObjectRetention: AccessDenied, 0, not recorded', async () => {
+    s3.on(PutObjectRetentionCommand).rejects(awsError('AccessDenied', 'not authorized to s3:PutObjectRetention'));
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'exporting' }));
+    expect(error).toMatchObject({ name: 'AccessDenied' });
+    expect(s3.commandCalls(PutObjectRetentionCommand)).toHaveLength(1);
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    unrecorded();
+  });
+
+  test('a version id missing (unversioned bucket): BackupFailedError before any lock, 0, not recorded', async () => {
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 2048, ServerSideEncryption: 'AES256' });
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'exporting' }));
+    expect(error).toMatchObject({ name: 'BackupFailedError', message: expect.stringMatching(/has no version id/) });
+    expect(s3.commandCalls(PutObjectRetentionCommand)).toHaveLength(0);
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    unrecorded();
+  });
+
+  test('a locked version gone (NoSuchVersion): 0, not recorded', async () => {
+    s3.on(PutObjectRetentionCommand).rejects(awsError('NoSuchVersion', 'The specified version does not exist'));
+    const { error, metrics } = await capture(() => handler({ ...inFlight, phase: 'exporting' }));
+    expect(error).toMatchObject({ name: 'NoSuchVersion' });
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    unrecorded();
+  });
+
+  test('PutObjectRetention throttled past the retries: SlowDown, 3 attempts, 0, not recorded', async () => {
+    s3.on(PutObjectRetentionCommand).rejects(awsError('SlowDown', 'Please reduce your request rate'));
+    const { error, metrics } = await captureWithFakeTimers(() => handler({ ...inFlight, phase: 'exporting' }));
+    expect(error).toMatchObject({ name: 'SlowDown' });
+    expect(s3.commandCalls(PutObjectRetentionCommand)).toHaveLength(3);
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([0]);
+    unrecorded();
+  });
+
+  test('a lock throttled once is retried and the run succeeds, compliance mode for 35 days', async () => {
+    s3.on(PutObjectRetentionCommand).rejectsOnce(awsError('SlowDown', 'Please reduce your request rate')).resolves({});
+    elasticache.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    const { error, metrics } = await captureWithFakeTimers(() => handler({ ...inFlight, phase: 'exporting' }));
+    expect(error).toBeUndefined();
+    expect(metrics[METRIC.backupSuccessRate]).toEqual([100]);
+    const retention = s3.commandCalls(PutObjectRetentionCommand).map((call) => call.args[0].input.Retention?.Mode);
+    expect(retention).toEqual(['COMPLIANCE', 'COMPLIANCE', 'COMPLIANCE']);
   });
 });

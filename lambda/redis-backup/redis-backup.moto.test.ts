@@ -96,6 +96,7 @@ test('a weekly run snapshots, exports, verifies and records, one step per invoca
     authTokenSecretName: SECRET,
     // moto's group is in no Global Datastore: standalone, it is its own primary and the run acts.
     primary: { replicationGroupId: GROUP, region: 'us-east-1', peerRegion: 'us-west-2' },
+    objectLock: { mode: 'GOVERNANCE', days: 7 } as const,
   };
   let state: BackupState = { phase: 'start', kind: 'weekly' };
   const phases: string[] = [];

@@ -2,20 +2,34 @@
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
+  DeleteSnapshotCommand,
   DescribeSnapshotsCommand,
+  paginateDescribeSnapshots,
   type ElastiCacheClient,
   type Snapshot,
 } from '@aws-sdk/client-elasticache';
-import { HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  HeadObjectCommand,
+  PutObjectCommand,
+  PutObjectRetentionCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { REDIS_SENTINEL } from '../../lib/contract';
+import { REDIS_BACKUP_SNAPSHOTS, REDIS_SENTINEL } from '../../lib/contract';
 import { cacheAuthToken, primaryEndpoint, type CacheConnector } from '../shared/cache-session';
 import { retrying, type RetryPolicy } from '../shared/check-report';
 import { publishRecord } from '../shared/run-record';
 import { nameStamp } from '../shared/exports';
 import { sentinelValue, type SentinelValue } from '../shared/sentinel';
-import { assertOwnedName, NotOwnedTargetError } from '../shared/owned-target';
+import {
+  assertOwnedName,
+  escapeRegExp,
+  NotOwnedTargetError,
+  ownedNamePattern,
+  type OwnedNames,
+} from '../shared/owned-target';
 import {
   findCachePrimary,
   outcomeOf,
@@ -54,6 +68,20 @@ export interface RedisBackupSettings {
   readonly authTokenSecretName: string;
   /** This region's group: the run acts only where it is the cache primary. */
   readonly primary: CachePlacementTarget;
+  /** The lock each verified export and its sidecar get: the bucket has Object Lock but no default retention. */
+  readonly objectLock: ExportLock;
+  /**
+   * How many of the job's own newest manual snapshots of the group stay after a verified export.
+   * @default REDIS_BACKUP_SNAPSHOTS.keep
+   */
+  readonly keepSnapshots?: number;
+}
+
+/** S3 Object Lock of one export: `objectLock.mode` and `objectLock.cacheBackupRetention`. */
+export interface ExportLock {
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Whole days from the moment of the lock. */
+  readonly days: number;
 }
 
 /**
@@ -68,6 +96,10 @@ export type BackupState =
       readonly phase: 'done';
       readonly objects: readonly { readonly key: string; readonly size: number }[];
       readonly resultVersion: number;
+      /** The versions locked: every .rdb and the sidecar, until `retainUntil`. */
+      readonly locked: LockedExport;
+      /** The job's own older snapshots deleted after the export, and the deletes that failed. */
+      readonly snapshotPrune: SnapshotPrune;
     })
   | SkippedRun;
 
@@ -89,6 +121,27 @@ export interface WrittenSentinel extends SentinelValue {
   readonly keys: number;
   readonly persistentKeys: number;
 }
+
+/** What a verified export's lock covers. */
+export interface LockedExport {
+  readonly mode: ExportLock['mode'];
+  readonly retainUntil: string;
+  readonly versions: readonly { readonly key: string; readonly versionId: string }[];
+}
+
+/**
+ * Housekeeping after a verified export. A failed delete does not fail the backup (the export is
+ * safe and locked; the snapshot is only a faster restore source and the next run retries the
+ * delete), but it is never silent: `failures` counts them and the handler logs a warning.
+ */
+export interface SnapshotPrune {
+  readonly deleted: readonly string[];
+  /** Deletes (or the listing) that failed: `snapshot_prune_failures` in the step's log. */
+  readonly failures: number;
+  readonly errors: readonly { readonly snapshot: string; readonly error: string }[];
+}
+
+const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 /** What every step after the start knows. */
 interface InFlight {
@@ -137,7 +190,7 @@ async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind:
   // than the sentinel, so exporting it could never show this run's sentinel. A node allows 20
   // manual snapshots a day; the daily and weekly runs take at most two.
   const sentinel = await writeSentinel(deps, settings);
-  const snapshotName = `${exportName}-snap`;
+  const snapshotName = `${exportName}${REDIS_BACKUP_SNAPSHOTS.suffix}`;
   await deps.elasticache.send(
     new CreateSnapshotCommand({ ReplicationGroupId: settings.replicationGroupId, SnapshotName: snapshotName }),
   );
@@ -201,6 +254,7 @@ async function verify(
   // ElastiCache writes one .rdb per shard once the export completes; none yet means still exporting.
   if (keys.length === 0) return state;
   const objects = [];
+  const versions: { key: string; versionId: string | undefined }[] = [];
   for (const key of keys.sort()) {
     const head = await deps.s3.send(new HeadObjectCommand({ Bucket: settings.bucket, Key: key }));
     const size = head.ContentLength ?? 0;
@@ -211,10 +265,11 @@ async function verify(
       );
     }
     objects.push({ key, size });
+    versions.push({ key, versionId: head.VersionId });
   }
   // Next to the export: the sentinel it must hold and the counts it was taken with. SSE-S3, like the .rdb.
   const sidecar = `${state.exportName}${REDIS_SENTINEL.sidecarSuffix}`;
-  await deps.s3.send(
+  const written = await deps.s3.send(
     new PutObjectCommand({
       Bucket: settings.bucket,
       Key: sidecar,
@@ -227,6 +282,9 @@ async function verify(
       ServerSideEncryption: 'AES256',
     }),
   );
+  versions.push({ key: sidecar, versionId: written.VersionId });
+  // Locked before the record: an export the SSM log names as the latest is one nobody can delete.
+  const locked = await lockVersions(deps, settings, versions);
   const record = {
     replicationGroupId: settings.replicationGroupId,
     kind: state.kind,
@@ -234,10 +292,120 @@ async function verify(
     bucket: settings.bucket,
     objects,
     sentinel: { ...state.sentinel, object: sidecar },
+    objectLock: locked,
     verifiedAt: deps.now().toISOString(),
   };
   const version = await publishRecord(deps.ssm, settings.resultParameter, record);
-  return { ...state, phase: 'done', objects, resultVersion: version };
+  // Only now, with the export verified, locked and recorded, may older snapshots go.
+  const snapshotPrune = await pruneSnapshots(deps, settings, state.snapshotName);
+  return { ...state, phase: 'done', objects, resultVersion: version, locked, snapshotPrune };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Places the retention on each exact version. The bucket has Object Lock without a default
+ * retention (ElastiCache's export is not documented to send the checksum one demands), so this is
+ * what makes the export undeletable. A version it cannot lock fails the run: an unlocked backup is
+ * not yet a safe one. Throttling is retried; anything else (AccessDenied, a missing version) fails.
+ */
+async function lockVersions(
+  deps: RedisBackupDeps,
+  settings: RedisBackupSettings,
+  versions: readonly { key: string; versionId: string | undefined }[],
+): Promise<LockedExport> {
+  const { mode, days } = settings.objectLock;
+  const retainUntil = new Date(deps.now().getTime() + days * DAY_MS);
+  const locked = [];
+  for (const { key, versionId } of versions) {
+    if (!versionId) {
+      throw new BackupFailedError(
+        `s3://${settings.bucket}/${key} has no version id, so it cannot be locked; the backup bucket must be versioned with Object Lock`,
+      );
+    }
+    await retrying(
+      () =>
+        deps.s3.send(
+          new PutObjectRetentionCommand({
+            Bucket: settings.bucket,
+            Key: key,
+            VersionId: versionId,
+            Retention: { Mode: mode, RetainUntilDate: retainUntil },
+          }),
+        ),
+      deps.retry,
+    );
+    locked.push({ key, versionId });
+  }
+  return { mode, retainUntil: retainUntil.toISOString(), versions: locked };
+}
+
+/** The manual snapshots this job creates for `group`: `<group>-<kind>-<stamp>-snap`, nothing else. */
+export function ownSnapshots(group: string): OwnedNames {
+  return {
+    what: 'manual snapshot of the redis-backup job',
+    prefix: `${group}-`,
+    pattern: new RegExp(
+      `^${escapeRegExp(group)}-(daily|weekly)-\\d{8}-\\d{4}${escapeRegExp(REDIS_BACKUP_SNAPSHOTS.suffix)}$`,
+    ),
+  };
+}
+
+/** The `yyyymmdd-hhmm` of one of the job's snapshot names: their order is their age whatever the kind. */
+const stampOf = (name: string) => name.slice(0, -REDIS_BACKUP_SNAPSHOTS.suffix.length).slice(-13);
+
+/**
+ * Deletes the job's own older manual snapshots of the group beyond the newest `keepSnapshots`,
+ * never the one just exported, never an automatic one, never a name it did not generate. Lists
+ * with the paginator, filtered by group and `SnapshotSource: manual`, and checks each again here
+ * (source, group, available, the owned-name pattern) before its delete.
+ */
+async function pruneSnapshots(
+  deps: RedisBackupDeps,
+  settings: RedisBackupSettings,
+  current: string,
+): Promise<SnapshotPrune> {
+  const group = settings.replicationGroupId;
+  const ownership = ownSnapshots(group);
+  const pattern = ownedNamePattern(ownership);
+  const keep = settings.keepSnapshots ?? REDIS_BACKUP_SNAPSHOTS.keep;
+  const own: string[] = [];
+  try {
+    for await (const page of paginateDescribeSnapshots(
+      { client: deps.elasticache },
+      { ReplicationGroupId: group, SnapshotSource: 'manual' },
+    )) {
+      for (const snapshot of page.Snapshots ?? []) {
+        const name = snapshot.SnapshotName;
+        if (
+          name !== undefined &&
+          snapshot.SnapshotSource === 'manual' &&
+          snapshot.ReplicationGroupId === group &&
+          snapshot.SnapshotStatus === 'available' &&
+          pattern.test(name)
+        ) {
+          own.push(name);
+        }
+      }
+    }
+  } catch (error) {
+    // The listing failed: nothing deleted, and the count says so; the next run lists again.
+    return { deleted: [], failures: 1, errors: [{ snapshot: '(listing)', error: describeError(error) }] };
+  }
+  const newestFirst = [...new Set(own)].sort((a, b) => stampOf(b).localeCompare(stampOf(a)) || b.localeCompare(a));
+  const doomed = newestFirst.filter((name) => name !== current).slice(Math.max(keep - 1, 0));
+  const deleted: string[] = [];
+  const errors: { snapshot: string; error: string }[] = [];
+  for (const name of doomed) {
+    try {
+      assertOwnedName(name, ownership);
+      await deps.elasticache.send(new DeleteSnapshotCommand({ SnapshotName: name }));
+      deleted.push(name);
+    } catch (error) {
+      errors.push({ snapshot: name, error: describeError(error) });
+    }
+  }
+  return { deleted, failures: errors.length, errors };
 }
 
 /** Advances `state` by one step. */

@@ -1,5 +1,6 @@
 // Each DR function's handler module, service name (its metrics' `service` dimension) and the environment it reads at cold start.
 
+import { REDIS_BACKUP_LOCK_ENV } from './redis-backup';
 import { STATUS_PAGE_PUBLISHER } from './status-page';
 
 /** What lib/ and a function agree on. */
@@ -69,6 +70,8 @@ export const FUNCTIONS = {
       'GLOBAL_CLUSTER_IDENTIFIER',
       'CLUSTER_IDENTIFIER',
       'STANDALONE_CACHE_FOLLOWS_WRITER',
+      REDIS_BACKUP_LOCK_ENV.mode,
+      REDIS_BACKUP_LOCK_ENV.days,
     ],
   }),
   weeklyAuroraBackup: contract({

@@ -9,3 +9,4 @@ export * from './rate-limiter';
 export * from './restore-settings';
 export * from './tags';
 export * from './sentinel';
+export * from './redis-backup';

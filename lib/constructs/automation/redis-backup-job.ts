@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { RegionConfig } from '../../config';
-import { FUNCTIONS } from '../../contract';
+import { FUNCTIONS, REDIS_BACKUP_LOCK_ENV, REDIS_BACKUP_SNAPSHOTS } from '../../contract';
 import {
   cacheAuthTokenSecretName,
   cacheBackupBucketName,
@@ -70,6 +70,9 @@ export class RedisBackupJob extends Construct implements AutomationJob {
         GLOBAL_CLUSTER_IDENTIFIER: globalClusterIdentifier(config),
         CLUSTER_IDENTIFIER: clusterIdentifier(config, regionConfig),
         STANDALONE_CACHE_FOLLOWS_WRITER: String(followsWriter),
+        // The bucket has Object Lock without a default retention: the job locks each verified export.
+        [REDIS_BACKUP_LOCK_ENV.mode]: config.objectLock.mode,
+        [REDIS_BACKUP_LOCK_ENV.days]: String(config.objectLock.cacheBackupRetention.toDays()),
       },
     });
     this.function = fn;
@@ -93,6 +96,27 @@ export class RedisBackupJob extends Construct implements AutomationJob {
       actions: ['s3:GetObject', 's3:PutObject'],
       resources: [bucketArn(this, bucket, '*')],
       wildcardReason: generated,
+    });
+    // The lock of each verified export and its sidecar: only names the job writes (`<group>-...`).
+    // No s3:BypassGovernanceRetention: the job can place and extend a lock, never lift or shorten one.
+    allow(fn, {
+      actions: ['s3:PutObjectRetention'],
+      resources: [bucketArn(this, bucket, `${groupId}-*`)],
+      wildcardReason:
+        "Export names carry the run time (`<group>-<kind>-<stamp>-0001.rdb` and its `.sentinel.json`); the lock reaches only this group's exports in its own backup bucket.",
+    });
+    // Housekeeping of the job's own manual snapshots: deletes reach only the names it generates.
+    allow(fn, {
+      actions: ['elasticache:DeleteSnapshot'],
+      resources: [
+        arn(this, {
+          service: 'elasticache',
+          resource: 'snapshot',
+          resourceName: `${groupId}-*${REDIS_BACKUP_SNAPSHOTS.suffix}`,
+        }),
+      ],
+      wildcardReason:
+        'The job names each snapshot `<group>-<kind>-<stamp>-snap` at run time; DeleteSnapshot reaches only names of that form, never the automatic snapshots.',
     });
     allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.redisBackup)] });
     allowCachePrimaryLookup(fn, config, regionConfig);
