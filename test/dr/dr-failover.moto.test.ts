@@ -10,6 +10,10 @@ import { stageParameters } from '../../lib/contract';
 import { SDK, type Sdk } from '../../scripts/dr/aws';
 import { main, type CliEnv } from '../../scripts/dr/cli';
 import { startMoto, type MotoServer } from '../helpers/moto';
+import { useBundle } from './bundle';
+import { spawnSync } from 'node:child_process';
+
+const bundle = useBundle();
 
 // The first test loads the SDK's clients (seconds on a shared machine); the runs themselves take milliseconds.
 jest.setTimeout(30_000);
@@ -19,6 +23,15 @@ const ROLE = 'arn:aws:iam::123456789012:role/failover';
 const SUCCEEDS = JSON.stringify({
   StartAt: 'ValidateInput',
   States: { ValidateInput: { Type: 'Pass', Next: 'Finish' }, Finish: { Type: 'Pass', End: true } },
+});
+/** A run long enough to be seen waiting: moto executes the Wait state in real time. */
+const WAITS = JSON.stringify({
+  StartAt: 'ValidateInput',
+  States: {
+    ValidateInput: { Type: 'Pass', Next: 'WaitForPromotion' },
+    WaitForPromotion: { Type: 'Wait', Seconds: 2, Next: 'Finish' },
+    Finish: { Type: 'Pass', End: true },
+  },
 });
 const FAILS = JSON.stringify({
   StartAt: 'ValidateInput',
@@ -201,4 +214,19 @@ test('fails when the run fails: exit 1 with its error and cause', async () => {
   expect(status).toBe(1);
   expect(io.err()).toContain('dr failover failed: the run ended FAILED: Locked: another run holds the lock');
   expect(io.err()).toContain('docs/runbooks/region-failover.md');
+});
+
+test('on a terminal (a pseudo-terminal from script), the bundle shows the state the run is in with a running clock, and each completed step', async () => {
+  // Prepare
+  await useMachine('us-west-2', WAITS);
+  const env = { ...process.env, DR_POLL_SECONDS: '0.2', AWS_MAX_ATTEMPTS: '1' };
+  const command = `'${process.execPath}' '${bundle.path}' failover --region us-west-2 --yes`;
+  // Act: script -q no banner, -e its exit status, -f flushed as it goes, the log to /dev/null.
+  const run = spawnSync('script', ['-qefc', command, '/dev/null'], { encoding: 'utf8', env, timeout: 30_000 });
+  // Assess: the live line is redrawn in place (carriage return, erase line) while the run waits.
+  expect(run.status).toBe(0);
+  const redraws = run.stdout.split('\r\x1b[2K').filter((part) => /\+ +\ds {2}\.\.\. WaitForPromotion/.test(part));
+  expect(redraws.length).toBeGreaterThanOrEqual(2);
+  expect(run.stdout).toMatch(/\+ +\ds {2}WaitForPromotion\r?\n/);
+  expect(run.stdout).toMatch(/us-west-2 is active for stage prod \(activate succeeded\)/);
 });
