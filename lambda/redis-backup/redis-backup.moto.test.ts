@@ -1,6 +1,18 @@
 // Integration: a weekly Redis backup run against moto and a real redis-server as the group's primary, from the sentinel to a verified .rdb, its sidecar and its SSM record.
-import { CopySnapshotCommand, CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopySnapshotCommand,
+  CreateReplicationGroupCommand,
+  CreateSnapshotCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterHistoryCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { REDIS_SENTINEL } from '../../lib/contract';
@@ -16,7 +28,16 @@ const PARAMETER = '/async-toolformer/staging/backups/redis/latest';
 const SECRET = 'async-toolformer/staging/cache/auth-token';
 const NOW = new Date('2026-11-29T01:00:00Z');
 
+const OLD_OWN = [
+  `${GROUP}-daily-20261128-0100-snap`,
+  `${GROUP}-daily-20261127-0100-snap`,
+  `${GROUP}-weekly-20261122-0100-snap`,
+];
+/** Right group, right prefix and suffix, but no name the job generates: an operator's, crafted to look like one. */
+const FOREIGN = [`${GROUP}-daily-20261101-0100-keep-snap`, `${GROUP}-before-upgrade`];
+
 let moto: MotoServer;
+let elasticacheClient: ElastiCacheClient;
 let redis: RedisServer;
 /** The endpoints the job connected to, as moto's DescribeReplicationGroups named them. */
 const dialled: CacheEndpoint[] = [];
@@ -53,6 +74,7 @@ beforeAll(async () => {
   s3 = new S3Client({ ...moto.clientConfig(), forcePathStyle: true });
   const elasticache = new ElastiCacheClient(moto.clientConfig());
   exportLikeElastiCache(elasticache);
+  elasticacheClient = elasticache;
   await elasticache.send(
     new CreateReplicationGroupCommand({
       ReplicationGroupId: GROUP,
@@ -62,7 +84,12 @@ beforeAll(async () => {
       NumCacheClusters: 2,
     }),
   );
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  // As the cache stack deploys it: Object Lock (so versioned), no default retention.
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));
+  // Older manual snapshots of the job, and ones it must never delete.
+  for (const name of [...OLD_OWN, ...FOREIGN]) {
+    await elasticache.send(new CreateSnapshotCommand({ ReplicationGroupId: GROUP, SnapshotName: name }));
+  }
   redis = await startRedis();
   const secrets = new SecretsManagerClient(moto.clientConfig());
   await secrets.send(new CreateSecretCommand({ Name: SECRET, SecretString: redis.password }));
@@ -128,6 +155,28 @@ test('a weekly run snapshots, exports, verifies and records, one step per invoca
     keys: 3,
     persistentKeys: 2,
   });
+
+  // Both exact versions are locked, as HeadObject reports them (moto's GetObjectRetention does not parse).
+  const done = state as Extract<BackupState, { resultVersion: number }>;
+  expect(done.locked.versions.map((version) => version.key)).toEqual([
+    `${GROUP}-weekly-20261129-0100-0001.rdb`,
+    `${GROUP}-weekly-20261129-0100${REDIS_SENTINEL.sidecarSuffix}`,
+  ]);
+  for (const { key, versionId } of done.locked.versions) {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, VersionId: versionId }));
+    expect({ mode: head.ObjectLockMode, until: head.ObjectLockRetainUntilDate?.toISOString() }).toEqual({
+      mode: 'GOVERNANCE',
+      until: '2026-12-06T01:00:00.000Z',
+    });
+  }
+
+  // The newest two of the job's own snapshots stay (this run's and the one before); older own ones
+  // are deleted; the crafted and the operator's snapshots are untouched.
+  expect(done.snapshotPrune).toEqual({ deleted: OLD_OWN.slice(1), failures: 0, errors: [] });
+  const left = await elasticacheClient.send(new DescribeSnapshotsCommand({ ReplicationGroupId: GROUP }));
+  expect(left.Snapshots?.map((snapshot) => snapshot.SnapshotName).sort()).toEqual(
+    [`${GROUP}-weekly-20261129-0100-snap`, OLD_OWN[0]!, ...FOREIGN].sort(),
+  );
 
   // A second run adds a version: the parameter's history is the log of exports.
   await advance(deps, settings, {
