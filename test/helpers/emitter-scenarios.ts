@@ -113,12 +113,14 @@ function redisExport(encryption: string) {
     ...writerHere,
     ...recorded,
     ...authToken,
-    PutObject: () => ({}),
+    // Versioned, lock-enabled bucket: the job locks each exact version it verified.
+    PutObject: () => ({ VersionId: 'v-sidecar' }),
+    PutObjectRetention: () => ({}),
     DescribeSnapshots: ({ input }) => ({ Snapshots: input.SnapshotName ? [{ SnapshotStatus: 'available' }] : [] }),
     CreateSnapshot: () => ({}),
     CopySnapshot: () => ({}),
     ListObjectsV2: ({ input }) => ({ Contents: [{ Key: `${input.Prefix}-0001.rdb` }] }),
-    HeadObject: () => ({ ContentLength: 2048, ServerSideEncryption: encryption }),
+    HeadObject: () => ({ ContentLength: 2048, ServerSideEncryption: encryption, VersionId: 'v-rdb' }),
   });
 }
 
