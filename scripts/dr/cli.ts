@@ -105,6 +105,11 @@ async function failoverCommand(
   const names = stageNames(options.stage);
   if (options.reason !== undefined && options.reason.length > 200)
     throw new BadInput('--reason is longer than 200 characters');
+  const unplanned = !failback && options.planned !== true;
+  if (unplanned && options.dryRun !== true && options.yes !== true && !env.stdinIsTty) {
+    // Refused before any call, even the read of the region that is up.
+    throw new NotConfirmed('an unplanned failover accepts data loss: confirm it interactively, or pass --yes');
+  }
   // failback and a planned switchover each have one target; an unplanned failover defaults to the
   // region that is not active now, which needs a read, so its plan is checked after it.
   let target = options.region;
@@ -165,7 +170,7 @@ async function failoverCommand(
   }
 }
 
-/** failover-region.sh keeps the same characters of the user name. */
+/** The operator's name for the run's input (planFailover keeps the characters failover-region.sh keeps). */
 function safeUser(): string {
   try {
     return userInfo().username;

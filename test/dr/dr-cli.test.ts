@@ -93,14 +93,17 @@ test.each<[string, string[], string, string | RegExp]>([
   expect(run.stderr).not.toMatch(CRASH);
 });
 
-test('fails when an unplanned failover is not confirmed and there is no terminal: exit 2, no AWS call', async () => {
-  const run = await dr(['failover', '--region', 'us-west-2']);
-  expect({ status: run.status, stdout: run.stdout, calls: run.calls }).toEqual({ status: 2, stdout: '', calls: [] });
-  expect(run.stderr).toContain(
-    'dr failover: an unplanned failover accepts data loss: confirm it interactively, or pass --yes',
-  );
-  expect(run.stderr).not.toMatch(CRASH);
-});
+test.each([[['failover', '--region', 'us-west-2']], [['failover']]])(
+  'fails when an unplanned failover (%j) is not confirmed and there is no terminal: exit 2, no AWS call',
+  async (args) => {
+    const run = await dr(args);
+    expect({ status: run.status, stdout: run.stdout, calls: run.calls }).toEqual({ status: 2, stdout: '', calls: [] });
+    expect(run.stderr).toContain(
+      'dr failover: an unplanned failover accepts data loss: confirm it interactively, or pass --yes',
+    );
+    expect(run.stderr).not.toMatch(CRASH);
+  },
+);
 
 test.each([[[]], [['status']], [['failover', '--stage', 'dev', '--bogus']], [['failback', '-h']]])(
   '--help (%j plus --help) prints the usage on stdout and exits 0, whatever else is wrong',
