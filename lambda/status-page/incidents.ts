@@ -241,6 +241,32 @@ function replace(incidents: readonly Incident[], next: Incident): Incident[] {
   return incidents.map((incident) => (incident.id === next.id ? next : incident));
 }
 
+/** When an incident last changed: its newest update, or its resolution. */
+function lastTouched(incident: Incident): string {
+  const times = [...incident.updates.map((update) => update.at), incident.resolvedAt ?? ''];
+  return times.reduce((latest, at) => (at > latest ? at : latest), incident.startedAt);
+}
+
+/**
+ * One feed from the feeds of both regions' buckets. A region that was lost missed what the other
+ * published meanwhile; its stale feed must not erase that history when it publishes again. So every
+ * incident of either feed is kept, each in the version that changed last (resolved on a tie), and the
+ * components' states follow from the merged incidents.
+ */
+export function mergeFeeds(feeds: readonly [StatusFeed, ...StatusFeed[]], settings: FeedSettings): StatusFeed {
+  const newest = feeds.reduce((latest, feed) => (feed.updatedAt > latest.updatedAt ? feed : latest));
+  const byId = new Map<string, Incident>();
+  for (const incident of feeds.flatMap((feed) => feed.incidents)) {
+    const known = byId.get(incident.id);
+    const newer =
+      !known ||
+      lastTouched(incident) > lastTouched(known) ||
+      (lastTouched(incident) === lastTouched(known) && incident.status === 'resolved');
+    if (newer) byId.set(incident.id, incident);
+  }
+  return withIncidents(newest, [...byId.values()], newest.updatedAt, settings);
+}
+
 /** The feed with `incidents` (open first, then the newest resolved up to {@link HISTORY_LIMIT}) and the components' states they imply. */
 function withIncidents(
   feed: StatusFeed,

@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STATUS_PAGE_OBJECTS } from '../../lib/contract/status-page';
 import { SETTINGS, clock } from './fixtures';
-import { emptyFeed, type StatusChange } from './incidents';
+import { applyChange, emptyFeed, mergeFeeds, type StatusChange } from './incidents';
 import { PublishFailed, run, type PublishDeps } from './publish';
 
 const s3Mock = mockClient(S3Client);
@@ -95,7 +95,7 @@ test("a lost region's write that hangs times out, and the surviving region's pag
   });
 
   // Act
-  const result = await run({ ...deps, writeTimeoutMs: 300 }, { changes: [OPEN] });
+  const result = await run({ ...deps, regionTimeoutMs: 300 }, { changes: [OPEN] });
 
   // Assess
   expect(result.written).toEqual(['us-east-1']);
@@ -113,6 +113,65 @@ test('reads the history from the other region when its own bucket cannot be read
   const result = await run(deps, { changes: [OPEN] });
 
   expect(result.readFrom).toBe('us-west-2');
+});
+
+test('a region back from a loss keeps what the other region published while it was gone', async () => {
+  // Prepare: us-east-1's bucket still has the empty feed of before its loss; us-west-2's has the
+  // incident its publisher opened meanwhile.
+  const before = emptyFeed(SETTINGS.components, new Date('2026-11-28T10:00:00Z'));
+  const during = applyChange(
+    before,
+    { kind: 'operator', status: 'investigating', message: 'Region outage' },
+    new Date('2026-11-28T11:00:00Z'),
+    SETTINGS,
+  ).feed;
+  s3Mock.on(GetObjectCommand, { Bucket: OWN }).resolves({ Body: body(JSON.stringify(before)) } as never);
+  s3Mock.on(GetObjectCommand, { Bucket: PEER }).resolves({ Body: body(JSON.stringify(during)) } as never);
+
+  // Act: us-east-1 publishes the next change.
+  const result = await run(deps, { changes: [{ kind: 'operator', status: 'monitoring', message: 'Recovering' }] });
+
+  // Assess: the incident survives, moved on by the change, in what both buckets get.
+  const feed = JSON.parse(result.feed) as { incidents: { id: string; status: string }[] };
+  expect(result.readFrom).toBe('us-east-1+us-west-2');
+  expect(feed.incidents).toEqual([expect.objectContaining({ id: during.incidents[0]!.id, status: 'monitoring' })]);
+});
+
+test('merging keeps each incident in the version that changed last, resolved on a tie', () => {
+  const start = emptyFeed(SETTINGS.components, new Date('2026-11-28T10:00:00Z'));
+  const opened = applyChange(
+    start,
+    { kind: 'operator', status: 'investigating', message: 'Slow' },
+    new Date('2026-11-28T10:05:00Z'),
+    SETTINGS,
+  ).feed;
+  const resolved = applyChange(
+    opened,
+    { kind: 'operator', status: 'resolved', message: 'Fixed' },
+    new Date('2026-11-28T10:30:00Z'),
+    SETTINGS,
+  ).feed;
+
+  for (const feeds of [
+    [opened, resolved],
+    [resolved, opened],
+  ] as const) {
+    const merged = mergeFeeds(feeds, SETTINGS);
+    expect(merged.incidents.map((incident) => incident.status)).toEqual(['resolved']);
+    expect(merged.components.every((component) => component.state === 'operational')).toBe(true);
+  }
+});
+
+test('a read that hangs in the lost region does not hold up the publication', async () => {
+  s3Mock.on(GetObjectCommand, { Bucket: OWN }).callsFake(() => new Promise(() => undefined));
+  s3Mock
+    .on(GetObjectCommand, { Bucket: PEER })
+    .resolves({ Body: body(JSON.stringify(emptyFeed(SETTINGS.components, new Date()))) } as never);
+
+  const result = await run({ ...deps, regionTimeoutMs: 300 }, { changes: [OPEN] });
+
+  expect(result.readFrom).toBe('us-west-2');
+  expect(result.written).toContain('us-west-2');
 });
 
 test('fails when no bucket can be read, rather than starting the history again', async () => {

@@ -5,6 +5,7 @@ import { STATUS_PAGE_MAX_AGE_SECONDS, STATUS_PAGE_OBJECTS } from '../../lib/cont
 import {
   applyChange,
   emptyFeed,
+  mergeFeeds,
   parseFeed,
   type Applied,
   type FeedSettings,
@@ -22,16 +23,16 @@ export interface StatusBucket {
 }
 
 export interface PublishDeps extends FeedSettings {
-  /** This region's bucket first: its feed is read first, and it is written first. */
+  /** This region's bucket first: it is written first. */
   readonly buckets: readonly [StatusBucket, ...StatusBucket[]];
   /** The customers' notice topic; absent in a dry run. */
   readonly notices?: { readonly sns: SNSClient; readonly topicArn: string };
   readonly now: () => Date;
   /**
-   * Longest wait for one bucket's writes; a lost region's endpoint may hang instead of refusing.
+   * Longest wait for one bucket's read, and for its writes; a lost region's endpoint may hang instead of refusing.
    * @default 10_000
    */
-  readonly writeTimeoutMs?: number;
+  readonly regionTimeoutMs?: number;
 }
 
 export interface PublishInput {
@@ -52,7 +53,7 @@ export interface PublishResult {
   /** Regions whose bucket has the new page. */
   readonly written: readonly string[];
   readonly failedWrites: readonly FailedWrite[];
-  /** Where the feed came from: a region, or `empty` when no bucket had one. */
+  /** Where the feed came from: the regions whose feeds were merged (`us-east-1+us-west-2`), or `empty` when no bucket had one. */
   readonly readFrom: string;
   readonly page: string;
   readonly feed: string;
@@ -62,30 +63,47 @@ export interface PublishResult {
 export class PublishFailed extends Error {}
 
 /**
- * The current feed: from the first bucket that answers with one. A bucket that has none yet
- * (NoSuchKey) counts as an answer only if no other bucket has one; a bucket that cannot be reached
- * (the lost region) is skipped. If no bucket answers at all, the publication fails: starting from an
- * empty feed would erase the history.
+ * The current feed: the feeds of every bucket that answers, merged ({@link mergeFeeds}), so a region
+ * back from a loss does not overwrite what the other published while it was gone. A bucket that has
+ * none yet (NoSuchKey) counts as an answer only if no other bucket has one; a bucket that cannot be
+ * reached, or does not answer within the timeout (the lost region), is skipped. If no bucket answers
+ * at all, the publication fails: starting from an empty feed would erase the history.
  */
 async function readFeed(deps: PublishDeps): Promise<{ feed: StatusFeed; from: string }> {
+  const timeout = deps.regionTimeoutMs ?? 10_000;
+  const reads = await Promise.allSettled(
+    deps.buckets.map((bucket) =>
+      withTimeout(
+        (async () => {
+          const response = await bucket.s3.send(
+            new GetObjectCommand({ Bucket: bucket.name, Key: STATUS_PAGE_OBJECTS.feed }),
+          );
+          const body = await response.Body?.transformToString('utf8');
+          if (body === undefined) throw new Error('empty body');
+          return parseFeed(body);
+        })(),
+        timeout,
+        `took longer than ${timeout} ms`,
+      ),
+    ),
+  );
+  const feeds: StatusFeed[] = [];
+  const from: string[] = [];
   const errors: string[] = [];
   let empty = false;
-  for (const bucket of deps.buckets) {
-    try {
-      const response = await bucket.s3.send(
-        new GetObjectCommand({ Bucket: bucket.name, Key: STATUS_PAGE_OBJECTS.feed }),
-      );
-      const body = await response.Body?.transformToString('utf8');
-      if (body === undefined) throw new Error('empty body');
-      return { feed: parseFeed(body), from: bucket.region };
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') {
-        empty = true;
-        continue;
-      }
-      errors.push(`${bucket.region}: ${(error as Error).message}`);
+  reads.forEach((read, index) => {
+    const region = deps.buckets[index]!.region;
+    if (read.status === 'fulfilled') {
+      feeds.push(read.value);
+      from.push(region);
+    } else if (read.reason instanceof NoSuchKey || (read.reason as { name?: string }).name === 'NoSuchKey') {
+      empty = true;
+    } else {
+      errors.push(`${region}: ${(read.reason as Error).message}`);
     }
-  }
+  });
+  const [first, ...rest] = feeds;
+  if (first) return { feed: mergeFeeds([first, ...rest], deps), from: from.join('+') };
   if (empty) return { feed: emptyFeed(deps.components, deps.now()), from: 'empty' };
   throw new PublishFailed(`no status bucket could be read, so the history is unknown: ${errors.join('; ')}`);
 }
@@ -133,7 +151,7 @@ export async function run(deps: PublishDeps, input: PublishInput): Promise<Publi
   if (input.dryRun) return { ...base, written: [], failedWrites: [] };
 
   // Each region on its own: a write to the lost region fails or hangs without holding up the other.
-  const timeout = deps.writeTimeoutMs ?? 10_000;
+  const timeout = deps.regionTimeoutMs ?? 10_000;
   const writes = deps.buckets.map((bucket) =>
     withTimeout(
       (async () => {
