@@ -1,10 +1,12 @@
 // Composes the stacks of one stage across both regions; bin/ and the tests both build the app through it.
+import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DrConfig, RegionConfig, RegionRole } from './config';
 import { AlertingStack } from './stacks/alerting-stack';
 import { AutomationStack } from './stacks/automation-stack';
 import { CacheBackupStack } from './stacks/cache-backup-stack';
 import { CacheStack } from './stacks/cache-stack';
+import { DashboardStack } from './stacks/dashboard-stack';
 import { ComputeStack } from './stacks/compute-stack';
 import { DataStack } from './stacks/data-stack';
 import { DnsStack } from './stacks/dns-stack';
@@ -35,6 +37,8 @@ export interface RegionalStacks extends Foundation {
 export type DrStacks = Readonly<Record<RegionRole, RegionalStacks>> & {
   /** Global DNS failover of the API, in the primary region (us-east-1). */
   readonly dns: DnsStack;
+  /** The DR dashboard of each region, over the alarms of every stack of the region. */
+  readonly dashboards: Readonly<Record<RegionRole, DashboardStack>>;
 };
 
 /** Creates every stack of `config.stage` in both regions under `scope` (an App or Stage). */
@@ -79,11 +83,20 @@ export function buildDrApp(scope: Construct, config: DrConfig): DrStacks {
   // Route 53 metrics exist only in us-east-1, the primary region here.
   const dns = new DnsStack(scope, { config, regionConfig: regions.primary, alerting: base.primary.alerting, regions });
 
+  // Built last: each reads the alarms of every stack of its region (the DNS stack's in the primary).
+  const stacksOf = (regional: RegionalStacks, ...more: Stack[]): Stack[] => [...Object.values(regional), ...more];
+  const dashboard = (role: RegionRole, peer: RegionRole, stacks: Stack[], peerStacks: Stack[]) =>
+    new DashboardStack(scope, { config, regionConfig: regions[role], stacks, peerRegion: regions[peer], peerStacks });
+  const dashboards = {
+    primary: dashboard('primary', 'secondary', stacksOf(primary, dns), stacksOf(secondary)),
+    secondary: dashboard('secondary', 'primary', stacksOf(secondary), stacksOf(primary, dns)),
+  };
+
   orderDataTier(primary, secondary);
   orderCacheTier(primary, secondary);
   orderTrafficTier(primary, secondary, dns);
   orderAutomationTier(config, secondary, dns);
-  return { primary, secondary, dns };
+  return { primary, secondary, dns, dashboards };
 }
 
 function foundation(scope: Construct, config: DrConfig, regionConfig: RegionConfig): Foundation {

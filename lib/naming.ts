@@ -239,6 +239,11 @@ export function stateMachineName(config: DrConfig, region: RegionConfig, job: st
   return regionalName(config, region, job);
 }
 
+/** The DR dashboard of a region, for example `async-toolformer-prod-use1-dr`. */
+export function dashboardName(config: DrConfig, region: RegionConfig): string {
+  return regionalName(config, region, 'dr');
+}
+
 /** Name of the canary in `region` that probes `target`; canary names are limited to 21 characters. */
 export function probeCanaryName(config: DrConfig, target: RegionConfig): string {
   const stage = config.stage === 'prod' ? 'prd' : 'stg';

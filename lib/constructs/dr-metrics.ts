@@ -1,10 +1,13 @@
 // The CloudWatch metrics of the app that alarms and dashboards both read: one definition of each, so a dashboard shows what its alarm watches.
 import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { AVAILABILITY_PUBLIC_ENDPOINT, DIMENSION, METRIC, METRICS_NAMESPACE } from '../contract';
+import { DIMENSION, METRIC, METRICS_NAMESPACE } from '../contract';
 
-/** What a `service_availability_percentage` datapoint is about: the public name, or a region's own name. */
-export type AvailabilityEndpoint = typeof AVAILABILITY_PUBLIC_ENDPOINT | string;
+/**
+ * What a `service_availability_percentage` datapoint is about: `AVAILABILITY_PUBLIC_ENDPOINT`
+ * (`public`) for the public name, or the region of a regional name.
+ */
+export type AvailabilityEndpoint = string;
 
 /**
  * `service_availability_percentage` of `endpoint` in `stage`, averaged over `period`: the share of
