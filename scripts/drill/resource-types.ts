@@ -234,15 +234,28 @@ const kmsKey: ResourceType = {
   },
 };
 
-/** S3 buckets, by name only: the jobs export into them (their policies and settings are not seeded). */
+/**
+ * S3 buckets, by name, versioned and lock-enabled as the template says: the jobs export into them
+ * and lock the exact versions (their policies and other settings are not seeded).
+ */
 const bucket: ResourceType = {
   async create(input) {
     const { client, stack, properties: p } = input;
     const name = str(p.BucketName) ?? generatedName(input, 63).toLowerCase();
+    const setting = (key: string, field: string) => (p[key] as Record<string, unknown> | undefined)?.[field];
+    const locked = setting('ObjectLockConfiguration', 'ObjectLockEnabled') === 'Enabled';
     await client.call('s3', stack.region, 'CreateBucket', {
       Bucket: name,
       ...(stack.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: stack.region } }),
+      // Object Lock turns versioning on with it, as S3 does.
+      ...(locked ? { ObjectLockEnabledForBucket: true } : {}),
     });
+    if (!locked && setting('VersioningConfiguration', 'Status') === 'Enabled') {
+      await client.call('s3', stack.region, 'PutBucketVersioning', {
+        Bucket: name,
+        VersioningConfiguration: { Status: 'Enabled' },
+      });
+    }
     return {
       ref: name,
       attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com` },
