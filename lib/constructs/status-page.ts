@@ -14,6 +14,7 @@ import {
   STATUS_PAGE_MAX_AGE_SECONDS,
   STATUS_PAGE_OBJECTS,
   STATUS_PAGE_PUBLISHER,
+  STATUS_PAGE_REFRESH_MINUTES,
 } from '../contract/status-page';
 import { skipCheckov } from '../nag/checkov';
 import { DrFunction } from './dr-function';
@@ -232,5 +233,17 @@ export class StatusPage extends Construct {
       targets: [target],
     });
     triggers.criticalTopic.addSubscription(new subscriptions.LambdaSubscription(this.publisher.function));
+    // No change, only a render and write of the merged feed to both buckets: the first page after a
+    // deploy (CloudFront answers 403 until one exists), and both buckets in step again after a loss.
+    new events.Rule(this, 'RefreshRule', {
+      description: "Renders the status page again from both regions' feeds, so it exists and both buckets agree",
+      schedule: events.Schedule.rate(Duration.minutes(STATUS_PAGE_REFRESH_MINUTES)),
+      targets: [
+        new targets.LambdaFunction(this.publisher.function, {
+          event: events.RuleTargetInput.fromObject({ kind: 'refresh' }),
+          retryAttempts: 0,
+        }),
+      ],
+    });
   }
 }

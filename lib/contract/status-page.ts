@@ -37,6 +37,13 @@ export const STATUS_PAGE_OBJECTS = {
  */
 export const STATUS_PAGE_MAX_AGE_SECONDS = 30;
 
+/**
+ * Minutes between the publisher's scheduled refreshes (`{"kind": "refresh"}`): the first page appears
+ * this soon after a deploy, and a region back from a loss gets the merged feed back this soon even if
+ * nothing else publishes. Each refresh is one invocation and four small PUTs.
+ */
+export const STATUS_PAGE_REFRESH_MINUTES = 5;
+
 /** Environment keys of the publisher. */
 export const STATUS_PAGE_ENV = {
   /** Name of this region's status bucket. */

@@ -2,7 +2,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type RegionRole } from '../../lib/config';
 import { SITE_FAILOVER_STATUS_CODES } from '../../lib/constructs/static-site';
-import { STATUS_PAGE_ENV, STATUS_PAGE_MAX_AGE_SECONDS, STATUS_PAGE_PUBLISHER } from '../../lib/contract/status-page';
+import {
+  STATUS_PAGE_ENV,
+  STATUS_PAGE_MAX_AGE_SECONDS,
+  STATUS_PAGE_PUBLISHER,
+  STATUS_PAGE_REFRESH_MINUTES,
+} from '../../lib/contract/status-page';
 import { failoverAlarmNames, regionCode, stackName, stateMachineName } from '../../lib/naming';
 import { synthStage } from '../helpers/synth';
 
@@ -134,6 +139,18 @@ describe.each(STAGES)('%s status page', (stage) => {
       });
     });
 
+    test('refreshes the page on a schedule, so a fresh deploy gets its first page and both buckets agree again', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${STATUS_PAGE_REFRESH_MINUTES} minutes)`,
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StatusPagePublisher'), 'Arn'] },
+            Input: JSON.stringify({ kind: 'refresh' }),
+          }),
+        ],
+      });
+    });
+
     test('reacts to the failover decision alarms and the failover runs of its region', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {
@@ -156,7 +173,7 @@ describe.each(STAGES)('%s status page', (stage) => {
       template.resourcePropertiesCountIs(
         'AWS::Lambda::Permission',
         { Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
-        2,
+        3,
       );
     });
 
