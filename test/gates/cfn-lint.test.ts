@@ -60,6 +60,7 @@ const REGIONAL_PURPOSES = [
   'Cache',
   'CacheBackup',
   'Compute',
+  'Dashboard',
   'Data',
   'Docs',
   'Network',
