@@ -36,6 +36,13 @@ export interface FunctionPermission {
  */
 export function allow(fn: DrFunction, permission: FunctionPermission): void {
   const { actions, resources, conditions, wildcardReason } = permission;
+  // A job may place an Object Lock retention, never lift or shorten one: no job holds the bypass.
+  const bypass = actions.filter((action) => /^s3:(\*|BypassGovernanceRetention)$/i.test(action));
+  if (bypass.length > 0) {
+    throw new Error(
+      `${fn.node.path}: ${bypass.join(',')} would let a job lift a governance-mode lock on a backup; grant only the actions it needs`,
+    );
+  }
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: [...actions],
