@@ -89,6 +89,19 @@ describe.each(STAGES)('%s', (stage) => {
     expect(grants).toEqual([]);
   });
 
+  test('no role may lift an Object Lock retention: nothing grants s3:BypassGovernanceRetention, s3:* or *', () => {
+    const grants = stacksOf(stage).flatMap(({ name, resources }) =>
+      identityStatements(resources)
+        .filter(
+          ({ statement }) =>
+            statement.Effect !== 'Deny' &&
+            list(statement.Action).some((action) => /^(s3:(\*|BypassGovernanceRetention)|\*)$/i.test(action)),
+        )
+        .map(({ id }) => `${name} ${id}`),
+    );
+    expect(grants).toEqual([]);
+  });
+
   test('every state machine log group admits log delivery of this account and region only, before the state machine', () => {
     const machines = stacksOf(stage).flatMap(({ name, resources }) =>
       Object.entries(resources)
