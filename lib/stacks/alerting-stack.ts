@@ -36,6 +36,7 @@ export class AlertingStack extends DrStack {
       tableName: incidentTableName(this.config.stage),
       ...(this.config.contacts.escalation ? { levels: this.config.contacts.escalation } : {}),
       criticalTopic: this.alerts.topic('critical'),
+      highTopic: this.alerts.topic('high'),
       key: this.alerts.key,
       ackCommand: `${PAGE_ACK_COMMAND} --stage ${this.config.stage} --region ${props.regionConfig.region}`,
     });

@@ -147,6 +147,14 @@ describe('escalation', () => {
     });
   });
 
+  test("the escalation's own failures (a failed run, an undelivered event) page through the high topic, not through itself", () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alertshigh/) }]);
+    }
+  });
+
   test('the incident table is encrypted with the alerts key, expires items, and is retained', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {

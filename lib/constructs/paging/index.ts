@@ -1,5 +1,7 @@
 // The escalation of a region's critical alarms: a state machine that pages the plan's three levels at 0, 15 and 30 minutes until acknowledged.
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EscalationLevels } from '../../config';
@@ -34,6 +37,11 @@ export interface EscalationProps {
   readonly levels?: EscalationLevels;
   /** The region's critical topic: the alarms that notify it are the ones escalated. */
   readonly criticalTopic: sns.ITopic;
+  /**
+   * The region's high topic, which pages the on-call engineer directly: the escalation's own alarms
+   * (a run that failed, an event it never got) notify it, since they cannot page through the escalation.
+   */
+  readonly highTopic: sns.ITopic;
   /** The alert topics' key: level topics, the incident table, the execution log and the rule's dead letters. */
   readonly key: kms.IKey;
   /** The operator's acknowledgement command as the page tells it, without `--alarm`. */
@@ -57,6 +65,8 @@ export class Escalation extends Construct {
   /** Starts a run on every alarm's change to ALARM in this region. */
   public readonly rule: events.Rule;
   public readonly logGroup: logs.LogGroup;
+  /** A run that failed or timed out, and an event the rule could not deliver: pages that may not have gone out. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: EscalationProps) {
     super(scope, id);
@@ -136,11 +146,45 @@ export class Escalation extends Construct {
     allowStateMachineLogDelivery(this.stateMachine, this.logGroup);
     this.acknowledgeRolePolicy(alarmsArn);
 
-    this.rule = this.startRule(props);
+    const { rule, deadLetterQueue } = this.startRule(props);
+    this.rule = rule;
+    this.alarms = this.selfAlarms(props, deadLetterQueue);
+  }
+
+  private selfAlarms(props: EscalationProps, deadLetterQueue: sqs.IQueue): cloudwatch.Alarm[] {
+    const notify = new actions.SnsAction(props.highTopic);
+    const failed = new cloudwatch.MathExpression({
+      expression: 'failed + timedOut',
+      usingMetrics: {
+        failed: this.stateMachine.metricFailed({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+        timedOut: this.stateMachine.metricTimedOut({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+      },
+      period: Duration.minutes(1),
+    });
+    const alarms = [
+      failed.createAlarm(this, 'RunFailedAlarm', {
+        alarmDescription: `An escalation run of ${props.stateMachineName} failed: a critical alarm's pages may not have gone out; read its execution history`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      deadLetterQueue
+        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+        .createAlarm(this, 'StartDeadLettersAlarm', {
+          alarmDescription: `An alarm's change to ALARM never started ${props.stateMachineName}: its escalation did not run; the event is in the dead-letter queue`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+    return alarms;
   }
 
   /** The rule, its role and its dead-letter queue: an event EventBridge could not deliver is a page that never started. */
-  private startRule(props: EscalationProps): events.Rule {
+  private startRule(props: EscalationProps): { rule: events.Rule; deadLetterQueue: sqs.IQueue } {
     const stack = Stack.of(this);
     const ruleName = `${props.stateMachineName}-start`;
     const deadLetterQueue = new EncryptedDeadLetterQueue(this, 'StartDeadLetters', {
@@ -199,7 +243,7 @@ export class Escalation extends Construct {
         input: events.RuleTargetInput.fromObject(input),
       }),
     );
-    return rule;
+    return { rule, deadLetterQueue };
   }
 
   private acknowledgeRolePolicy(alarmsArn: string): void {
