@@ -8,7 +8,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'cdk.out.*/', '.venv/', 'coverage/', 'bench-results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      'cdk.out.*/',
+      '.venv/',
+      '.venv-checkov/',
+      'coverage/',
+      'bench-results/',
+      'dist/',
+      'test-results/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
