@@ -47,7 +47,7 @@ export interface StatusPageTriggers {
 /** What only the serving region (us-east-1) has: the distribution and its name. */
 export interface StatusPageDistributionProps {
   readonly hostedZone: route53.IHostedZone;
-  /** Comment of the distribution, for example `async-toolformer prod status page`. */
+  /** Comment of the distribution, for example `<service> prod status page`. */
   readonly comment: string;
 }
 
@@ -55,6 +55,8 @@ export interface StatusPageDistributionProps {
 export interface StatusPageProps {
   /** Stage, for the publisher's metrics. */
   readonly stage: string;
+  /** The service the page is for (config `serviceName`); customers read it as the notices' sender. */
+  readonly serviceName: string;
   /** Fixed name of this region's status bucket. */
   readonly bucketName: string;
   /** The other region's status bucket, imported by its fixed name and region. */
@@ -142,7 +144,7 @@ export class StatusPage extends Construct {
     }).key;
     this.noticeTopic = new sns.Topic(this, 'NoticeTopic', {
       topicName: props.noticeTopicName,
-      displayName: 'async-toolformer-orchestrator service notices',
+      displayName: `${props.serviceName} service notices`,
       masterKey: key,
       enforceSSL: true,
     });

@@ -44,6 +44,7 @@ export class StatusPageStack extends DrStack {
     const decision = failoverAlarmNames(config, regionConfig);
     this.statusPage = new StatusPage(this, 'StatusPage', {
       stage: config.stage,
+      serviceName: config.serviceName,
       bucketName: statusBucketName(config, regionConfig),
       peerBucket: s3.Bucket.fromBucketAttributes(this, 'PeerBucket', {
         bucketName: statusBucketName(config, peer),
