@@ -18,7 +18,7 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { REDIS_SENTINEL } from '../../lib/contract';
+import { REDIS_BACKUP_SNAPSHOT_TAG, REDIS_SENTINEL } from '../../lib/contract';
 import { startRedis, type RedisServer } from '../../test/helpers/redis-server';
 import { redisConnector } from '../shared/cache-session';
 import { sentinelValue } from '../shared/sentinel';
@@ -151,6 +151,8 @@ describe('start', () => {
     expect(elasticache.commandCalls(CreateSnapshotCommand)[0]!.args[0].input).toEqual({
       ReplicationGroupId: GROUP,
       SnapshotName: inFlight.snapshotName,
+      // The tag IAM requires before the job may prune the snapshot.
+      Tags: [{ Key: REDIS_BACKUP_SNAPSHOT_TAG.key, Value: REDIS_BACKUP_SNAPSHOT_TAG.value }],
     });
   });
 

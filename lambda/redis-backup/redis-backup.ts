@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { REDIS_BACKUP_SNAPSHOTS, REDIS_SENTINEL } from '../../lib/contract';
+import { REDIS_BACKUP_SNAPSHOTS, REDIS_BACKUP_SNAPSHOT_TAG, REDIS_SENTINEL } from '../../lib/contract';
 import { cacheAuthToken, primaryEndpoint, type CacheConnector } from '../shared/cache-session';
 import { retrying, type RetryPolicy } from '../shared/check-report';
 import { publishRecord } from '../shared/run-record';
@@ -192,7 +192,12 @@ async function start(deps: RedisBackupDeps, settings: RedisBackupSettings, kind:
   const sentinel = await writeSentinel(deps, settings);
   const snapshotName = `${exportName}${REDIS_BACKUP_SNAPSHOTS.suffix}`;
   await deps.elasticache.send(
-    new CreateSnapshotCommand({ ReplicationGroupId: settings.replicationGroupId, SnapshotName: snapshotName }),
+    new CreateSnapshotCommand({
+      ReplicationGroupId: settings.replicationGroupId,
+      SnapshotName: snapshotName,
+      // The tag IAM requires on a snapshot before the job may delete it (pruning): names alone could be forged.
+      Tags: [{ Key: REDIS_BACKUP_SNAPSHOT_TAG.key, Value: REDIS_BACKUP_SNAPSHOT_TAG.value }],
+    }),
   );
   return { phase: 'snapshotting', kind, snapshotName, exportName, sentinel };
 }

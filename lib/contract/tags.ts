@@ -6,6 +6,9 @@ export const RESTORE_TEST_TAG = { key: 'dr-restore-test', value: 'temporary' } a
 /** Tag on the weekly manual snapshots, the only snapshots the weekly job may delete. */
 export const WEEKLY_SNAPSHOT_TAG = { key: 'dr-managed-by', value: 'weekly-full-backup' } as const;
 
+/** Tag on the Redis backup job's own manual snapshots, put on at creation: the only snapshots it may delete. */
+export const REDIS_BACKUP_SNAPSHOT_TAG = { key: 'dr-managed-by', value: 'redis-backup' } as const;
+
 /**
  * How the weekly job replaces the plan's `-latest` without a moment when no usable copy exists:
  * the new copy is made as `<latest><nextSuffix>` first, and whichever of the two is the one a

@@ -1,8 +1,19 @@
 // Each job role may delete only what its job names and tags, and no role may delete the current -latest snapshot.
 import type { Template } from 'aws-cdk-lib/assertions';
 import { STAGES, type RegionRole } from '../../lib/config';
-import { LATEST_ROTATION, RESTORE_TEST_TAG, WEEKLY_SNAPSHOT_TAG } from '../../lib/contract';
-import { RESTORE_TEST_GROUP_PREFIX, clusterIdentifier, latestSnapshotIdentifier } from '../../lib/naming';
+import {
+  LATEST_ROTATION,
+  REDIS_BACKUP_SNAPSHOTS,
+  REDIS_BACKUP_SNAPSHOT_TAG,
+  RESTORE_TEST_TAG,
+  WEEKLY_SNAPSHOT_TAG,
+} from '../../lib/contract';
+import {
+  RESTORE_TEST_GROUP_PREFIX,
+  cacheReplicationGroupId,
+  clusterIdentifier,
+  latestSnapshotIdentifier,
+} from '../../lib/naming';
 import { synthStage } from '../helpers/synth';
 
 interface Statement {
@@ -71,6 +82,10 @@ describe.each(STAGES.flatMap((stage) => (['primary', 'secondary'] as RegionRole[
       'rds:DeleteDBClusterSnapshot': {
         resources: [`cluster-snapshot:${clusterIdentifier(config, region)}-weekly-*`, ...slots],
         tag: `aws:ResourceTag/${WEEKLY_SNAPSHOT_TAG.key}=${WEEKLY_SNAPSHOT_TAG.value}`,
+      },
+      'elasticache:DeleteSnapshot': {
+        resources: [`snapshot:${cacheReplicationGroupId(config, region)}-*${REDIS_BACKUP_SNAPSHOTS.suffix}`],
+        tag: `aws:ResourceTag/${REDIS_BACKUP_SNAPSHOT_TAG.key}=${REDIS_BACKUP_SNAPSHOT_TAG.value}`,
       },
       'elasticache:DeleteReplicationGroup': {
         resources: [`replicationgroup:${RESTORE_TEST_GROUP_PREFIX}*`, `cluster:${RESTORE_TEST_GROUP_PREFIX}*`],

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { RegionConfig } from '../../config';
-import { FUNCTIONS, REDIS_BACKUP_LOCK_ENV, REDIS_BACKUP_SNAPSHOTS } from '../../contract';
+import { FUNCTIONS, REDIS_BACKUP_LOCK_ENV, REDIS_BACKUP_SNAPSHOTS, REDIS_BACKUP_SNAPSHOT_TAG } from '../../contract';
 import {
   cacheAuthTokenSecretName,
   cacheBackupBucketName,
@@ -105,18 +105,31 @@ export class RedisBackupJob extends Construct implements AutomationJob {
       wildcardReason:
         "Export names carry the run time (`<group>-<kind>-<stamp>-0001.rdb` and its `.sentinel.json`); the lock reaches only this group's exports in its own backup bucket.",
     });
-    // Housekeeping of the job's own manual snapshots: deletes reach only the names it generates.
+    // Housekeeping of the job's own manual snapshots: deletes reach only the names it generates, and
+    // only snapshots that carry its tag, which it puts on at creation (tagging on create needs
+    // AddTagsToResource, for that tag only).
+    const ownSnapshots = arn(this, {
+      service: 'elasticache',
+      resource: 'snapshot',
+      resourceName: `${groupId}-*${REDIS_BACKUP_SNAPSHOTS.suffix}`,
+    });
+    const ownSnapshotsWhy =
+      'The job names each snapshot `<group>-<kind>-<stamp>-snap` at run time; only names of that form are reachable, never the automatic snapshots.';
+    allow(fn, {
+      actions: ['elasticache:AddTagsToResource'],
+      resources: [ownSnapshots],
+      conditions: {
+        StringEquals: { [`aws:RequestTag/${REDIS_BACKUP_SNAPSHOT_TAG.key}`]: REDIS_BACKUP_SNAPSHOT_TAG.value },
+      },
+      wildcardReason: ownSnapshotsWhy,
+    });
     allow(fn, {
       actions: ['elasticache:DeleteSnapshot'],
-      resources: [
-        arn(this, {
-          service: 'elasticache',
-          resource: 'snapshot',
-          resourceName: `${groupId}-*${REDIS_BACKUP_SNAPSHOTS.suffix}`,
-        }),
-      ],
-      wildcardReason:
-        'The job names each snapshot `<group>-<kind>-<stamp>-snap` at run time; DeleteSnapshot reaches only names of that form, never the automatic snapshots.',
+      resources: [ownSnapshots],
+      conditions: {
+        StringEquals: { [`aws:ResourceTag/${REDIS_BACKUP_SNAPSHOT_TAG.key}`]: REDIS_BACKUP_SNAPSHOT_TAG.value },
+      },
+      wildcardReason: ownSnapshotsWhy,
     });
     allow(fn, { actions: ['ssm:PutParameter'], resources: [parameterArn(this, names.redisBackup)] });
     allowCachePrimaryLookup(fn, config, regionConfig);
