@@ -1,111 +1,18 @@
 // dr status: where each tier stands, read from the region that is up; a section that cannot be read is UNKNOWN with its reason.
-import { DIMENSION, FUNCTIONS, METRIC, METRICS_NAMESPACE } from '../../lib/contract';
-import { awsCall, clientConfig, type Sdk } from './aws';
-import type { StageNames } from './stage';
-
-/** One line of the screen: a value, or UNKNOWN and why. */
-export type Section<T> =
-  | { readonly state: 'ok'; readonly summary: string; readonly detail: T }
-  | { readonly state: 'unknown'; readonly reason: string };
-
-export interface StatusReport {
-  readonly stage: string;
-  readonly region: string;
-  readonly regionSource: string;
-  readonly readAt: string;
-  readonly sections: Record<SectionName, Section<unknown>>;
-  /** Names of the sections that could not be read; the exit status is 1 when any is. */
-  readonly unknown: readonly SectionName[];
-}
-
-export const SECTION_TITLES = {
-  activeRegion: 'active region',
-  writer: 'writer (Aurora)',
-  cachePrimary: 'cache primary',
-  dnsAnswer: 'DNS answer',
-  fence: 'DNS fence',
-  auroraLag: 'Aurora lag',
-  cacheLag: 'cache lag',
-  backups: 'backups/checks',
-  alarms: 'open alarms',
-  recoveries: 'running recoveries',
-} as const;
-export type SectionName = keyof typeof SECTION_TITLES;
-
-export interface StatusDeps {
-  readonly sdk: Sdk;
-  readonly names: StageNames;
-  readonly now: () => Date;
-  /** The region read from; set by readStatus. */
-  readonly home?: string;
-}
-
-/**
- * Client settings for `region`. The region read from is up; any other (the secondary's lag, the
- * fence and the DNS view in the secondary) may be the lost one, so it gets one attempt and short
- * timeouts: a lost region makes its sections UNKNOWN in seconds instead of stalling the screen.
- */
-function config(deps: StatusDeps, region: string) {
-  return clientConfig(region, region !== deps.home);
-}
-
-interface Member {
-  readonly region: string;
-  readonly id: string;
-  readonly primary: boolean;
-}
-
-const ok = <T>(summary: string, detail: T): Section<T> => ({ state: 'ok', summary, detail });
-const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
-const idOfArn = (arn: string) => arn.split(':').pop() ?? '';
-
-/** The newest datapoint of one metric over the last 15 minutes, or undefined when there is none. */
-async function latestDatapoint(
-  deps: StatusDeps,
-  region: string,
-  metric: { namespace: string; name: string; dimensions: Record<string, string>; stat: string },
-  now: Date,
-): Promise<{ value: number; at: string } | undefined> {
-  const { CloudWatchClient, GetMetricDataCommand } = await deps.sdk.cloudwatch();
-  const client = new CloudWatchClient(config(deps, region));
-  const answer = await awsCall(
-    `cloudwatch:GetMetricData ${metric.name}`,
-    region,
-    'check your credentials and that the region answers',
-    () =>
-      client.send(
-        new GetMetricDataCommand({
-          StartTime: new Date(now.getTime() - 15 * 60_000),
-          EndTime: now,
-          ScanBy: 'TimestampDescending',
-          MetricDataQueries: [
-            {
-              Id: 'm',
-              MetricStat: {
-                Metric: {
-                  Namespace: metric.namespace,
-                  MetricName: metric.name,
-                  Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
-                },
-                Period: 60,
-                Stat: metric.stat,
-              },
-            },
-          ],
-        }),
-      ),
-  );
-  const result = answer.MetricDataResults?.[0];
-  const values = result?.Values ?? [];
-  const times = result?.Timestamps ?? [];
-  if (values.length === 0) return undefined;
-  // Not every implementation honours ScanBy: take the newest timestamp explicitly.
-  let newest = 0;
-  times.forEach((time, index) => {
-    if (new Date(time).getTime() > new Date(times[newest] ?? 0).getTime()) newest = index;
-  });
-  return { value: values[newest] ?? NaN, at: new Date(times[newest] ?? 0).toISOString() };
-}
+import { awsCall } from './aws';
+import { auroraLag, cacheLag, dnsAnswer } from './status-metrics';
+import {
+  SECTION_TITLES,
+  clientSettings,
+  idOfArn,
+  ok,
+  regionOfArn,
+  type Member,
+  type Section,
+  type SectionName,
+  type StatusDeps,
+  type StatusReport,
+} from './status-model';
 
 async function activeRegion(deps: StatusDeps, region: string): Promise<Section<{ value: string }>> {
   const { SSMClient, GetParameterCommand } = await deps.sdk.ssm();
@@ -114,7 +21,7 @@ async function activeRegion(deps: StatusDeps, region: string): Promise<Section<{
     `ssm:GetParameter ${name}`,
     region,
     'deploy the Automation stack, or check your credentials',
-    () => new SSMClient(config(deps, region)).send(new GetParameterCommand({ Name: name })),
+    () => new SSMClient(clientSettings(deps, region)).send(new GetParameterCommand({ Name: name })),
   );
   const value = answer.Parameter?.Value ?? '';
   return ok(value, { value });
@@ -127,7 +34,10 @@ async function writer(deps: StatusDeps, region: string): Promise<Section<{ membe
     `rds:DescribeGlobalClusters ${id}`,
     region,
     'check that the Data stacks are deployed and your credentials',
-    () => new RDSClient(config(deps, region)).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })),
+    () =>
+      new RDSClient(clientSettings(deps, region)).send(
+        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }),
+      ),
   );
   const members: Member[] = (answer.GlobalClusters?.[0]?.GlobalClusterMembers ?? []).map((member) => ({
     region: regionOfArn(member.DBClusterArn ?? ''),
@@ -153,10 +63,10 @@ async function cachePrimary(deps: StatusDeps, region: string): Promise<Section<{
   const ownGroup =
     (
       await awsCall(`ssm:GetParameter ${parameter}`, region, 'check that the Cache stack is deployed', () =>
-        new SSMClient(config(deps, region)).send(new GetParameterCommand({ Name: parameter })),
+        new SSMClient(clientSettings(deps, region)).send(new GetParameterCommand({ Name: parameter })),
       )
     ).Parameter?.Value ?? '';
-  const client = new ElastiCacheClient(config(deps, region));
+  const client = new ElastiCacheClient(clientSettings(deps, region));
   const found = await awsCall(
     'elasticache:DescribeGlobalReplicationGroups',
     region,
@@ -204,109 +114,13 @@ async function fence(deps: StatusDeps): Promise<Section<{ alarm: string; state: 
     `cloudwatch:DescribeAlarms ${alarm}`,
     region,
     `the fence lives in ${region}; check that it answers`,
-    () => new CloudWatchClient(config(deps, region)).send(new DescribeAlarmsCommand({ AlarmNames: [alarm] })),
+    () => new CloudWatchClient(clientSettings(deps, region)).send(new DescribeAlarmsCommand({ AlarmNames: [alarm] })),
   );
   const state = answer.MetricAlarms?.[0]?.StateValue;
   if (!state) return { state: 'unknown', reason: `alarm ${alarm} not found in ${region}` };
   const meaning =
     state === 'ALARM' ? `raised: api answers ${region}` : state === 'OK' ? 'lifted' : `${state}: keeps its last state`;
   return ok(`${meaning} (${alarm} in ${region})`, { alarm, state });
-}
-
-async function dnsAnswer(deps: StatusDeps): Promise<Section<{ primaryAnswered: number; at: string }>> {
-  const region = deps.names.secondary;
-  const point = await latestDatapoint(
-    deps,
-    region,
-    {
-      namespace: METRICS_NAMESPACE,
-      name: METRIC.route53PrimaryAnswered,
-      dimensions: {
-        [DIMENSION.service]: FUNCTIONS.dnsView.service,
-        [DIMENSION.stage]: deps.names.stage,
-        [DIMENSION.region]: region,
-      },
-      stat: 'Minimum',
-    },
-    deps.now(),
-  );
-  if (!point)
-    return {
-      state: 'unknown',
-      reason: `no ${METRIC.route53PrimaryAnswered} datapoint from dns-view in ${region} in 15 minutes`,
-    };
-  const answered = point.value >= 1 ? `${deps.names.primary} (primary)` : `not the primary: ${region} or nothing`;
-  return ok(`${answered}, sampled ${point.at}`, { primaryAnswered: point.value, at: point.at });
-}
-
-async function auroraLag(
-  deps: StatusDeps,
-  members: readonly Member[],
-): Promise<Section<{ lags: Record<string, number | null> }>> {
-  const lags: Record<string, number | null> = {};
-  for (const member of members.filter((each) => !each.primary)) {
-    const point = await latestDatapoint(
-      deps,
-      member.region,
-      {
-        namespace: 'AWS/RDS',
-        name: 'AuroraGlobalDBRPOLag',
-        dimensions: { DBClusterIdentifier: member.id },
-        stat: 'Maximum',
-      },
-      deps.now(),
-    );
-    lags[member.region] = point?.value ?? null;
-  }
-  return lagSection(lags, 'ms');
-}
-
-async function cacheLag(
-  deps: StatusDeps,
-  members: readonly Member[],
-): Promise<Section<{ lags: Record<string, number | null> }>> {
-  const { ElastiCacheClient, DescribeReplicationGroupsCommand } = await deps.sdk.elasticache();
-  const lags: Record<string, number | null> = {};
-  for (const member of members.filter((each) => !each.primary)) {
-    const answer = await awsCall(
-      `elasticache:DescribeReplicationGroups ${member.id}`,
-      member.region,
-      'check that the region answers',
-      () =>
-        new ElastiCacheClient(config(deps, member.region)).send(
-          new DescribeReplicationGroupsCommand({ ReplicationGroupId: member.id }),
-        ),
-    );
-    let worst: number | null = null;
-    for (const node of answer.ReplicationGroups?.[0]?.MemberClusters ?? []) {
-      const point = await latestDatapoint(
-        deps,
-        member.region,
-        {
-          namespace: 'AWS/ElastiCache',
-          name: 'GlobalDatastoreReplicationLag',
-          dimensions: { CacheClusterId: node },
-          stat: 'Maximum',
-        },
-        deps.now(),
-      );
-      if (point) worst = Math.max(worst ?? 0, point.value);
-    }
-    lags[member.region] = worst;
-  }
-  return lagSection(lags, 's');
-}
-
-function lagSection(
-  lags: Record<string, number | null>,
-  unit: string,
-): Section<{ lags: Record<string, number | null> }> {
-  const entries = Object.entries(lags);
-  if (entries.length === 0) return ok('no secondary: nothing replicates', { lags });
-  const missing = entries.filter(([, value]) => value === null).map(([region]) => region);
-  // No datapoint from a secondary means its replication is not reporting: the alarms count it as a breach too.
-  if (missing.length > 0) return { state: 'unknown', reason: `no datapoint in 15 minutes from ${missing.join(', ')}` };
-  return ok(entries.map(([region, value]) => `${region} ${value} ${unit}`).join(', '), { lags });
 }
 
 async function backups(
@@ -323,7 +137,7 @@ async function backups(
     iac: p.iacBackup,
   };
   const answer = await awsCall('ssm:GetParameters (backup records)', region, 'check your credentials', () =>
-    new SSMClient(config(deps, region)).send(new GetParametersCommand({ Names: Object.values(wanted) })),
+    new SSMClient(clientSettings(deps, region)).send(new GetParametersCommand({ Names: Object.values(wanted) })),
   );
   const records: Record<string, { value: string; at: string } | null> = {};
   for (const [key, name] of Object.entries(wanted)) {
@@ -340,7 +154,7 @@ async function backups(
 
 async function alarms(deps: StatusDeps, region: string): Promise<Section<{ names: string[] }>> {
   const { CloudWatchClient, paginateDescribeAlarms } = await deps.sdk.cloudwatch();
-  const client = new CloudWatchClient(config(deps, region));
+  const client = new CloudWatchClient(clientSettings(deps, region));
   const names: string[] = [];
   await awsCall('cloudwatch:DescribeAlarms StateValue=ALARM', region, 'check your credentials', async () => {
     for await (const page of paginateDescribeAlarms(
@@ -359,7 +173,7 @@ async function recoveries(
   region: string,
 ): Promise<Section<{ runs: { stateMachine: string; executionArn: string; started: string }[] }>> {
   const { SFNClient, paginateListStateMachines, paginateListExecutions } = await deps.sdk.sfn();
-  const client = new SFNClient(config(deps, region));
+  const client = new SFNClient(clientSettings(deps, region));
   const prefix = deps.names.stateMachinePrefix(region);
   const runs: { stateMachine: string; executionArn: string; started: string }[] = [];
   await awsCall('states:ListStateMachines/ListExecutions RUNNING', region, 'check your credentials', async () => {
