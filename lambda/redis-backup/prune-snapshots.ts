@@ -15,8 +15,7 @@ export interface SnapshotPrune {
   readonly errors: readonly { readonly snapshot: string; readonly error: string }[];
 }
 
-const describeError = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 /** The manual snapshots this job creates for `group`: `<group>-<kind>-<stamp>-snap`, nothing else. */
 export function ownSnapshots(group: string): OwnedNames {
