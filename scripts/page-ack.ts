@@ -9,6 +9,7 @@ import { STAGE_DEFAULTS } from '../lib/config/stages';
 import { STAGES, type Stage } from '../lib/config/types';
 import { ACKNOWLEDGER_PATTERN, ESCALATION_LEVELS, INCIDENT_ITEM, incidentTableName } from '../lib/contract/paging';
 import { UsageError, parseCli, runCli } from './lib/cli-args.cjs';
+import { regionOption, stageOption } from './lib/stage-options';
 
 const LEVELS = ESCALATION_LEVELS.map(({ level, afterMinutes }) => `level ${level} at ${afterMinutes} min`).join(', ');
 
@@ -42,17 +43,9 @@ export function parseAckArgs(args: readonly string[], env: NodeJS.ProcessEnv = p
       by: { type: 'string' },
     },
   });
-  const stage = values.stage ?? 'prod';
-  if (!(STAGES as readonly string[]).includes(stage)) {
-    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
-  }
-  const regions = STAGE_DEFAULTS[stage as Stage].regions.map((region) => region.region);
-  const region = values.region ?? env.AWS_REGION;
-  if (!region) throw new UsageError(`give --region, one of stage ${stage}'s: ${regions.join(', ')}`);
-  if (!regions.includes(region)) {
-    const source = values.region === undefined ? 'AWS_REGION' : '--region';
-    throw new UsageError(`${source} "${region}" is not a region of stage ${stage} (${regions.join(', ')})`);
-  }
+  const stage = stageOption(values.stage);
+  const regions = STAGE_DEFAULTS[stage].regions.map((each) => each.region);
+  const region = regionOption(stage, values.region, env, regions);
   const alarm = values.alarm;
   // CloudWatch alarm names: 1 to 255 printable characters.
   if (alarm === undefined || alarm.trim() === '') throw new UsageError('give --alarm, the alarm name the page gives');

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 // app's modules load (about 1 s).
 import { STAGES, type Stage } from '../lib/config/types';
 import { UsageError, runCli, parseCli } from './lib/cli-args.cjs';
+import { stageOption } from './lib/stage-options';
 
 const ROOT = join(__dirname, '..');
 
@@ -19,10 +20,7 @@ has unacknowledged findings; 2 bad input, nothing written.`;
 /** The command line as options; throws UsageError on bad input and HelpRequested on --help. */
 export function parseReportArgs(args: readonly string[]): { stage: Stage; out: string } {
   const { values } = parseCli({ args, options: { stage: { type: 'string' }, out: { type: 'string' } } });
-  const stage = values.stage ?? 'prod';
-  if (!(STAGES as readonly string[]).includes(stage)) {
-    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
-  }
+  const stage = stageOption(values.stage);
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory');
   return { stage: stage as Stage, out: resolve(values.out ?? ROOT) };
 }

@@ -3,6 +3,7 @@
 import { INCIDENT_STATUSES, type IncidentStatus } from '../lib/contract/status-page';
 import { STAGES, type Stage } from '../lib/config/types';
 import { UsageError, parseCli, runCli } from './lib/cli-args.cjs';
+import { stageOption } from './lib/stage-options';
 
 export const USAGE = `usage: npm run status-page -- --stage ${STAGES.join('|')} --region <region> --status ${INCIDENT_STATUSES.join('|')} --message <text> [--affects <component>]... [--dry-run]
 Posts an update to the status page in both regions' buckets (the --region one first, and its
@@ -39,10 +40,7 @@ export function parseStatusPageArgs(args: readonly string[]): StatusPageOptions 
   });
   const missing = ['stage', 'region', 'status', 'message'].filter((name) => values[name as 'stage'] === undefined);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
-  const stage = values.stage!;
-  if (!(STAGES as readonly string[]).includes(stage)) {
-    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
-  }
+  const stage = stageOption(values.stage);
   const status = values.status!;
   if (!(INCIDENT_STATUSES as readonly string[]).includes(status)) {
     throw new UsageError(`--status "${status}" is not one of ${INCIDENT_STATUSES.join(', ')}`);

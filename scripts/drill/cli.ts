@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { STAGES, type Stage } from '../../lib/config/types';
 import { UsageError, cliStatus, parseCli } from '../lib/cli-args.cjs';
+import { stageOption } from '../lib/stage-options';
 import { loadAssembly } from './assembly';
 import { missingTools } from './drill-server';
 import { PROJECT_ROOT, portInUse } from './moto-process';
@@ -59,9 +60,7 @@ export function parseOptions(args: readonly string[]): DrillOptions {
       `unknown scenario ${unknown.map((name) => `"${name}"`).join(', ')}; the scenarios are ${SCENARIO_NAMES.join(', ')}`,
     );
   }
-  const stage = values.stage ?? 'prod';
-  if (!(STAGES as readonly string[]).includes(stage))
-    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
+  const stage = stageOption(values.stage);
   const assembly = values.assembly;
   if (assembly !== undefined && !existsSync(resolve(assembly, 'manifest.json'))) {
     throw new UsageError(`--assembly ${assembly} is not a cloud assembly (no manifest.json)`);

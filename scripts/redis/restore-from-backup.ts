@@ -2,6 +2,7 @@
 import { STAGE_DEFAULTS } from '../../lib/config/stages';
 import { STAGES, type Stage } from '../../lib/config/types';
 import { UsageError, parseCli, runCli } from '../lib/cli-args.cjs';
+import { regionOption, stageOption } from '../lib/stage-options';
 import { groupIdProblem } from './group-id';
 import type { RestoreDeps } from './restore';
 
@@ -38,17 +39,9 @@ export function parseRestoreArgs(args: readonly string[], env: NodeJS.ProcessEnv
     },
     positionals: ['latest|<object key>'],
   });
-  const stage = values.stage ?? 'prod';
-  if (!(STAGES as readonly string[]).includes(stage)) {
-    throw new UsageError(`--stage "${stage}" is not one of ${STAGES.join(', ')}`);
-  }
-  const regions = STAGE_DEFAULTS[stage as Stage].regions.map((region) => region.region);
-  const region = values.region ?? env.AWS_REGION;
-  if (!region) throw new UsageError(`give --region, one of stage ${stage}'s: ${regions.join(', ')}`);
-  if (!regions.includes(region)) {
-    const source = values.region === undefined ? 'AWS_REGION' : '--region';
-    throw new UsageError(`${source} "${region}" is not a region of stage ${stage} (${regions.join(', ')})`);
-  }
+  const stage = stageOption(values.stage);
+  const regions = STAGE_DEFAULTS[stage].regions.map((each) => each.region);
+  const region = regionOption(stage, values.region, env, regions);
   const backup = positionals[0]!;
   if (backup !== 'latest') {
     if (backup.startsWith('s3://')) {
