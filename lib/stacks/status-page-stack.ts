@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
+import { AutomationAlarms } from '../constructs/automation-alarms';
 import { StatusPage } from '../constructs/status-page';
 import {
   customerNoticeTopicName,
@@ -73,5 +74,11 @@ export class StatusPageStack extends DrStack {
           }
         : {}),
     });
+    // A publisher that fails, is throttled or dead-letters an event left a notice unposted: high, not
+    // critical, since the critical topic is one of its own triggers. The operator's command posts by hand.
+    new AutomationAlarms(this, 'Alarms', {
+      criticalTopic: props.alerting.alerts.topic('critical'),
+      highTopic: props.alerting.alerts.topic('high'),
+    }).functionHealth('StatusPagePublisher', this.statusPage.publisher);
   }
 }

@@ -139,6 +139,17 @@ describe.each(STAGES)('%s status page', (stage) => {
       });
     });
 
+    test('its errors, throttles and dead-lettered events alarm at high priority, OK too', () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      const metrics = alarms.map((alarm) => (alarm.Properties as { MetricName: string }).MetricName).sort();
+      expect(metrics).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles']);
+      for (const alarm of alarms) {
+        const { AlarmActions, OKActions } = alarm.Properties as { AlarmActions: unknown[]; OKActions: unknown[] };
+        expect(JSON.stringify(AlarmActions)).toMatch(/high/i);
+        expect(OKActions).toEqual(AlarmActions);
+      }
+    });
+
     test('refreshes the page on a schedule, so a fresh deploy gets its first page and both buckets agree again', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: `rate(${STATUS_PAGE_REFRESH_MINUTES} minutes)`,
