@@ -1,0 +1,6 @@
+// Every subcommand of dr, in the order `dr --help` lists them. A new subcommand is a module of this folder and one line here.
+import type { RegisterCommand } from '../command-kit';
+import { registerFailover } from './failover';
+import { registerStatus } from './status';
+
+export const COMMANDS: readonly RegisterCommand[] = [registerStatus, registerFailover];
