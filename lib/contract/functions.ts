@@ -136,6 +136,18 @@ export const FUNCTIONS = {
       'SAMPLE_INTERVAL_SECONDS',
     ],
   }),
+  /** The cache warm-up's step: a versioned manifest in S3 loaded into the region's cache primary in batches. */
+  cacheWarmUp: contract({
+    entry: 'lambda/cache-warm-up/handler.ts',
+    service: 'cache-warm-up',
+    environment: ['REPLICATION_GROUP_ID', 'CACHE_AUTH_SECRET_NAME', 'MANIFEST_BUCKET', 'BATCH_SIZE', 'KEYS_PER_STEP'],
+  }),
+  /** The rollout restart's step: the orchestrator Deployment patched and followed through the private Kubernetes API. */
+  rolloutRestart: contract({
+    entry: 'lambda/rollout-restart/handler.ts',
+    service: 'rollout-restart',
+    environment: ['CLUSTER_NAME', 'CLUSTER_ENDPOINT', 'CLUSTER_CA', 'NAMESPACE', 'DEPLOYMENT'],
+  }),
   /** The status page publisher; its environment keys are STATUS_PAGE_ENV (lib/contract/status-page.ts). */
   statusPagePublisher: STATUS_PAGE_PUBLISHER,
 } as const;

@@ -6,6 +6,7 @@ export * from './metrics';
 export * from './names';
 export * from './paging';
 export * from './rate-limiter';
+export * from './recovery-jobs';
 export * from './restore-settings';
 export * from './tags';
 export * from './sentinel';

@@ -37,6 +37,14 @@ export const METRIC = {
    * name, probed by the canary of each region, or a region's own name, probed from the other region.
    */
   serviceAvailabilityPercentage: 'service_availability_percentage',
+  /** Keys a cache warm-up step wrote (SET) or found already present (a manifest without `overwrite`), per step. */
+  cacheWarmUpKeysLoaded: 'cache_warm_up_keys_loaded',
+  /** 1 when a cache warm-up run loaded its whole manifest, 0 when a step failed; one datapoint per finished or failed run. */
+  cacheWarmUpSucceeded: 'cache_warm_up_succeeded',
+  /** 1 when a rollout restart of the orchestrator completed, 0 when it failed; one datapoint per finished or failed run. */
+  rolloutRestartSucceeded: 'rollout_restart_succeeded',
+  /** Seconds from the restart's patch to the completed rollout. */
+  rolloutRestartSeconds: 'rollout_restart_seconds',
   /** Rate-limiter mode switches (1 per switch, 0 per event that changed nothing). */
   modeSwitches: 'ModeSwitches',
   /** ElastiCache events the switch did not recognise. */

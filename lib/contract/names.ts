@@ -25,6 +25,9 @@ export function stageParameters(stage: string) {
     backupKeyArn: parameterName(stage, 'data', 'backup-key-arn'),
     /** ARN of the state machine that activates a region; the same name in each region. */
     failoverStateMachineArn: parameterName(stage, 'failover', 'state-machine-arn'),
+    /** ARNs of the operator's recovery jobs in a region (the same names in each), which the dr CLI starts. */
+    cacheWarmUpStateMachineArn: parameterName(stage, 'recovery', 'cache-warm-up-state-machine-arn'),
+    rolloutRestartStateMachineArn: parameterName(stage, 'recovery', 'rollout-restart-state-machine-arn'),
     /**
      * The region that holds the writer, as the last region failover run of this region wrote it
      * (one per region); the orchestrator's pods read it at run time, so an activation needs no redeploy.
