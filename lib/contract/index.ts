@@ -11,3 +11,4 @@ export * from './restore-settings';
 export * from './tags';
 export * from './sentinel';
 export * from './redis-backup';
+export * from './restore-input';

@@ -33,6 +33,16 @@ export function stageParameters(stage: string) {
      * (one per region); the orchestrator's pods read it at run time, so an activation needs no redeploy.
      */
     activeRegion: parameterName(stage, 'failover', 'active-region'),
+    /** ARNs of the region's restore state machines; the same names in each region (`dr restore`). */
+    databaseRestoreStateMachineArn: parameterName(stage, 'restore', 'database-state-machine-arn'),
+    cacheRestoreStateMachineArn: parameterName(stage, 'restore', 'cache-state-machine-arn'),
+    /**
+     * Where the orchestrator's pods write and cache, one per region, read at run time as the active
+     * region is: {@link APPLICATION_ENDPOINT_DEFAULT} until a `dr restore ... --switch` writes a
+     * restored cluster's or group's endpoint (`host:port`), so a switch needs no redeploy.
+     */
+    databaseEndpoint: parameterName(stage, 'app', 'database-endpoint'),
+    cacheEndpoint: parameterName(stage, 'app', 'cache-endpoint'),
     /** `redis` or `in-memory`; the orchestrator reads it (one per region). */
     rateLimiterMode: parameterName(stage, 'rate-limiter', 'mode'),
     /** Id of the region's replication group. */
