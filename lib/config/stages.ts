@@ -10,6 +10,7 @@ import type {
   EscalationContacts,
   InterfaceEndpointName,
   ObjectLockConfig,
+  PipelineConfig,
   RecoveryObjective,
   Stage,
   TrafficConfig,
@@ -215,6 +216,20 @@ const STAGING_OBJECT_LOCK: ObjectLockConfig = {
   iacBackupRetention: Duration.days(7),
 };
 
+/**
+ * The repository and its deploy role. Placeholders like the account: the repository is the one this
+ * project's workflows run in, and the role the one `AWS_DEPLOY_ROLE_ARN` names (docs/deploying.md);
+ * a deploy fails while the role does not exist, since the freeze guard cannot be attached to it.
+ * Bundles stay locked 90 days in prod (a compromise can go unnoticed that long) and a week in staging.
+ */
+function pipeline(stage: Stage, mirrorDays: number): PipelineConfig {
+  return {
+    githubRepository: 'async-toolformer/async-toolformer-dr',
+    deployRoleNames: [`async-toolformer-${stage}-github-deploy`],
+    mirrorRetention: Duration.days(mirrorDays),
+  };
+}
+
 /** The plan's objective of `component`, with the given figures replaced. */
 function planObjective(component: string, changes: Partial<Pick<RecoveryObjective, 'rto' | 'rpo'>>): RecoveryObjective {
   const objective = PLAN_OBJECTIVES.find((candidate) => candidate.component === component)!;
@@ -275,6 +290,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     traffic: PROD_TRAFFIC,
     automation: PROD_AUTOMATION,
     objectLock: PROD_OBJECT_LOCK,
+    pipeline: pipeline('prod', 90),
     terminationProtection: true,
   },
   staging: {
@@ -296,6 +312,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     traffic: STAGING_TRAFFIC,
     automation: STAGING_AUTOMATION,
     objectLock: STAGING_OBJECT_LOCK,
+    pipeline: pipeline('staging', 7),
     terminationProtection: false,
   },
 };

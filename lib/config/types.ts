@@ -265,6 +265,8 @@ export interface DrConfig {
   readonly automation: AutomationConfig;
   /** S3 Object Lock of the backup buckets. */
   readonly objectLock: ObjectLockConfig;
+  /** The GitHub repository and deploy roles: the deploy freeze's guard and the repository mirrors. */
+  readonly pipeline: PipelineConfig;
   /**
    * Whether stacks of this stage refuse `cdk destroy` and CloudFormation deletes.
    * On in prod for every stack: losing the network or alerting of prod is a disaster too.
@@ -336,6 +338,20 @@ export interface CacheConfig {
   readonly maintenanceWindow: string;
   readonly alarms: CacheAlarmThresholds;
   readonly backupBucket: CacheBackupBucketConfig;
+}
+
+/** The deploy pipeline as the deploy freeze and the repository mirrors see it. */
+export interface PipelineConfig {
+  /** GitHub `owner/name` of this repository; the mirror role trusts the OIDC tokens of its `main` branch only. */
+  readonly githubRepository: string;
+  /**
+   * Names of the existing roles the deploy workflow assumes (`AWS_DEPLOY_ROLE_ARN`). The freeze guard,
+   * a deny of everything but reading the switch while the role carries the freeze tag, is attached to each.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag
+   */
+  readonly deployRoleNames: readonly string[];
+  /** How long each repository bundle stays under S3 Object Lock (the config's `objectLock.mode`); whole days. */
+  readonly mirrorRetention: Duration;
 }
 
 /**

@@ -613,6 +613,7 @@ describe('missing or malformed sections', () => {
     'traffic',
     'automation',
     'objectLock',
+    'pipeline',
   ];
   const FIELDS = ['stage', 'account', 'serviceName', 'stackPrefix', 'terminationProtection'];
 

@@ -10,6 +10,7 @@ import { identityFields, terminationProtection } from './identity';
 import { networkSchema } from './network';
 import { objectivesSchema } from './objectives';
 import { objectLockSchema, objectLockWithinLifecycle } from './object-lock';
+import { pipelineSchema } from './pipeline';
 import { regionsSchema } from './regions';
 import { schedulesSchema } from './schedules';
 import { whenTyped } from './sections';
@@ -56,6 +57,7 @@ export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
       traffic: trafficSchema(context),
       automation: automationSchema,
       objectLock: objectLockSchema(context),
+      pipeline: pipelineSchema,
       terminationProtection,
     },
     { error: 'must be the DrConfig object of one stage (see lib/config/stages.ts)' },
