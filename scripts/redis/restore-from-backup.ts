@@ -3,7 +3,7 @@ import { STAGE_DEFAULTS } from '../../lib/config/stages';
 import { STAGES, type Stage } from '../../lib/config/types';
 import { UsageError, parseCli, runCli } from '../lib/cli-args.cjs';
 import { regionOption, stageOption } from '../lib/stage-options';
-import { groupIdProblem } from './group-id';
+import { groupIdProblem } from '../../lib/contract/restore-input';
 import type { RestoreDeps } from './restore';
 
 export const USAGE = `usage: restore-from-backup.sh latest|<object key> --region <region> [--stage ${STAGES.join('|')}] [--id <new group id>] [--dry-run]

@@ -3,8 +3,13 @@ import { CreateReplicationGroupCommand, type ElastiCacheClient } from '@aws-sdk/
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { RESOURCE_PREFIX, stageParameters, type RestoreSettings } from '../../lib/contract';
-import { groupIdProblem } from './group-id';
+import {
+  groupIdProblem,
+  RESOURCE_PREFIX,
+  restoredName,
+  stageParameters,
+  type RestoreSettings,
+} from '../../lib/contract';
 
 /** Clients and clock; tests hand in moto-backed clients. */
 export interface RestoreDeps {
@@ -82,9 +87,8 @@ export async function newestBackup(s3: S3Client, bucket: string): Promise<string
 }
 
 /** `atf-<stage>-<region code>-r<yyyyMMddHHmm>`: the short prefix keeps every stage within 40 characters. */
-function defaultGroupId(base: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 12);
-  return `${base.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-')}-r${stamp}`;
+export function defaultGroupId(base: string, now: Date): string {
+  return restoredName(base.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-'), now);
 }
 
 /**
