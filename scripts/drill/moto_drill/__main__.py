@@ -20,9 +20,11 @@ def install_patches() -> None:
     from . import config
 
     config.enable_execution()
-    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, rds_global, rds_restore, route53_health, sfn_clock
+    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, kms_keys, rds_global, rds_restore, route53_health, sfn_clients, sfn_clock
 
     sfn_clock.install()
+    sfn_clients.install()
+    kms_keys.install()  # before the first CreateKey: every key shares one key pair per spec
     jsonata_patch.install()
     if config.AWS_CASING:
         casing.install()
