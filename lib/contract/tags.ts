@@ -24,3 +24,10 @@ export const LATEST_ROTATION = {
  * jobs end the run on it at once instead of sending the same state to cleanup again.
  */
 export const NOT_OWNED_TARGET_ERROR = 'NotOwnedTargetError';
+
+/**
+ * The tag an API-key secret of the service carries so that `dr secrets reset` rotates it. With the
+ * stage tag (`stage` = the stage) it selects the only secrets, besides the stacks' own two, that the
+ * command touches; the application puts it on its provider keys, each with a rotation function of its own.
+ */
+export const API_KEY_SECRET_TAG = { key: 'dr-secret-reset', value: 'api-key' } as const;
