@@ -2,8 +2,10 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { EscalationContacts } from './contact-types';
+import type { ProvidersConfig } from './provider-types';
 
 export type * from './contact-types';
+export type * from './provider-types';
 
 /** The deployment stages this app knows. `prod` is the default. */
 export const STAGES = ['prod', 'staging'] as const;
@@ -265,6 +267,8 @@ export interface DrConfig {
   readonly automation: AutomationConfig;
   /** S3 Object Lock of the backup buckets. */
   readonly objectLock: ObjectLockConfig;
+  /** The third-party API providers: their AppConfig profile, probes and fallbacks (the plan's scenario 4). */
+  readonly providers: ProvidersConfig;
   /** The GitHub repository and deploy roles: the deploy freeze's guard and the repository mirrors. */
   readonly pipeline: PipelineConfig;
   /**

@@ -1,6 +1,7 @@
 // Bad configurations and the exact report each gets: the table of test/config/bad-configs.test.ts.
 import { Duration } from 'aws-cdk-lib';
 import { loadConfig, type DrConfig, type RegionConfig } from '../../lib/config';
+import { PROVIDER_BAD_CONFIGS } from './bad-configs.providers.cases';
 
 const prod = loadConfig({ stage: 'prod' });
 const staging = loadConfig({ stage: 'staging' });
@@ -620,4 +621,5 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       'cache.nodeType = "cache.t4g.huge": is not a current-generation ElastiCache node type; use a size of m7g, m6g, m5, r7g, r6g, r5, t4g, t3, such as cache.r7g.large (lib/config/catalog/elasticache.ts)',
     ],
   },
+  ...PROVIDER_BAD_CONFIGS,
 ];

@@ -614,6 +614,7 @@ describe('missing or malformed sections', () => {
     'automation',
     'objectLock',
     'pipeline',
+    'providers',
   ];
   const FIELDS = ['stage', 'account', 'serviceName', 'stackPrefix', 'terminationProtection'];
 

@@ -10,6 +10,7 @@ import { identityFields, terminationProtection } from './identity';
 import { networkSchema } from './network';
 import { objectivesSchema } from './objectives';
 import { objectLockSchema, objectLockWithinLifecycle } from './object-lock';
+import { providersSchema } from './providers';
 import { pipelineSchema } from './pipeline';
 import { regionsSchema } from './regions';
 import { schedulesSchema } from './schedules';
@@ -57,6 +58,7 @@ export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
       traffic: trafficSchema(context),
       automation: automationSchema,
       objectLock: objectLockSchema(context),
+      providers: providersSchema(context),
       pipeline: pipelineSchema,
       terminationProtection,
     },
