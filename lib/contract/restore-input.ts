@@ -1,4 +1,5 @@
 // The input of the restore state machines (lib/constructs/restore), which the dr CLI sends and checks before it starts a run.
+import { RESOURCE_PREFIX } from './names';
 
 /**
  * Value of the application endpoint parameters until a switch: the pods use what their environment
@@ -61,9 +62,19 @@ export function restoreTimeProblem(text: string, now: Date): string | undefined 
   return undefined;
 }
 
+/** What every restored cluster or group made from `base` is named before its time stamp; IAM grants are limited to it. */
+export function restoredNamePrefix(base: string): string {
+  return `${base}-r`;
+}
+
+/** A restored group's base: the stack group's id with `atf` for the service prefix, so the name stays within 40 characters. */
+export function restoredGroupBase(replicationGroupId: string): string {
+  return replicationGroupId.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-');
+}
+
 /** `<base>-r<yyyyMMddHHmm>`: the default name of a restored cluster or group. */
 export function restoredName(base: string, now: Date): string {
-  return `${base}-r${now.toISOString().replace(/[-:T]/g, '').slice(0, 12)}`;
+  return `${restoredNamePrefix(base)}${now.toISOString().replace(/[-:T]/g, '').slice(0, 12)}`;
 }
 
 /** Everything wrong with a database restore input (empty when it can be sent). */

@@ -1,11 +1,13 @@
 // Scheduled backup and validation automation of one region, and its region failover: composes the jobs and their shared plumbing.
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
 import { AutomationAlarms, strictestCriticalRto } from '../constructs/automation-alarms';
+import { CacheWarmUpJob } from '../constructs/automation/cache-warm-up-job';
 import {
   AuroraRestoreTestJob,
   CrossRegionVerificationJob,
@@ -18,11 +20,13 @@ import {
   type AutomationJob,
   type AutomationJobContext,
 } from '../constructs/automation';
+import { AuroraSentinelJob } from '../constructs/automation/aurora-sentinel-job';
 import type { DrFunction } from '../constructs/dr-function';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { IacBackupBucket } from '../constructs/iac-backup-bucket';
 import { FailoverSignals } from '../constructs/failover-signals';
 import { RegionFailover } from '../constructs/region-failover';
+import { RegionRestores } from '../constructs/restore';
 import type { SteppedJob } from '../constructs/stepped-job';
 import { DIMENSION, METRIC, METRICS_NAMESPACE } from '../contract';
 import {
@@ -92,6 +96,8 @@ export class AutomationStack extends DrStack {
    * fence alarm, which the primary record's health check in the DNS stack reads by name.
    */
   public readonly signals?: FailoverSignals;
+  /** The database and cache restores of this region, which `dr restore` starts (docs/runbooks/aurora-restore-from-backup.md). */
+  public readonly restores: RegionRestores;
 
   constructor(scope: Construct, props: AutomationStackProps) {
     super(scope, {
@@ -143,9 +149,23 @@ export class AutomationStack extends DrStack {
       new IntegrityCheckJob(this, 'IntegrityCheck', { context, peerRegion, cluster: database.cluster }),
       new RedisBackupJob(this, 'RedisBackup', { context, peerRegion }),
       new WeeklyAuroraBackupJob(this, 'WeeklyAuroraBackup', { context, databaseKey: props.protection.databaseKey.key }),
+      new AuroraSentinelJob(this, 'AuroraSentinel', { context }),
     ];
     if (regionConfig.role === 'secondary') this.signals = this.failoverSignals(props, key);
     this.failover = this.regionFailover(props, key);
+    this.restores = new RegionRestores(this, 'Restores', {
+      config,
+      regionConfig,
+      encryptionKey: key,
+      databaseKey: props.protection.databaseKey.key,
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_ENGINE_VERSION }),
+    });
+    for (const [id, machine] of [
+      ['DatabaseRestoreFailures', this.restores.database],
+      ['CacheRestoreFailures', this.restores.cache],
+    ] as const) {
+      this.alarms.jobFailures(id, { stateMachine: machine.stateMachine, what: 'Recovery procedure failure' });
+    }
     if (regionConfig.role === 'primary') {
       if (config.automation.restoreTests) {
         const group = props.cache.replicationGroup;
