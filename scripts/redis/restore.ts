@@ -5,7 +5,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import {
   groupIdProblem,
-  RESOURCE_PREFIX,
+  restoredGroupBase,
   restoredName,
   stageParameters,
   type RestoreSettings,
@@ -88,7 +88,7 @@ export async function newestBackup(s3: S3Client, bucket: string): Promise<string
 
 /** `atf-<stage>-<region code>-r<yyyyMMddHHmm>`: the short prefix keeps every stage within 40 characters. */
 export function defaultGroupId(base: string, now: Date): string {
-  return restoredName(base.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-'), now);
+  return restoredName(restoredGroupBase(base), now);
 }
 
 /**
