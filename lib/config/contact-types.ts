@@ -50,4 +50,11 @@ export type EscalationContacts = Readonly<Record<Severity, readonly ContactSubsc
    * @default - nobody: the escalation runs, and pages the level topics, which nobody subscribes to
    */
   readonly escalation?: EscalationLevels;
+  /**
+   * Subscribers of the customers' notice topic in both regions (the plan's email alerts for
+   * enterprise customers): email addresses, or an https endpoint that relays to them. Both regions,
+   * because the notice of a region's loss is sent from the other one.
+   * @default - nobody: the notices reach the status page only
+   */
+  readonly customers?: readonly ContactSubscription[];
 };

@@ -17,6 +17,8 @@ import {
   STATUS_PAGE_REFRESH_MINUTES,
 } from '../contract/status-page';
 import { skipCheckov } from '../nag/checkov';
+import type { ContactSubscription } from '../config/contact-types';
+import { subscriptionFor } from './alert-topics';
 import { DrFunction } from './dr-function';
 import { EncryptionKey } from './encryption-key';
 import { StaticSite } from './static-site';
@@ -70,6 +72,11 @@ export interface StatusPageProps {
   readonly triggers: StatusPageTriggers;
   /** Fixed name of the customers' notice topic. */
   readonly noticeTopicName: string;
+  /**
+   * Who the notices reach (config `contacts.customers`): email addresses, or an https relay.
+   * @default - nobody
+   */
+  readonly customers?: readonly ContactSubscription[];
   /** How long access logs are kept. */
   readonly logRetention: Duration;
   /**
@@ -89,7 +96,7 @@ export interface StatusPageProps {
 export class StatusPage extends Construct {
   public readonly site: StaticSite;
   public readonly publisher: DrFunction;
-  /** The enterprise customers' notices; email subscriptions come from config (a later change). */
+  /** The enterprise customers' notices, to the subscribers of config `contacts.customers`. */
   public readonly noticeTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: StatusPageProps) {
@@ -148,6 +155,7 @@ export class StatusPage extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    for (const customer of props.customers ?? []) this.noticeTopic.addSubscription(subscriptionFor(customer));
 
     this.publisher = new DrFunction(this, 'Publisher', {
       contract: STATUS_PAGE_PUBLISHER,

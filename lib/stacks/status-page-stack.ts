@@ -61,6 +61,7 @@ export class StatusPageStack extends DrStack {
         criticalTopic: props.alerting.alerts.topic('critical'),
       },
       noticeTopicName: customerNoticeTopicName(config),
+      ...(config.contacts.customers ? { customers: config.contacts.customers } : {}),
       logRetention: config.traffic.logRetention,
       ...(regionConfig.role === 'primary'
         ? {

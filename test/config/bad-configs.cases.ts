@@ -442,6 +442,20 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     ],
   },
   {
+    name: 'a customer texted instead of emailed',
+    config: set('contacts.customers', [{ protocol: 'sms', endpoint: '+15550199' }]),
+    problems: [
+      'contacts.customers[0].protocol = "sms:+15550199": customers get the plan\'s email alerts: use email, or https for a relay to them',
+    ],
+  },
+  {
+    name: 'a customer email address that is not one',
+    config: set('contacts.customers', [{ protocol: 'email', endpoint: 'customer-at-example.com' }]),
+    problems: [
+      'contacts.customers[0].endpoint = "email:customer-at-example.com": use an email address for email, an E.164 number such as +15550123 for sms, an https:// URL for https',
+    ],
+  },
+  {
     name: 'an escalation number that is not E.164',
     config: set('contacts.escalation.executive.sms', '555-0125'),
     problems: [

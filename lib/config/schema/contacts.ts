@@ -44,6 +44,23 @@ const subscriptions = z
   .array(subscription, { error: 'give a list of subscriptions, [] for none' })
   .superRefine(eachSubscriptionOnce, { when: whenTyped() });
 
+/** Customers are told, never paged: a text to a customer's phone is not what the plan promises. */
+const customerSubscriptions = subscriptions.superRefine(
+  (list, ctx) => {
+    list.forEach(({ protocol, endpoint }, index) => {
+      if (protocol === 'sms') {
+        report(
+          ctx,
+          [index, 'protocol'],
+          `${protocol}:${endpoint}`,
+          "customers get the plan's email alerts: use email, or https for a relay to them",
+        );
+      }
+    });
+  },
+  { when: whenTyped() },
+);
+
 /** One level of the escalation: each channel optional, but at least a text or a paging service. */
 const escalationContact = group('sms (E.164), and optionally email and https', {
   sms: z.string().optional(),
@@ -155,6 +172,7 @@ export function contactsSchema(context: RuleContext): z.ZodType<EscalationContac
     high: subscriptions,
     medium: subscriptions,
     escalation: escalation.optional(),
+    customers: customerSubscriptions.optional(),
   });
   return context.prod
     ? contacts.superRefine(prodPagesAHuman, { when: whenTyped('critical', 'high', 'medium', 'escalation') })
