@@ -1,7 +1,8 @@
 // dr failover and dr failback: start the region failover state machine with failover-region.sh's input, then follow the run to its end.
 import { randomBytes } from 'node:crypto';
 import { failoverInputProblems, type FailoverAction, type FailoverInput } from '../../lib/contract';
-import { AwsCallError, awsCall, clientConfig, type Sdk } from './aws';
+import { awsCall, clientConfig, type Sdk } from './aws';
+import { endReason, followExecution, startExecution, stateMachineArnOf } from './execution';
 import type { Progress } from './progress';
 import type { StageNames } from './stage';
 
@@ -137,27 +138,14 @@ export interface FailoverResult {
 export async function runFailover(deps: FailoverDeps, plan: FailoverPlan, dryRun: boolean): Promise<FailoverResult> {
   const { progress, names } = deps;
   const region = plan.runRegion;
-  const [{ SFNClient, StartExecutionCommand, DescribeExecutionCommand, paginateGetExecutionHistory }, ssmModule] =
-    await Promise.all([deps.sdk.sfn(), deps.sdk.ssm()]);
+  const ssmModule = await deps.sdk.ssm();
   const ssm = new ssmModule.SSMClient(clientConfig(region));
-  const sfn = new SFNClient(clientConfig(region));
-  const parameter = names.parameters.failoverStateMachineArn;
-  const stateMachineArn =
-    (
-      await awsCall(
-        `ssm:GetParameter ${parameter}`,
-        region,
-        `deploy the Automation stack of ${region} first, or check your credentials`,
-        () => ssm.send(new ssmModule.GetParameterCommand({ Name: parameter })),
-      )
-    ).Parameter?.Value ?? '';
-  if (!stateMachineArn)
-    throw new AwsCallError(
-      `ssm:GetParameter ${parameter}`,
-      region,
-      new Error('empty value'),
-      'redeploy the Automation stack',
-    );
+  const stateMachineArn = await stateMachineArnOf(
+    deps.sdk,
+    region,
+    names.parameters.failoverStateMachineArn,
+    'Automation',
+  );
 
   if (dryRun) {
     const { CloudWatchClient, paginateDescribeAlarms } = await deps.sdk.cloudwatch();
@@ -180,58 +168,16 @@ export async function runFailover(deps: FailoverDeps, plan: FailoverPlan, dryRun
     return { status: 'DRY_RUN', stateMachineArn, dryRun: true };
   }
 
-  const { executionArn } = await awsCall(
-    'states:StartExecution',
-    region,
-    `nothing was started; check that ${stateMachineArn} exists and that you may start it, then re-run`,
-    () =>
-      sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name: plan.executionName, input: JSON.stringify(plan.input) }),
-      ),
-  );
-  if (!executionArn)
-    throw new AwsCallError(
-      'states:StartExecution',
-      region,
-      new Error('no executionArn in the answer'),
-      'look for the run in the console',
-    );
-  progress.step(`started ${executionArn}`);
+  const execution = await startExecution(deps, region, stateMachineArn, plan.executionName, plan.input);
+  const { executionArn } = execution;
   progress.note(
     `following it (Ctrl-C stops following, not the run): dr status --stage ${plan.stage} --region ${region} shows it`,
   );
-  const follow = `follow it with: aws stepfunctions describe-execution --region ${region} --execution-arn ${executionArn}`;
-
-  const shown = new Set<number>();
-  let status = 'RUNNING';
-  let error: string | undefined;
-  let cause: string | undefined;
-  while (status === 'RUNNING') {
-    await deps.sleep(deps.pollMs);
-    const described = await awsCall('states:DescribeExecution', region, follow, () =>
-      sfn.send(new DescribeExecutionCommand({ executionArn })),
-    );
-    status = described.status ?? 'UNKNOWN';
-    error = described.error;
-    cause = described.cause;
-    let entered: string | undefined;
-    await awsCall('states:GetExecutionHistory', region, follow, async () => {
-      for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn })) {
-        for (const event of page.events ?? []) {
-          if (event.stateEnteredEventDetails?.name) entered = event.stateEnteredEventDetails.name;
-          const exited = event.stateExitedEventDetails?.name;
-          if (exited && event.id !== undefined && !shown.has(event.id)) {
-            shown.add(event.id);
-            progress.step(exited);
-          }
-        }
-      }
-    });
-    if (status === 'RUNNING' && entered) progress.waiting(entered);
-  }
+  const end = await followExecution(deps, execution);
+  const { status } = end;
   if (status !== 'SUCCEEDED') {
     throw new RunFailedError(
-      `the run ended ${status}: ${[error, cause].filter(Boolean).join(': ') || 'no cause given'}. ` +
+      `the run ended ${status}: ${endReason(end)}. ` +
         `Follow docs/runbooks/region-failover.md; a re-run completes what is left (${executionArn})`,
     );
   }
