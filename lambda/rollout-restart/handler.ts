@@ -15,14 +15,13 @@ import {
 
 const env = readEnvironment(FUNCTIONS.rolloutRestart);
 const { logger, metrics } = createObservability(FUNCTIONS.rolloutRestart);
-// Lambda's credentials of the function role, in its environment for the life of the sandbox: read once, as every other setting.
-const credentials = credentialsFromEnvironment();
 const deps: RolloutDeps = {
   kubernetes: httpsKubernetes({
     endpoint: env.CLUSTER_ENDPOINT,
     // EKS gives the CA as base64 of the PEM (certificateAuthority.data).
     ca: Buffer.from(env.CLUSTER_CA, 'base64').toString('utf8'),
-    token: () => eksToken(env.CLUSTER_NAME, env.AWS_REGION, credentials),
+    // Lambda's credentials of the function role, read per token as the SDK's environment provider reads them.
+    token: () => eksToken(env.CLUSTER_NAME, env.AWS_REGION, credentialsFromEnvironment()),
   }),
   now: () => new Date(),
 };

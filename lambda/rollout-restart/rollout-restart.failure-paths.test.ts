@@ -15,6 +15,8 @@ const base = {
   labels: { app: 'orchestrator' },
 };
 let fake: FakeKubernetes | undefined;
+// Lambda's own credentials, which the handler signs its EKS token with.
+beforeAll(() => Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }));
 afterEach(async () => {
   await fake?.stop();
   fake = undefined;

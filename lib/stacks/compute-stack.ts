@@ -9,8 +9,14 @@ import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { EndpointProbe } from '../constructs/endpoint-probe';
 import { OrchestratorCluster } from '../constructs/orchestrator-cluster';
-import { HEALTH_PATH, OrchestratorWorkload } from '../constructs/orchestrator-workload';
+import {
+  HEALTH_PATH,
+  ORCHESTRATOR_NAME,
+  ORCHESTRATOR_NAMESPACE,
+  OrchestratorWorkload,
+} from '../constructs/orchestrator-workload';
 import { RegionalEndpoint } from '../constructs/regional-endpoint';
+import { RolloutRestart } from '../constructs/rollout-restart';
 import { SUBNET_GROUPS } from '../constructs/regional-network';
 import {
   apiDomainName,
@@ -21,6 +27,7 @@ import {
   probeCanaryName,
   regionalApiDomainName,
   stackDescription,
+  stateMachineName,
   webAclName,
 } from '../naming';
 import type { AlertingStack } from './alerting-stack';
@@ -49,6 +56,8 @@ export class ComputeStack extends DrStack {
   public readonly accessLogs: AccessLogBucket;
   /** Canary in this region that probes the other region's endpoint. */
   public readonly peerProbe: EndpointProbe;
+  /** `dr restart`: the orchestrator's rollout restart through the private API (docs/runbooks/rollout-restart.md). */
+  public readonly rolloutRestart: RolloutRestart;
 
   constructor(scope: Construct, props: ComputeStackProps) {
     super(scope, {
@@ -126,6 +135,21 @@ export class ComputeStack extends DrStack {
       // region, with no lookup at synth and no call to another region.
       databaseWriterEndpoint: ssm.StringParameter.valueForStringParameter(this, writerEndpointParameterName(config)),
       databasePort: AURORA_PORT,
+    });
+
+    this.rolloutRestart = new RolloutRestart(this, 'RolloutRestart', {
+      cluster: this.cluster.cluster,
+      vpc: network.vpc,
+      subnetGroupName: SUBNET_GROUPS.private,
+      namespace: ORCHESTRATOR_NAMESPACE,
+      deployment: ORCHESTRATOR_NAME,
+      stage: config.stage,
+      stateMachineName: stateMachineName(config, regionConfig, 'rollout-restart'),
+      parameterName: parameters(config).rolloutRestartStateMachineArn,
+      encryptionKey: new EncryptionKey(this, 'RolloutRestartKey', {
+        purpose: `rollout restart logs, queue and environment in ${regionConfig.region}`,
+        allowCloudWatchLogs: true,
+      }).key,
     });
 
     const peer = props.peerRegion;

@@ -5,6 +5,7 @@ import type * as ClientMock from 'aws-sdk-client-mock';
 import type * as DnsView from '../../lambda/dns-view/dns-view';
 import type * as Observability from '../../lambda/shared/observability';
 import type { CacheConnector } from '../../lambda/shared/cache-session';
+import type { KubernetesApi } from '../../lambda/rollout-restart/kubernetes-api';
 import { emittedByEmf, type EmittedMetric } from './metric-contract';
 
 const root = join(__dirname, '..', '..');
@@ -56,9 +57,18 @@ export const unreachableCache: CacheConnector = (endpoint) =>
   );
 
 /** A handler loaded cold, whose SDK clients answer through whatever world is current, and whose cache sessions open on the current cache. */
+/** A Kubernetes API no run can reach: what a scenario without one meets. */
+export const unreachableKubernetes: KubernetesApi = {
+  getDeployment: () =>
+    Promise.reject(Object.assign(new Error('API server unreachable'), { name: 'KubernetesApiError' })),
+  patchDeployment: () =>
+    Promise.reject(Object.assign(new Error('API server unreachable'), { name: 'KubernetesApiError' })),
+  listPods: () => Promise.reject(Object.assign(new Error('API server unreachable'), { name: 'KubernetesApiError' })),
+};
+
 interface LoadedHandler {
   readonly handler: Handler;
-  use(aws: FakeAws, cache?: CacheConnector): void;
+  use(aws: FakeAws, cache?: CacheConnector, kubernetes?: KubernetesApi): void;
   restore(): void;
 }
 
@@ -67,6 +77,7 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
   let current: FakeAws = deniedEverywhere;
   let currentCache: CacheConnector = unreachableCache;
   const stubs: { restore(): void }[] = [];
+  let currentKubernetes: KubernetesApi = unreachableKubernetes;
   let handler: Handler | undefined;
   const saved = process.env;
   process.env = { ...environment, POWERTOOLS_LOG_LEVEL: 'SILENT' };
@@ -95,6 +106,30 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
         redisConnector: (): CacheConnector => (endpoint, password, use) => currentCache(endpoint, password, use),
       }));
       ({ handler } = require(join(root, entry)) as { handler: Handler });
+      // The cache warm-up writes in pipelines: its batches go to the scenario's cache one key at a time.
+      const batches = join(root, 'lambda', 'cache-warm-up', 'batch-session');
+      jest.doMock(batches, () => ({
+        ...jest.requireActual<object>(batches),
+        redisBatchConnector: () => (endpoint: never, password: never, use: (session: object) => Promise<unknown>) =>
+          currentCache(endpoint, password, (session) =>
+            use({
+              write: async (batch: { key: string; value: string }[]) => {
+                for (const item of batch) await session.set(item.key, item.value);
+                return { written: batch.length, kept: 0, failed: [] };
+              },
+            }),
+          ),
+      }));
+      // The rollout restart's network boundary: the private API server is the scenario's.
+      const kubernetes = join(root, 'lambda', 'rollout-restart', 'kubernetes-api');
+      jest.doMock(kubernetes, () => ({
+        ...jest.requireActual<object>(kubernetes),
+        httpsKubernetes: (): KubernetesApi => ({
+          getDeployment: (...args) => currentKubernetes.getDeployment(...args),
+          patchDeployment: (...args) => currentKubernetes.patchDeployment(...args),
+          listPods: (...args) => currentKubernetes.listPods(...args),
+        }),
+      }));
       /* eslint-enable @typescript-eslint/no-require-imports */
     });
   } finally {
@@ -102,10 +137,11 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
   }
   return {
     handler: handler!,
-    use: (aws, cache = unreachableCache) => {
+    use: (aws, cache = unreachableCache, kubernetes = unreachableKubernetes) => {
       current = aws;
       currentCache = cache;
     },
+      currentKubernetes = kubernetes;
     restore: () => stubs.forEach((stub) => stub.restore()),
   };
 }
@@ -138,6 +174,8 @@ export interface Scenario {
   /** The cache the run's sessions open on. @default unreachableCache */
   readonly cache?: CacheConnector;
   /** Invokes the handler as its trigger would, a stepped job step by step until `done`. */
+  /** The Kubernetes API the run calls. @default unreachableKubernetes */
+  readonly kubernetes?: KubernetesApi;
   readonly invoke: (handler: Handler, environment: Record<string, string>) => Promise<unknown>;
 }
 
@@ -249,7 +287,7 @@ export async function runDeployedFunction(
   try {
     for (const outcome of ['success', 'failure'] as const) {
       const scenario = scenarios[outcome];
-      loaded.use(scenario.world, scenario.cache);
+      loaded.use(scenario.world, scenario.cache, scenario.kubernetes);
       const { output, result, error } = await capturingStdout(() => scenario.invoke(loaded.handler, fn.environment));
       runs.push({
         function: fn.name,

@@ -1,8 +1,9 @@
 // A success and a failure for each DR function: the fake AWS each run meets and how its trigger invokes it.
-import { REDIS_SENTINEL, type FunctionName } from '../../lib/contract';
+import { REDIS_SENTINEL, WARM_UP_MANIFEST, type FunctionName } from '../../lib/contract';
 import { snsEvent } from '../../lambda/degraded-mode/fixtures';
 import { RDB_MAGIC } from '../../lambda/integrity-check/check-integrity';
 import { objectBody } from '../../lambda/integrity-check/fixtures';
+import { KubernetesApiError, type KubernetesApi } from '../../lambda/rollout-restart/kubernetes-api';
 import type { CacheConnector } from '../../lambda/shared/cache-session';
 import { sentinelValue } from '../../lambda/shared/sentinel';
 import { awsError, deniedEverywhere, scheduled, stepped, world, type AwsCall, type Scenario } from './emitter-runs';
@@ -43,6 +44,43 @@ function memoryCache(keys: Map<string, string> = new Map()): CacheConnector {
 }
 const recorded = { PutParameter: () => ({ Version: 1 }) };
 const fresh = (status: string) => ({ Status: status, StorageEncrypted: true, KmsKeyId: KEY });
+
+/** A warm-up manifest of two keys, as S3 hands a versioned object over. */
+const warmUpManifest = {
+  GetObject: () => ({
+    VersionId: 'contract-v1',
+    Body: {
+      transformToString: async () =>
+        JSON.stringify({
+          format: WARM_UP_MANIFEST.format,
+          entries: [
+            { key: 'config:limits', value: '600' },
+            { key: 'config:flags', value: 'on' },
+          ],
+        }),
+    },
+  }),
+};
+
+/** The orchestrator Deployment of three replicas, already rolled to the generation its patch made. */
+const rolledDeployment: KubernetesApi = {
+  getDeployment: async () => ({
+    metadata: { name: 'orchestrator', generation: 2 },
+    spec: { replicas: 3, selector: { matchLabels: { app: 'orchestrator' } } },
+    status: { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 },
+  }),
+  patchDeployment: async () => ({ metadata: { name: 'orchestrator', generation: 2 }, spec: { replicas: 3 } }),
+  listPods: async () => [
+    { metadata: { name: 'orchestrator-1' }, status: { phase: 'Running', containerStatuses: [{ ready: true }] } },
+  ],
+};
+
+/** The access entry is missing: every call is refused. */
+const forbidden: KubernetesApi = {
+  getDeployment: () => Promise.reject(new KubernetesApiError('get deployment/orchestrator', 403, 'forbidden')),
+  patchDeployment: () => Promise.reject(new KubernetesApiError('patch deployment/orchestrator', 403, 'forbidden')),
+  listPods: () => Promise.reject(new KubernetesApiError('list pods', 403, 'forbidden')),
+};
 
 /** Every backup the integrity check looks at is there, fresh, complete and under the expected key. */
 function healthyBackups(environment: Record<string, string>) {
@@ -316,6 +354,19 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
         PutObject: () => ({}),
         Publish: () => ({ MessageId: 'contract' }),
       }),
+  cacheWarmUp: () => ({
+    success: {
+      world: world({ ...warmUpManifest, ...writerHere, ...authToken }),
+      cache: memoryCache(),
+      invoke: stepped({ phase: 'start' }),
+    },
+    // The manifest cannot be read: nothing is loaded and the run fails.
+    failure: { world: deniedEverywhere, cache: memoryCache(), invoke: stepped({ phase: 'start' }) },
+  }),
+  rolloutRestart: () => ({
+    success: { world: deniedEverywhere, kubernetes: rolledDeployment, invoke: stepped({ phase: 'start' }) },
+    failure: { world: deniedEverywhere, kubernetes: forbidden, invoke: stepped({ phase: 'start' }) },
+  }),
       invoke: (handler) => handler({ kind: 'operator-update', status: 'investigating', message: 'Slow API' }),
     },
     // Neither bucket can be read: the history is unknown, so nothing is published.
