@@ -224,6 +224,21 @@ export function iacBackupBucketName(config: DrConfig, region: RegionConfig): str
   return bucketName(config, region, 'iac-backups');
 }
 
+/** A region's bucket of daily git bundles (the plan's "internal" repository mirror). */
+export function repoMirrorBucketName(config: DrConfig, region: RegionConfig): string {
+  return bucketName(config, region, 'repo-mirror');
+}
+
+/** The GitHub OIDC role of the repository mirror workflow; IAM names are global, so once per stage. */
+export function repoMirrorRoleName(config: DrConfig): string {
+  return stageName(config, 'repo-mirror');
+}
+
+/** The managed policy that holds a deploy freeze on the deploy roles; once per stage. */
+export function deployFreezeGuardPolicyName(config: DrConfig): string {
+  return stageName(config, 'deploy-freeze-guard');
+}
+
 /** The group of a region's DR schedules. */
 export function scheduleGroupName(config: DrConfig, region: RegionConfig): string {
   return stageName(config, 'dr', regionCode(region.region));

@@ -1,8 +1,16 @@
 // Alerting of one region: the severity topics that every alarm in that region publishes to, and the escalation that pages on the critical one.
 import type { Construct } from 'constructs';
 import { incidentTableName } from '../contract';
-import { alertTopicNamePrefix, stackDescription, stageLabel, stateMachineName } from '../naming';
+import {
+  alertTopicNamePrefix,
+  deployFreezeGuardPolicyName,
+  stackDescription,
+  stageLabel,
+  stateMachineName,
+} from '../naming';
 import { AlertTopics } from '../constructs/alert-topics';
+import { DeployFreezeSwitch } from '../constructs/deploy-freeze';
+import { DeployFreezeGuard } from '../constructs/deploy-freeze-guard';
 import { Escalation } from '../constructs/paging';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -17,6 +25,8 @@ export class AlertingStack extends DrStack {
   public readonly alerts: AlertTopics;
   /** Pages the plan's three levels for each critical alarm of this region until acknowledged. */
   public readonly escalation: Escalation;
+  /** This region's copy of the deploy freeze switch, which pages the high topic when it changes. */
+  public readonly deployFreeze: DeployFreezeSwitch;
 
   constructor(scope: Construct, props: AlertingStackProps) {
     super(scope, {
@@ -40,5 +50,19 @@ export class AlertingStack extends DrStack {
       key: this.alerts.key,
       ackCommand: `${PAGE_ACK_COMMAND} --stage ${this.config.stage} --region ${props.regionConfig.region}`,
     });
+    // Step 1 of the deploy order: the switch exists before any other stack, in both regions.
+    this.deployFreeze = new DeployFreezeSwitch(this, 'DeployFreeze', {
+      stage: this.config.stage,
+      guardedRoleNames: this.config.pipeline.deployRoleNames,
+      highTopic: this.alerts.topic('high'),
+      stageLabel: stageLabel(this.config),
+    });
+    // IAM is global: the primary's stack holds the one guard policy of the stage.
+    if (props.regionConfig.role === 'primary') {
+      new DeployFreezeGuard(this, 'DeployFreezeGuard', {
+        policyName: deployFreezeGuardPolicyName(this.config),
+        roleNames: this.config.pipeline.deployRoleNames,
+      });
+    }
   }
 }

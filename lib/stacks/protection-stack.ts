@@ -4,7 +4,15 @@ import type { Construct } from 'constructs';
 import { BackupFailureAlerts } from '../constructs/backup-failure-alerts';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { RecoveryVault } from '../constructs/recovery-vault';
-import { dataKeyAlias, parameterName, stackDescription, vaultName } from '../naming';
+import { RepoMirrorBucket, RepoMirrorRole } from '../constructs/repo-mirror';
+import {
+  dataKeyAlias,
+  parameterName,
+  repoMirrorBucketName,
+  repoMirrorRoleName,
+  stackDescription,
+  vaultName,
+} from '../naming';
 import type { AlertingStack } from './alerting-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
 
@@ -24,6 +32,8 @@ export class ProtectionStack extends DrStack {
   public readonly secretsKey: EncryptionKey;
   public readonly backupKey: EncryptionKey;
   public readonly vault: RecoveryVault;
+  /** This region's bucket of daily git bundles (the plan's "internal" repository mirror). */
+  public readonly repoMirror: RepoMirrorBucket;
 
   constructor(scope: Construct, props: ProtectionStackProps) {
     super(scope, {
@@ -52,6 +62,20 @@ export class ProtectionStack extends DrStack {
       lock: config.data.vaultLock,
     });
     new BackupFailureAlerts(this, 'BackupFailureAlerts', { topic: props.alerting.alerts.topic('critical') });
+    this.repoMirror = new RepoMirrorBucket(this, 'RepoMirror', {
+      bucketName: repoMirrorBucketName(config, this.regionConfig),
+      stage: config.stage,
+      objectLock: { mode: config.objectLock.mode, retention: config.pipeline.mirrorRetention },
+    });
+    // IAM is global: the primary's stack holds the stage's one mirror role, which writes every region's
+    // bucket by its fixed name.
+    if (this.regionConfig.role === 'primary') {
+      new RepoMirrorRole(this, 'RepoMirrorRole', {
+        roleName: repoMirrorRoleName(config),
+        githubRepository: config.pipeline.githubRepository,
+        bucketNames: config.regions.map((region) => repoMirrorBucketName(config, region)),
+      });
+    }
 
     new ssm.StringParameter(this, 'VaultArnParameter', {
       parameterName: parameterName(config, 'data', 'vault-arn'),
