@@ -1,6 +1,13 @@
 // Every subcommand of dr, in the order `dr --help` lists them. A new subcommand is a module of this folder and one line here.
 import type { RegisterCommand } from '../command-kit';
 import { registerFailover } from './failover';
+import { registerRestart } from './restart';
 import { registerStatus } from './status';
+import { registerWarmCache } from './warm-cache';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerStatus, registerFailover];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerStatus,
+  registerFailover,
+  registerWarmCache,
+  registerRestart,
+];
