@@ -1,4 +1,4 @@
-// The Aurora restore validation handler: recovery_test_results 1 or 0 per restore, and 0 when the validation cannot run.
+// The Aurora restore validation handler: recovery_test_results 1 or 0 per finished run, and 0 when a step cannot run.
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { BackupClient, DescribeRestoreJobCommand } from '@aws-sdk/client-backup';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,11 +14,7 @@ jest.mock('../shared/env', () => ({
 
 const backup = mockClient(BackupClient);
 let added: jest.SpyInstance;
-const event = (status: string) => ({
-  source: 'aws.backup',
-  'detail-type': 'Restore Job State Change',
-  detail: { restoreJobId: 'job-1', status, resourceType: 'Aurora' },
-});
+const event = (status: string) => ({ phase: 'start', restoreJobId: 'job-1', status, resourceType: 'Aurora' });
 
 beforeEach(() => {
   backup.reset();
@@ -34,7 +30,7 @@ const results = () =>
   added.mock.calls.filter(([name]) => name === METRIC.recoveryTestResults).map(([, , value]) => value);
 
 test('fails when the restore job failed, with recovery_test_results 0', async () => {
-  await expect(handler(event('FAILED'))).resolves.toMatchObject({ outcome: 'failed' });
+  await expect(handler(event('FAILED'))).resolves.toMatchObject({ phase: 'done', verdict: { passed: false } });
   expect(results()).toEqual([0]);
 });
 
@@ -45,6 +41,6 @@ test('fails when the restore cannot be validated, with recovery_test_results 0, 
 });
 
 test('a restore still running reports nothing', async () => {
-  await expect(handler(event('RUNNING'))).resolves.toMatchObject({ outcome: 'skipped' });
+  await expect(handler(event('RUNNING'))).resolves.toMatchObject({ phase: 'done', skipped: 'status RUNNING' });
   expect(results()).toEqual([]);
 });

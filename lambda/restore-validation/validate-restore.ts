@@ -1,11 +1,7 @@
-// Validates an Aurora cluster that AWS Backup restore testing restored, and reports the verdict back to AWS Backup.
-import {
-  DescribeRestoreJobCommand,
-  PutRestoreValidationResultCommand,
-  RestoreValidationStatus,
-  type BackupClient,
-} from '@aws-sdk/client-backup';
-import { DescribeDBClustersCommand, type RDSClient } from '@aws-sdk/client-rds';
+// What the Aurora restore validation reads: its settings, the restore event, and the restored cluster's metadata checks.
+import type { BackupClient } from '@aws-sdk/client-backup';
+import { DescribeDBClustersCommand, type DBCluster, type RDSClient } from '@aws-sdk/client-rds';
+import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { handedOverKeyArn } from '../shared/key-arn';
 
@@ -14,6 +10,9 @@ export interface RestoreValidationDeps {
   readonly rds: RDSClient;
   /** Reads the database key ARN that the region's Protection stack hands over. */
   readonly ssm: SSMClient;
+  /** Reads the sentinel and the row counts back from the restored copy. */
+  readonly data: RDSDataClient;
+  readonly now: () => Date;
 }
 
 export interface RestoreValidationSettings {
@@ -23,6 +22,16 @@ export interface RestoreValidationSettings {
   readonly keyParameter: string;
   /** A restore that took longer than this, in seconds, would break the RTO it stands for. */
   readonly maxRestoreSeconds: number;
+  /** The stage: part of the sentinel's checksum. */
+  readonly stage: string;
+  /** The temporary instance is named `<instancePrefix><timestamp>`. */
+  readonly instancePrefix: string;
+  /** Its class: not a T class, which the Data API does not serve (config `data.instanceType`). */
+  readonly instanceClass: string;
+  /** The tag the temporary instance carries; only an instance with it is ever deleted. */
+  readonly tag: { readonly key: string; readonly value: string };
+  /** The stage's own clusters (both regions): never modified, whatever a restore job names. */
+  readonly protectedClusters: readonly string[];
 }
 
 /** The part of a "Restore Job State Change" event this function reads. */
@@ -32,20 +41,18 @@ export interface RestoreJobEvent {
   readonly resourceType: string | undefined;
 }
 
-export interface RestoreValidation {
-  readonly restoreJobId: string;
-  /** `skipped` for jobs that are not finished or not Aurora: nothing was restored to judge. */
-  readonly outcome: 'passed' | 'failed' | 'skipped';
-  readonly detail: string;
-  readonly restoreSeconds?: number;
-}
-
 /** Thrown for an event that is not a "Restore Job State Change" this function can read; nothing is called. */
 export class MalformedRestoreEventError extends Error {
   constructor(reason: string) {
     super(`malformed restore event: ${reason}`);
     this.name = 'MalformedRestoreEventError';
   }
+}
+
+/** The cluster `identifier`, or `undefined` when RDS answers with none. */
+export async function describeCluster(rds: RDSClient, identifier: string): Promise<DBCluster | undefined> {
+  const { DBClusters } = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+  return DBClusters?.find((cluster) => cluster.DBClusterIdentifier === identifier) ?? DBClusters?.[0];
 }
 
 /** Parses an EventBridge "Restore Job State Change" event; throws {@link MalformedRestoreEventError} on anything else. */
@@ -75,18 +82,17 @@ export function parseRestoreEvent(event: unknown): RestoreJobEvent {
 }
 
 /** What is wrong with the restored cluster, or `undefined` when nothing is. */
-async function clusterProblem(
+export async function clusterProblem(
   deps: RestoreValidationDeps,
   settings: RestoreValidationSettings,
   clusterArn: string,
 ): Promise<string | undefined> {
   const identifier = clusterArn.split(':cluster:')[1];
   if (!identifier) return `${clusterArn} is not an Aurora cluster ARN`;
-  const [{ DBClusters }, keyArn] = await Promise.all([
-    deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier })),
+  const [cluster, keyArn] = await Promise.all([
+    describeCluster(deps.rds, identifier),
     handedOverKeyArn(deps.ssm, settings.keyParameter),
   ]);
-  const cluster = DBClusters?.[0];
   if (!cluster) return `restored cluster ${identifier} not found`;
   if (cluster.Status !== 'available') return `restored cluster ${identifier} is ${cluster.Status ?? 'in no state'}`;
   if (!cluster.StorageEncrypted || cluster.KmsKeyId !== keyArn) {
@@ -96,52 +102,4 @@ async function clusterProblem(
     return `restored cluster ${identifier} runs ${cluster.EngineVersion ?? 'no version'}, expected ${settings.engineVersion}`;
   }
   return undefined;
-}
-
-/**
- * Judges one finished Aurora restore and reports the verdict to AWS Backup, which then deletes the
- * restored cluster. A job that failed is reported as a failed recovery test.
- */
-export async function run(
-  deps: RestoreValidationDeps,
-  settings: RestoreValidationSettings,
-  event: RestoreJobEvent,
-): Promise<RestoreValidation> {
-  const { restoreJobId } = event;
-  if (event.status === 'FAILED' || event.status === 'ABORTED') {
-    return { restoreJobId, outcome: 'failed', detail: `restore job ${event.status.toLowerCase()}` };
-  }
-  if (event.status !== 'COMPLETED') return { restoreJobId, outcome: 'skipped', detail: `status ${event.status}` };
-  if (event.resourceType && event.resourceType !== 'Aurora') {
-    return { restoreJobId, outcome: 'skipped', detail: `resource type ${event.resourceType}` };
-  }
-
-  const job = await deps.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
-  const restoreSeconds =
-    job.CreationDate && job.CompletionDate
-      ? Math.round((job.CompletionDate.getTime() - job.CreationDate.getTime()) / 1000)
-      : undefined;
-  let problem = job.CreatedResourceArn
-    ? await clusterProblem(deps, settings, job.CreatedResourceArn)
-    : 'the job names no restored resource';
-  if (!problem && restoreSeconds === undefined) problem = 'the job reports no duration';
-  if (!problem && restoreSeconds !== undefined && restoreSeconds > settings.maxRestoreSeconds) {
-    problem = `restore took ${restoreSeconds} s, allowed ${settings.maxRestoreSeconds} s`;
-  }
-  const detail =
-    problem ??
-    `cluster ${job.CreatedResourceArn} available, encrypted, ${settings.engineVersion}, restored in ${restoreSeconds} s`;
-  await deps.backup.send(
-    new PutRestoreValidationResultCommand({
-      RestoreJobId: restoreJobId,
-      ValidationStatus: problem ? RestoreValidationStatus.FAILED : RestoreValidationStatus.SUCCESSFUL,
-      ValidationStatusMessage: detail.slice(0, 1000),
-    }),
-  );
-  return {
-    restoreJobId,
-    outcome: problem ? 'failed' : 'passed',
-    detail,
-    ...(restoreSeconds !== undefined ? { restoreSeconds } : {}),
-  };
 }

@@ -53,6 +53,13 @@ export const PLAN_SCHEDULES: readonly ScheduleConfig[] = [
     planReference: 'Backup Strategy > Data Backups: 0 1 * * 0 weekly-backup.sh',
   },
   {
+    id: 'aurora-sentinel',
+    cron: 'cron(50 0,1 * * ? *)',
+    purpose:
+      'Aurora sentinel row and row counts, ten minutes before the Sunday 01:00 full backup and the daily 02:00 backup',
+    planReference: 'Backup Validation > Weekly: full restore test (what the restore must give back)',
+  },
+  {
     id: 'iac-backup',
     cron: 'cron(30 2 * * ? *)',
     purpose: 'Daily export of deployed CloudFormation templates and DR parameters to versioned S3',

@@ -118,6 +118,9 @@ export class AuroraRegionalCluster extends Construct {
       storageEncrypted: true,
       storageEncryptionKey: props.storageKey,
       iamAuthentication: true,
+      // The sentinel job writes its row through the Data API (an in-place update, no replacement).
+      // Enabled on the secondary too: it answers there once a failover makes it the writer.
+      enableDataApi: true,
       cloudwatchLogsExports: ['postgresql'],
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: props.storageKey,

@@ -1,11 +1,12 @@
 // A success and a failure for each DR function: the fake AWS each run meets and how its trigger invokes it.
-import { REDIS_SENTINEL, WARM_UP_MANIFEST, type FunctionName } from '../../lib/contract';
+import { AURORA_SENTINEL, REDIS_SENTINEL, WARM_UP_MANIFEST, type FunctionName } from '../../lib/contract';
 import { snsEvent } from '../../lambda/degraded-mode/fixtures';
 import { RDB_MAGIC } from '../../lambda/integrity-check/check-integrity';
 import { objectBody } from '../../lambda/integrity-check/fixtures';
 import { KubernetesApiError, type KubernetesApi } from '../../lambda/rollout-restart/kubernetes-api';
 import type { CacheConnector } from '../../lambda/shared/cache-session';
 import { sentinelValue } from '../../lambda/shared/sentinel';
+import { healthyCopy, restoredWorld } from '../../lambda/restore-validation/fixtures';
 import { awsError, deniedEverywhere, scheduled, stepped, world, type AwsCall, type Scenario } from './emitter-runs';
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/contract';
@@ -255,12 +256,6 @@ function redisRestores(environment: Record<string, string>): Scenario['world'] {
   });
 }
 
-const restoreEvent = (status: string) => ({
-  source: 'aws.backup',
-  'detail-type': 'Restore Job State Change',
-  detail: { restoreJobId: 'contract-job', status, resourceType: 'Aurora' },
-});
-
 /** Scenarios of a function, built from its environment. */
 export type Scenarios = (environment: Record<string, string>) => Readonly<Record<'success' | 'failure', Scenario>>;
 
@@ -314,22 +309,31 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     failure: { world: auroraSnapshot('failed', environment), invoke: stepped({ phase: 'start' }) },
   }),
   restoreValidation: (environment) => ({
+    // The stepped validation: a restored copy whose sentinel and counts come back, and a failed restore job.
+    success: {
+      world: restoredWorld({
+        data: healthyCopy(environment.STAGE!),
+        keyArn: KEY,
+        engineVersion: environment.ENGINE_VERSION!,
+        tag: { key: environment.RESTORE_TAG_KEY!, value: environment.RESTORE_TAG_VALUE! },
+      }) as Scenario['world'],
+      invoke: stepped({ phase: 'start', restoreJobId: 'job-1', status: 'COMPLETED', resourceType: 'Aurora' }),
+    },
+    failure: {
+      world: deniedEverywhere,
+      invoke: stepped({ phase: 'start', restoreJobId: 'job-1', status: 'FAILED', resourceType: 'Aurora' }),
+    },
+  }),
+  auroraSentinel: () => ({
     success: {
       world: world({
-        ...keyParameter,
-        DescribeRestoreJob: () => ({
-          CreatedResourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:restored',
-          CreationDate: ago(HOUR_MS),
-          CompletionDate: ago(HOUR_MS - 600_000),
-        }),
-        DescribeDBClusters: () => ({
-          DBClusters: [{ ...fresh('available'), EngineVersion: environment.ENGINE_VERSION }],
-        }),
-        PutRestoreValidationResult: () => ({}),
+        ...writerHere,
+        DescribeSecret: () => ({ ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:master-AbCdEf' }),
+        ExecuteStatement: () => ({ records: [] }),
       }),
-      invoke: (handler) => handler(restoreEvent('COMPLETED')),
+      invoke: scheduled(AURORA_SENTINEL.schedule),
     },
-    failure: { world: deniedEverywhere, invoke: (handler) => handler(restoreEvent('FAILED')) },
+    failure: { world: deniedEverywhere, invoke: scheduled(AURORA_SENTINEL.schedule) },
   }),
   redisRestoreTest: (environment) => ({
     success: {

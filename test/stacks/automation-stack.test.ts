@@ -31,12 +31,16 @@ const DEPLOYED_NAMED_IDS: Readonly<Record<string, readonly string[]>> = {
     'weeklyfullbackupauroraSchedule5C7769D3',
     'weeklyrestoretestredisSchedule36855446',
     'monthlycrossregionverificationSchedule127FEE47',
+    // New with the Aurora sentinel (issue 14): first deployed with this id.
+    'AuroraSentinelScheduleB82F2352',
   ],
   'AWS::StepFunctions::StateMachine': [
     'redisbackupJobE698E860',
     'weeklyaurorabackupJob28B14C4F',
     'redisrestoretestJob3299965C',
     'RegionFailover4F699F6B',
+    // New with the stepped Aurora restore validation (issue 14): first deployed with this id.
+    'RestoreValidationJob55329E52',
   ],
   'AWS::Backup::RestoreTestingPlan': ['AuroraRestoreTesting95A5A8A2'],
   'AWS::Backup::RestoreTestingSelection': ['AuroraRestoreTestingSelectionC8598ACD'],
@@ -53,6 +57,7 @@ describe.each(STAGES)('%s', (stage) => {
       [`async-toolformer-${stage}-weekly-full-backup-aurora`]: crons['weekly-full-backup']!,
       [`async-toolformer-${stage}-daily-integrity-check`]: crons['daily-integrity-check']!,
       [`async-toolformer-${stage}-iac-backup`]: crons['iac-backup']!,
+      [`async-toolformer-${stage}-aurora-sentinel`]: crons['aurora-sentinel']!,
       ...(stage === 'staging'
         ? { [`async-toolformer-${stage}-weekly-restore-test-redis`]: crons['weekly-restore-test']! }
         : {}),
@@ -79,6 +84,7 @@ describe.each(STAGES)('%s', (stage) => {
       [`async-toolformer-${stage}-daily-integrity-check`]: crons['daily-integrity-check']!,
       [`async-toolformer-${stage}-iac-backup`]: crons['iac-backup']!,
       [`async-toolformer-${stage}-monthly-cross-region-verification`]: crons['monthly-cross-region-verification']!,
+      [`async-toolformer-${stage}-aurora-sentinel`]: crons['aurora-sentinel']!,
     });
   });
 
@@ -147,7 +153,7 @@ describe.each(STAGES)('%s', (stage) => {
   test('every function runs Node.js 22 on ARM64 in the VPC, traced, with a DLQ and reserved concurrency', () => {
     const { template } = setup(stage, 'primary');
     const functions = resources(template, 'AWS::Lambda::Function');
-    expect(functions.length).toBe(stage === 'staging' ? 6 : 4);
+    expect(functions.length).toBe(stage === 'staging' ? 7 : 5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -202,12 +208,41 @@ describe.each(STAGES)('%s', (stage) => {
         ScheduleExpression: config.schedules.find((s) => s.id === 'weekly-restore-test')!.cron,
         RecoveryPointSelection: Match.objectLike({ Algorithm: 'LATEST_WITHIN_WINDOW' }),
       });
+      // Weekly snapshots only: the sentinel and row counts describe the moment just before each.
+      template.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
+        RecoveryPointSelection: Match.objectLike({ RecoveryPointTypes: ['SNAPSHOT'] }),
+      });
+      // Long enough to add an instance, read the sentinel back and delete the instance again.
       template.hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
         ProtectedResourceType: 'Aurora',
-        ValidationWindowHours: 1,
+        ValidationWindowHours: 4,
       });
+      // Each finished restore job starts the stepped validation with its id, status and type.
+      const machine = Object.keys(
+        template.findResources('AWS::StepFunctions::StateMachine', {
+          Properties: { StateMachineName: `async-toolformer-${stage}-use1-aurora-restore-test` },
+        }),
+      );
+      expect(machine).toHaveLength(1);
       template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: { source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: Match.anyValue() },
+        Targets: [
+          Match.objectLike({
+            Arn: { Ref: machine[0] },
+            InputTransformer: Match.objectLike({
+              InputPathsMap: {
+                'detail-restoreJobId': '$.detail.restoreJobId',
+                'detail-status': '$.detail.status',
+                'detail-resourceType': '$.detail.resourceType',
+              },
+            }),
+          }),
+        ],
+      });
+      // A failed check ends the run Failed: the failed-runs alarm watches this state machine.
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machine[0] } }],
       });
     } else {
       template.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
