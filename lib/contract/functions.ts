@@ -90,7 +90,21 @@ export const FUNCTIONS = {
   restoreValidation: contract({
     entry: 'lambda/restore-validation/handler.ts',
     service: 'restore-validation',
-    environment: ['ENGINE_VERSION', 'DATABASE_KEY_PARAMETER', 'MAX_RESTORE_SECONDS'],
+    environment: [
+      'ENGINE_VERSION',
+      'DATABASE_KEY_PARAMETER',
+      'MAX_RESTORE_SECONDS',
+      'INSTANCE_PREFIX',
+      'INSTANCE_CLASS',
+      'RESTORE_TAG_KEY',
+      'RESTORE_TAG_VALUE',
+      'PROTECTED_CLUSTERS',
+    ],
+  }),
+  auroraSentinel: contract({
+    entry: 'lambda/aurora-sentinel/handler.ts',
+    service: 'aurora-sentinel',
+    environment: ['GLOBAL_CLUSTER_IDENTIFIER', 'CLUSTER_IDENTIFIER', 'CLUSTER_ARN', 'MASTER_SECRET_NAME'],
   }),
   redisRestoreTest: contract({
     entry: 'lambda/redis-restore-test/handler.ts',
