@@ -141,8 +141,8 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
     use: (aws, cache = unreachableCache, kubernetes = unreachableKubernetes) => {
       current = aws;
       currentCache = cache;
-    },
       currentKubernetes = kubernetes;
+    },
     restore: () => stubs.forEach((stub) => stub.restore()),
   };
 }
