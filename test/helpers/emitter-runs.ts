@@ -27,7 +27,6 @@ const SDK_CLIENTS: readonly (readonly [string, string])[] = [
   ['@aws-sdk/client-cloudformation', 'CloudFormationClient'],
   ['@aws-sdk/client-elasticache', 'ElastiCacheClient'],
   ['@aws-sdk/client-rds', 'RDSClient'],
-  ['@aws-sdk/client-rds-data', 'RDSDataClient'],
   ['@aws-sdk/client-s3', 'S3Client'],
   ['@aws-sdk/client-secrets-manager', 'SecretsManagerClient'],
   ['@aws-sdk/client-sns', 'SNSClient'],
@@ -57,7 +56,6 @@ export const unreachableCache: CacheConnector = (endpoint) =>
     Object.assign(new Error(`cache ${endpoint.host}:${endpoint.port} unreachable`), { name: 'CacheUnreachableError' }),
   );
 
-/** A handler loaded cold, whose SDK clients answer through whatever world is current, and whose cache sessions open on the current cache. */
 /** A Kubernetes API no run can reach: what a scenario without one meets. */
 export const unreachableKubernetes: KubernetesApi = {
   getDeployment: () =>
@@ -67,6 +65,7 @@ export const unreachableKubernetes: KubernetesApi = {
   listPods: () => Promise.reject(Object.assign(new Error('API server unreachable'), { name: 'KubernetesApiError' })),
 };
 
+/** A handler loaded cold, whose SDK clients answer through whatever world is current, and whose cache sessions open on the current cache. */
 interface LoadedHandler {
   readonly handler: Handler;
   use(aws: FakeAws, cache?: CacheConnector, kubernetes?: KubernetesApi): void;
@@ -77,8 +76,8 @@ interface LoadedHandler {
 function coldStart(entry: string, environment: Record<string, string>): LoadedHandler {
   let current: FakeAws = deniedEverywhere;
   let currentCache: CacheConnector = unreachableCache;
-  const stubs: { restore(): void }[] = [];
   let currentKubernetes: KubernetesApi = unreachableKubernetes;
+  const stubs: { restore(): void }[] = [];
   let handler: Handler | undefined;
   const saved = process.env;
   process.env = { ...environment, POWERTOOLS_LOG_LEVEL: 'SILENT' };
@@ -106,7 +105,6 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
         ...jest.requireActual<object>(sessions),
         redisConnector: (): CacheConnector => (endpoint, password, use) => currentCache(endpoint, password, use),
       }));
-      ({ handler } = require(join(root, entry)) as { handler: Handler });
       // The cache warm-up writes in pipelines: its batches go to the scenario's cache one key at a time.
       const batches = join(root, 'lambda', 'cache-warm-up', 'batch-session');
       jest.doMock(batches, () => ({
@@ -131,6 +129,7 @@ function coldStart(entry: string, environment: Record<string, string>): LoadedHa
           listPods: (...args) => currentKubernetes.listPods(...args),
         }),
       }));
+      ({ handler } = require(join(root, entry)) as { handler: Handler });
       /* eslint-enable @typescript-eslint/no-require-imports */
     });
   } finally {
@@ -174,9 +173,9 @@ export interface Scenario {
   readonly world: FakeAws;
   /** The cache the run's sessions open on. @default unreachableCache */
   readonly cache?: CacheConnector;
-  /** Invokes the handler as its trigger would, a stepped job step by step until `done`. */
   /** The Kubernetes API the run calls. @default unreachableKubernetes */
   readonly kubernetes?: KubernetesApi;
+  /** Invokes the handler as its trigger would, a stepped job step by step until `done`. */
   readonly invoke: (handler: Handler, environment: Record<string, string>) => Promise<unknown>;
 }
 
