@@ -49,8 +49,8 @@ export interface ProviderRouting {
   readonly changedBy: string;
   /** Why, in a line. */
   readonly reason: string;
-  /** When, ISO 8601. */
-  readonly changedAt: string;
+  /** When, ISO 8601; absent in the version a deploy wrote (synth has no clock). */
+  readonly changedAt?: string;
 }
 
 /** The whole document: the hosted configuration version's content. */
@@ -127,7 +127,7 @@ export const PROVIDER_DOCUMENT_SCHEMA = {
     },
     routing: {
       type: 'object',
-      required: ['order', 'unavailable', 'changedBy', 'reason', 'changedAt'],
+      required: ['order', 'unavailable', 'changedBy', 'reason'],
       additionalProperties: false,
       properties: {
         order: { type: 'array', items: { type: 'string' }, uniqueItems: true },

@@ -4,11 +4,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
 import { AutomationAlarms } from '../constructs/automation-alarms';
+import { ProviderFailover } from '../constructs/providers';
 import { StatusPage } from '../constructs/status-page';
 import {
   customerNoticeTopicName,
   failoverAlarmNames,
   stackDescription,
+  alarmNamePrefix,
   stageLabel,
   stateMachineName,
   statusBucketName,
@@ -31,6 +33,8 @@ export interface StatusPageStackProps extends Omit<DrStackProps, 'purpose' | 'pr
  */
 export class StatusPageStack extends DrStack {
   public readonly statusPage: StatusPage;
+  /** Scenario 4: the providers' AppConfig profile, their probes and the fallback, which posts through this page. */
+  public readonly providers: ProviderFailover;
 
   constructor(scope: Construct, props: StatusPageStackProps) {
     super(scope, {
@@ -77,9 +81,25 @@ export class StatusPageStack extends DrStack {
     });
     // A publisher that fails, is throttled or dead-letters an event left a notice unposted: high, not
     // critical, since the critical topic is one of its own triggers. The operator's command posts by hand.
-    new AutomationAlarms(this, 'Alarms', {
+    const alarms = new AutomationAlarms(this, 'Alarms', {
       criticalTopic: props.alerting.alerts.topic('critical'),
       highTopic: props.alerting.alerts.topic('high'),
-    }).functionHealth('StatusPagePublisher', this.statusPage.publisher);
+    });
+    alarms.functionHealth('StatusPagePublisher', this.statusPage.publisher);
+    // Here, beside the publisher its notice goes through: no cross-stack reference, no stack of its own.
+    const stageCode = config.stage === 'prod' ? 'prd' : 'stg';
+    this.providers = new ProviderFailover(this, 'Providers', {
+      stage: config.stage,
+      providers: config.providers,
+      canaryName: (provider) => `atf-${stageCode}-prv-${provider}`,
+      alarmName: (provider) => `${alarmNamePrefix(config, regionConfig, 'provider')}-${provider}-down`,
+      highTopic: props.alerting.alerts.topic('high'),
+      mediumTopic: props.alerting.alerts.topic('medium'),
+      alertTopicKey: props.alerting.alerts.key,
+      publisher: this.statusPage.publisher.function,
+      accessLogBucket: this.statusPage.site.accessLogs.bucket,
+      artifactRetention: config.traffic.logRetention,
+    });
+    alarms.functionHealth('ProviderFallback', this.providers.fallback.function);
   }
 }
