@@ -348,16 +348,6 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     success: { world: copiesArrived(environment), invoke: scheduled('monthly-cross-region-verification') },
     failure: { world: world(recorded), invoke: scheduled('monthly-cross-region-verification') },
   }),
-  statusPagePublisher: () => ({
-    // The first incident: no feed yet in either bucket; the page is written and the notice sent.
-    success: {
-      world: world({
-        GetObject: () => {
-          throw awsError('NoSuchKey');
-        },
-        PutObject: () => ({}),
-        Publish: () => ({ MessageId: 'contract' }),
-      }),
   cacheWarmUp: () => ({
     success: {
       world: world({ ...warmUpManifest, ...writerHere, ...authToken }),
@@ -371,6 +361,16 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
     success: { world: deniedEverywhere, kubernetes: rolledDeployment, invoke: stepped({ phase: 'start' }) },
     failure: { world: deniedEverywhere, kubernetes: forbidden, invoke: stepped({ phase: 'start' }) },
   }),
+  statusPagePublisher: () => ({
+    // The first incident: no feed yet in either bucket; the page is written and the notice sent.
+    success: {
+      world: world({
+        GetObject: () => {
+          throw awsError('NoSuchKey');
+        },
+        PutObject: () => ({}),
+        Publish: () => ({ MessageId: 'contract' }),
+      }),
       invoke: (handler) => handler({ kind: 'operator-update', status: 'investigating', message: 'Slow API' }),
     },
     // Neither bucket can be read: the history is unknown, so nothing is published.
