@@ -6,7 +6,6 @@ import {
 } from '@aws-sdk/client-elasticache';
 import {
   DescribeSecretCommand,
-  GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
@@ -48,7 +47,6 @@ beforeEach(() => {
   secrets
     .on(GetSecretValueCommand, { VersionStage: 'AWSPENDING' })
     .resolves({ SecretString: 'pending-token', CreatedDate: CREATED });
-  secrets.on(GetRandomPasswordCommand).resolves({ RandomPassword: 'new-token' });
   secrets.on(PutSecretValueCommand).resolves({});
   secrets.on(UpdateSecretVersionStageCommand).resolves({});
   cache.on(DescribeReplicationGroupsCommand).resolves({
@@ -114,13 +112,13 @@ describe('failure path: empty result', () => {
     expect(mutatingCalls(cache)).toEqual([]);
   });
 
-  test('fails when GetRandomPassword returns nothing: no pending version is written', async () => {
+  test('fails when the current version has no token to keep: no member touched, no pending version written', async () => {
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({});
     secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPENDING' }).rejects(awsError('ResourceNotFoundException'));
-    secrets.on(GetRandomPasswordCommand).resolves({});
     const { error, metrics } = await capture(() => handler(step('createSecret'), context));
     expect(error).toMatchObject({ name: 'RotationStateError' });
     expect(metrics).toEqual(FAILURE);
-    expect(secrets.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(mutatingCalls(secrets, cache)).toEqual([]);
   });
 });
 
@@ -196,7 +194,7 @@ describe('the steps that succeed', () => {
     ]);
     expect(secrets.commandCalls(PutSecretValueCommand)[0]!.args[0].input).toMatchObject({
       ClientRequestToken: TOKEN,
-      SecretString: 'new-token',
+      SecretString: expect.stringMatching(/^[A-Za-z0-9]{64}$/),
       VersionStages: ['AWSPENDING'],
     });
   });

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-elasticache';
 import {
   DescribeSecretCommand,
-  GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { randomInt } from 'node:crypto';
 import { CACHE_AUTH_TOKEN_SHAPE, type CacheMember } from '../../lib/contract/secret-rotation';
 
 /** The steps Secrets Manager invokes, in order, each in its own invocation. */
@@ -147,19 +147,11 @@ async function createSecret(deps: RotationDeps, event: RotationEvent, hasPreviou
       return `${label(member)}: SET the current token (the previous one dropped)`;
     });
   }
-  const password = await deps.secrets.send(
-    new GetRandomPasswordCommand({
-      PasswordLength: CACHE_AUTH_TOKEN_SHAPE.length,
-      ExcludePunctuation: CACHE_AUTH_TOKEN_SHAPE.excludePunctuation,
-      RequireEachIncludedType: true,
-    }),
-  );
-  if (!password.RandomPassword) throw new RotationStateError('GetRandomPassword returned no password');
   await deps.secrets.send(
     new PutSecretValueCommand({
       SecretId: event.secretId,
       ClientRequestToken: event.token,
-      SecretString: password.RandomPassword,
+      SecretString: newToken(),
       VersionStages: ['AWSPENDING'],
     }),
   );
@@ -219,6 +211,19 @@ async function finishSecret(
     }),
   );
   return [`AWSCURRENT moved to ${event.token}${current ? ` from ${current}` : ''}`];
+}
+
+const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A new token from the platform's CSPRNG rather than GetRandomPassword: the same letters and digits,
+ * and the function needs no `secretsmanager:GetRandomPassword`, which IAM grants only on `*`.
+ */
+export function newToken(): string {
+  return Array.from(
+    { length: CACHE_AUTH_TOKEN_SHAPE.length },
+    () => TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)],
+  ).join('');
 }
 
 /** The pending version's value, or undefined while it has none. */

@@ -110,6 +110,9 @@ const CACHE_COMMON = {
   // 00:30-01:30 UTC: the snapshot is done before the plan's 02:00 daily backup exports it.
   snapshotWindow: '00:30-01:30',
   maintenanceWindow: 'sun:05:00-sun:06:00',
+  // As the Aurora master secret: each rotation drops the token before the current one, so a token
+  // outlives its replacement by one period, long enough for every client to have read the new one.
+  authTokenRotation: Duration.days(30),
   alarms: {
     globalReplicationLag: Duration.seconds(RATE_LIMITING_RPO.toSeconds() / 4),
     replicationLag: Duration.seconds(RATE_LIMITING_RPO.toSeconds() / 4),

@@ -340,6 +340,11 @@ export interface CacheConfig {
   readonly snapshotWindow: string;
   /** Weekly maintenance window, `ddd:HH:MM-ddd:HH:MM` in UTC. */
   readonly maintenanceWindow: string;
+  /**
+   * How often Secrets Manager rotates the AUTH token (lambda/cache-auth-rotation), 1 to 365 days.
+   * Clients must read the secret again within one period: the rotation after next refuses a token.
+   */
+  readonly authTokenRotation: Duration;
   readonly alarms: CacheAlarmThresholds;
   readonly backupBucket: CacheBackupBucketConfig;
 }

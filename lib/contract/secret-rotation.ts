@@ -25,9 +25,8 @@ export const CACHE_AUTH_ROTATOR: FunctionContract<
 };
 
 /**
- * A new AUTH token as Secrets Manager's GetRandomPassword makes it: 64 letters and digits, as the
- * token the stack generates at deploy (Valkey forbids `@`, `"` and `/`; letters and digits survive
- * every client's URL parsing).
+ * A new AUTH token: 64 letters and digits, as the token the stack generates at deploy (Valkey forbids
+ * `@`, `"` and `/`; letters and digits survive every client's URL parsing).
  */
 export const CACHE_AUTH_TOKEN_SHAPE = { length: 64, excludePunctuation: true } as const;
 

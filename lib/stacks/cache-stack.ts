@@ -77,6 +77,13 @@ export class CacheStack extends DrStack {
           encryptionKey: key,
           // The secondary region's group reads the same token from this replica.
           replicaRegions: [secondaryRegion.region],
+          // Both regions' groups take every new token, the primary's first.
+          members: [primaryRegion, secondaryRegion].map((region) => ({
+            region: region.region,
+            replicationGroupId: cacheReplicationGroupId(config, region),
+          })),
+          rotationSchedule: cache.authTokenRotation,
+          stage: config.stage,
         }).secret.secretValue
       : // The primary's secret, replicated here; CloudFormation resolves it by name at deploy time.
         SecretValue.secretsManager(cacheAuthTokenSecretName(config));

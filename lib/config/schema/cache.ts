@@ -140,6 +140,10 @@ export function cacheSchema(context: RuleContext): z.ZodType<CacheConfig> {
       ],
     ),
     maintenanceWindow: weeklyWindow('sun:05:00-sun:06:00'),
+    authTokenRotation: duration([
+      (every) => isWholeDays(every) && days(every) >= 1 && days(every) <= 365,
+      'Secrets Manager rotates every 1 to 365 whole days, for example 30 days',
+    ]),
     alarms: alarms(context),
     backupBucket,
   })
