@@ -41,16 +41,28 @@ export function buildProgram(env: CliEnv, done: (status: number) => void): Comma
   return program;
 }
 
-/** The subcommands' names, for "missing command": `a, b or c`. */
-function commandList(program: Command): string {
-  const names = program.commands.map((each) => each.name());
+/** The subcommands' names of `command`, for "missing command": `a, b or c`. */
+function commandList(command: Command): string {
+  const names = command.commands.map((each) => each.name());
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
 }
 
-/** Each command's usage, for the message of bad input that commander did not find itself. */
-function usageOf(program: Command, name: string | undefined): string {
-  const command = program.commands.find((each) => each.name() === name) ?? program;
-  return command.helpInformation().trimEnd();
+/**
+ * The (sub)commands the line names, outermost first: `restore db --help` is [restore, db]. Each is
+ * the first word that is not an option; a nested command's subcommand is the next such word, when
+ * it names one.
+ */
+function commandPath(program: Command, words: readonly string[]): Command[] {
+  const path: Command[] = [];
+  let parent = program;
+  for (const word of words) {
+    const found = parent.commands.find((each) => each.name() === word);
+    if (!found) break;
+    path.push(found);
+    if (found.commands.length === 0) break;
+    parent = found;
+  }
+  return path;
 }
 
 /**
@@ -62,8 +74,10 @@ export async function main(args: readonly string[], env: CliEnv): Promise<number
   const program = buildProgram(env, (code) => {
     status = code;
   });
-  const subcommand = args.find((arg) => !arg.startsWith('-'));
-  const usage = () => usageOf(program, subcommand);
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  const path = commandPath(program, words);
+  const target = path.at(-1) ?? program;
+  const usage = () => target.helpInformation().trimEnd();
   const writeErr = (text: string) => env.stderr.write(text);
   const silence = (command: Command) => {
     command.exitOverride().configureOutput({
@@ -72,21 +86,19 @@ export async function main(args: readonly string[], env: CliEnv): Promise<number
       // commander's "error: <message>" becomes "dr <command>: <message>" and the usage (below).
       outputError: () => undefined,
     });
+    command.commands.forEach(silence);
   };
   silence(program);
-  program.commands.forEach(silence);
 
   // --help anywhere before `--` wins over any other problem on the line, as in the project's scripts.
   const end = args.indexOf('--');
   const helpAt = args.findIndex((arg, index) => (arg === '--help' || arg === '-h') && (end === -1 || index < end));
-  const line =
-    helpAt === -1
-      ? [...args]
-      : [...(program.commands.some((each) => each.name() === subcommand) ? [subcommand ?? ''] : []), '--help'];
-  const name = program.commands.some((each) => each.name() === subcommand) ? `dr ${subcommand}` : 'dr';
-  if (helpAt === -1 && subcommand === undefined) {
-    // commander would print the whole help as the error; the house prints the problem first.
-    writeErr(`dr: missing command: ${commandList(program)}\n${usage()}\n`);
+  const line = helpAt === -1 ? [...args] : [...path.map((each) => each.name()), '--help'];
+  const name = ['dr', ...path.map((each) => each.name())].join(' ');
+  if (helpAt === -1 && target.commands.length > 0 && words.length === path.length) {
+    // No (sub)command after `dr` or a nested command such as `dr restore`: commander would print the
+    // whole help as the error; the house prints the problem first.
+    writeErr(`${name}: missing command: ${commandList(target)}\n${usage()}\n`);
     return EXIT.badInput;
   }
   try {
@@ -97,7 +109,7 @@ export async function main(args: readonly string[], env: CliEnv): Promise<number
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.done;
       const message =
         error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync'
-          ? `missing command: ${commandList(program)}`
+          ? `missing command: ${commandList(target)}`
           : error.message.replace(/^error: /, '');
       writeErr(`${name}: ${message}\n${usage()}\n`);
       return EXIT.badInput;

@@ -115,12 +115,20 @@ export async function planRestore(deps: RestoreDeps, input: RestoreInput): Promi
 }
 
 /**
- * Starts a restore: the plan of {@link planRestore}, then a new replication group created from the
- * backup with the stack's own settings and AUTH token. It does not wait for the group:
- * `aws elasticache wait replication-group-available` does that.
+ * Starts a restore: the plan of {@link planRestore}, then {@link startRestore}. It does not wait
+ * for the group: `aws elasticache wait replication-group-available`, or the region's cache restore
+ * state machine (`dr restore cache`), does that.
  */
 export async function run(deps: RestoreDeps, input: RestoreInput): Promise<RestoreResult> {
-  const { replicationGroupId, bucket, key, snapshotArn, settings } = await planRestore(deps, input);
+  return startRestore(deps, await planRestore(deps, input));
+}
+
+/** Creates the new replication group of `plan` from its backup, with the stack's own settings and AUTH token. */
+export async function startRestore(
+  deps: Pick<RestoreDeps, 'secrets' | 'elasticache'>,
+  plan: RestorePlan,
+): Promise<RestoreResult> {
+  const { replicationGroupId, bucket, key, snapshotArn, settings } = plan;
   const secret = await deps.secrets.send(new GetSecretValueCommand({ SecretId: settings.authTokenSecretName }));
   if (!secret.SecretString) throw new RestoreError(`secret ${settings.authTokenSecretName} has no string value`);
 

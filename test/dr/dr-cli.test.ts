@@ -34,8 +34,8 @@ async function dr(args: readonly string[]): Promise<ScriptRun> {
 const SUBCOMMANDS = ['status', 'failover', 'failback'] as const;
 
 test.each<[string, string[], string, string | RegExp]>([
-  ['no command', [], 'dr', 'missing command: status, failover or failback'],
-  ['an unknown command', ['restore'], 'dr', "unknown command 'restore'"],
+  ['no command', [], 'dr', 'missing command: status, failover, failback, restore'],
+  ['an unknown command', ['bogus'], 'dr', "unknown command 'bogus'"],
   ...SUBCOMMANDS.flatMap((command): [string, string[], string, string | RegExp][] => [
     [`${command}: an unknown flag`, [command, '--force'], `dr ${command}`, "unknown option '--force'"],
     [

@@ -2,12 +2,14 @@
 import type { RegisterCommand } from '../command-kit';
 import { registerFailover } from './failover';
 import { registerRestart } from './restart';
+import { registerRestore } from './restore';
 import { registerStatus } from './status';
 import { registerWarmCache } from './warm-cache';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerStatus,
   registerFailover,
+  registerRestore,
   registerWarmCache,
   registerRestart,
 ];
