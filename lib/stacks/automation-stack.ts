@@ -150,6 +150,8 @@ export class AutomationStack extends DrStack {
       new RedisBackupJob(this, 'RedisBackup', { context, peerRegion }),
       new WeeklyAuroraBackupJob(this, 'WeeklyAuroraBackup', { context, databaseKey: props.protection.databaseKey.key }),
       new AuroraSentinelJob(this, 'AuroraSentinel', { context }),
+      // Started by the operator (dr warm-cache) in the region being recovered into; no schedule.
+      new CacheWarmUpJob(this, 'CacheWarmUp', { context }),
     ];
     if (regionConfig.role === 'secondary') this.signals = this.failoverSignals(props, key);
     this.failover = this.regionFailover(props, key);

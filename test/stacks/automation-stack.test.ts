@@ -41,6 +41,8 @@ const DEPLOYED_NAMED_IDS: Readonly<Record<string, readonly string[]>> = {
     'RegionFailover4F699F6B',
     // New with the stepped Aurora restore validation (issue 14): first deployed with this id.
     'RestoreValidationJob55329E52',
+    // New with dr warm-cache (issue 17): first deployed with this id.
+    'CacheWarmUpStateMachine44454568',
   ],
   'AWS::Backup::RestoreTestingPlan': ['AuroraRestoreTesting95A5A8A2'],
   'AWS::Backup::RestoreTestingSelection': ['AuroraRestoreTestingSelectionC8598ACD'],

@@ -180,7 +180,8 @@ describe.each(cases)('%s %s compute', (stage, role) => {
         ],
       },
     });
-    template.resourceCountIs('AWS::IAM::Policy', 2); // the kubectl provider's two functions only
+    // The kubectl provider's two functions, and the rollout restart's state machine (it invokes its one function).
+    template.resourceCountIs('AWS::IAM::Policy', 3);
   });
 
   test('an internet-facing load balancer with HTTPS under a modern TLS policy, and HTTP redirected', () => {
