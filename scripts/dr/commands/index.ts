@@ -1,6 +1,8 @@
 // Every subcommand of dr, in the order `dr --help` lists them. A new subcommand is a module of this folder and one line here.
 import type { RegisterCommand } from '../command-kit';
 import { registerFailover } from './failover';
+import { registerFreeze } from './freeze';
+import { registerRepo } from './repo';
 import { registerRestart } from './restart';
 import { registerRestore } from './restore';
 import { registerStatus } from './status';
@@ -12,4 +14,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRestore,
   registerWarmCache,
   registerRestart,
+  registerFreeze,
+  registerRepo,
 ];
