@@ -163,7 +163,7 @@ describe('failure path: malformed input', () => {
     const { error, metrics } = await capture(() => handler(state));
     expect(error).toMatchObject({ name: 'MalformedRestoreEventError', message: /malformed restore event/ });
     expect(metrics).toEqual({});
-    expect(stubs.flatMap((stub) => stub.calls())).toHaveLength(0);
+    expect([backup, rds, ssm, data].map((stub) => stub.calls().length)).toEqual([0, 0, 0, 0]);
   });
 
   test('fails when a crafted state names a production instance: NotOwnedTargetError, 0, no AWS call', async () => {
@@ -177,7 +177,7 @@ describe('failure path: malformed input', () => {
     );
     expect(error).toMatchObject({ name: 'NotOwnedTargetError' });
     expect(metrics[METRIC.recoveryTestResults]).toEqual([0]);
-    expect(stubs.flatMap((stub) => stub.calls())).toHaveLength(0);
+    expect([backup, rds, ssm, data].map((stub) => stub.calls().length)).toEqual([0, 0, 0, 0]);
   });
 });
 

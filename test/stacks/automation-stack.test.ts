@@ -203,6 +203,47 @@ describe.each(STAGES)('%s', (stage) => {
     });
   });
 
+  test.each(['primary', 'secondary'] as const)(
+    '%s: the Aurora sentinel job reaches its own cluster through the Data API and the master secret only',
+    (role) => {
+      const { template } = setup(stage, role);
+      const [fn] = resources(template, 'AWS::Lambda::Function').filter(
+        (candidate) =>
+          (candidate.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+            .POWERTOOLS_SERVICE_NAME === 'aurora-sentinel',
+      );
+      expect(fn).toBeDefined();
+      const policies = JSON.stringify(resources(template, 'AWS::IAM::ManagedPolicy'));
+      const region = role === 'primary' ? 'use1' : 'usw2';
+      // ExecuteStatement on exactly this region's cluster, never a wildcard.
+      expect(policies).toMatch(
+        new RegExp(
+          `"Action":"rds-data:ExecuteStatement","Effect":"Allow","Resource":"arn:[^"]*:cluster:async-toolformer-${stage}-${region}"`,
+        ),
+      );
+      expect(policies).toMatch(
+        /"secretsmanager:DescribeSecret","secretsmanager:GetSecretValue"\],"Effect":"Allow","Resource":"arn:[^"]*:secret:async-toolformer\/[^"]*\/aurora\/master-\?{6}"/,
+      );
+    },
+  );
+
+  test("the Aurora restore validation may never modify, query or add instances to the stage's own clusters", () => {
+    const { template } = setup(stage, 'primary');
+    const denies = resources(template, 'AWS::IAM::ManagedPolicy').flatMap((policy) =>
+      (
+        policy.Properties.PolicyDocument as { Statement: { Effect: string; Action: unknown; Resource: unknown }[] }
+      ).Statement.filter(
+        (statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Action).includes('rds-data'),
+      ),
+    );
+    // Prod runs no restore test: no validation function, so no statement at all.
+    expect(denies).toHaveLength(stage === 'staging' ? 1 : 0);
+    if (stage === 'staging')
+      expect(JSON.stringify(denies[0]!.Resource)).toMatch(
+        new RegExp(`cluster:async-toolformer-${stage}-use1.*cluster:async-toolformer-${stage}-usw2`),
+      );
+  });
+
   test('AWS Backup restore testing of Aurora runs only where the stage runs restore tests', () => {
     const { template, config } = setup(stage, 'primary');
     if (stage === 'staging') {
@@ -242,10 +283,13 @@ describe.each(STAGES)('%s', (stage) => {
         ],
       });
       // A failed check ends the run Failed: the failed-runs alarm watches this state machine.
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ExecutionsFailed',
-        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machine[0] } }],
-      });
+      const failures = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Metadata: { 'aws:cdk:path': Match.stringLikeRegexp('/Alarms/AuroraRestoreTestFailures/Resource$') },
+        }),
+      );
+      expect(failures).toHaveLength(1);
+      expect(JSON.stringify(failures[0])).toContain(machine[0]);
     } else {
       template.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
     }

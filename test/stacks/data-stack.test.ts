@@ -43,6 +43,11 @@ describe.each(cases)('%s %s data tier', (stage, role) => {
     expect(JSON.stringify(subnetGroup.Properties.SubnetIds)).toMatch(/isolatedSubnet/);
   });
 
+  test('the Data API is enabled, on the secondary too, for the sentinel job once a failover makes it the writer', () => {
+    const { template } = setup(stage, role);
+    template.hasResourceProperties('AWS::RDS::DBCluster', { EnableHttpEndpoint: true });
+  });
+
   test('retention, backup window and deletion policies keep the data', () => {
     const { template, config } = setup(stage, role);
     const cluster = only(template, 'AWS::RDS::DBCluster');

@@ -1,5 +1,6 @@
 // Every drill scenario, by name; later slices add theirs here.
 import type { Scenario } from '../scenario';
+import { AURORA_RESTORE_TEST_SCENARIOS } from './aurora-restore-test';
 import { BACKUP_CHECK_SCENARIOS } from './backup-checks';
 import { DECISION_SCENARIOS } from './decision';
 import { DNS_SCENARIOS } from './dns';
@@ -9,6 +10,7 @@ import { OPERATOR_STATUS_SCENARIOS } from './operator-status';
 import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
 import { RESTORE_SCENARIOS } from './restore';
+import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
 import { STATUS_PAGE_SCENARIOS } from './status-page';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -17,8 +19,10 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PLANNED_SCENARIOS,
   ...JOB_SCENARIOS,
   ...RESTORE_SCENARIOS,
+  ...RESTORE_MACHINE_SCENARIOS,
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,
+  ...AURORA_RESTORE_TEST_SCENARIOS,
   ...PAGING_SCENARIOS,
   ...OPERATOR_STATUS_SCENARIOS,
   ...STATUS_PAGE_SCENARIOS,
