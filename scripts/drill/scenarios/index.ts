@@ -11,6 +11,7 @@ import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
 import { RESTORE_SCENARIOS } from './restore';
 import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
+import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
 import { STATUS_PAGE_SCENARIOS } from './status-page';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PLANNED_SCENARIOS,
   ...JOB_SCENARIOS,
   ...RESTORE_SCENARIOS,
+  ...RESTORE_MACHINE_SCENARIOS,
   ...RESTORE_MACHINE_SCENARIOS,
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,

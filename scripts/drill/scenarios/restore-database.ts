@@ -56,7 +56,7 @@ const logicalIdOf = (token: unknown): string => {
 };
 
 /** Stands up what the world does not seed for the stack's cluster in `region` (NETWORK_STAND_INS). */
-async function standUpStackDatabase(context: ScenarioContext, region: string): Promise<StackDatabase> {
+export async function standUpStackDatabase(context: ScenarioContext, region: string): Promise<StackDatabase> {
   const { world, client } = context;
   const clusters = world.resources('AWS::RDS::DBCluster', region);
   if (clusters.length !== 1) throw new Error(`${region} has ${clusters.length} Aurora clusters; the drill expects one`);
@@ -119,7 +119,7 @@ async function standUpStackDatabase(context: ScenarioContext, region: string): P
 }
 
 /** Loses the primary region and starts the activation an operator would, by StartExecution (ACTIVATION); resolves when the run ends. */
-async function loseAndActivate(context: ScenarioContext, deployment: FailoverDeployment) {
+export async function loseAndActivate(context: ScenarioContext, deployment: FailoverDeployment) {
   const lostAt = (await context.client.loseRegions([deployment.primary])).nowMs;
   const run = await startOperatorRun(
     context.client,
