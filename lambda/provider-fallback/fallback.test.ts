@@ -64,7 +64,7 @@ test('an outage of openai routes to anthropic alone, from the newest version, at
   expect(result.order).toEqual(['anthropic']);
   const written = appconfig.commandCalls(CreateHostedConfigurationVersionCommand)[0]!.args[0].input;
   expect(written).toMatchObject({ ApplicationId: 'app1', ConfigurationProfileId: 'prof1', LatestVersionNumber: 3 });
-  const document = parseProviderDocument(new TextDecoder().decode(written.Content));
+  const document = parseProviderDocument(new TextDecoder().decode(written.Content as Uint8Array));
   expect(document.routing).toEqual({
     order: ['anthropic'],
     unavailable: ['openai'],
@@ -80,7 +80,7 @@ test('an outage of openai routes to anthropic alone, from the newest version, at
   });
   const invoked = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
   expect(invoked).toMatchObject({ FunctionName: 'status-page-publisher', InvocationType: 'RequestResponse' });
-  expect(JSON.parse(new TextDecoder().decode(invoked.Payload as Uint8Array))).toEqual({
+  expect(JSON.parse(new TextDecoder().decode(invoked.Payload as Uint8Array)) as unknown).toEqual({
     kind: 'operator-update',
     status: 'investigating',
     message: DEGRADED_NOTICE,

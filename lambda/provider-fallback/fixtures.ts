@@ -42,10 +42,14 @@ export const DEPLOYED: ProviderDocument = {
   routing: { order: ['openai', 'anthropic'], unavailable: [], changedBy: 'deploy', reason: 'as deployed' },
 };
 
-/** The document as AppConfig returns it: bytes. */
-export function contentOf(document: unknown): Uint8Array {
-  return new TextEncoder().encode(typeof document === 'string' ? document : JSON.stringify(document));
+/** The document as AppConfig returns it: bytes that also read as a string, as the SDK's blob adapter. */
+export function contentOf(document: unknown): Uint8Array & { transformToString(): string } {
+  const bytes = new TextEncoder().encode(typeof document === 'string' ? document : JSON.stringify(document));
+  return Object.assign(bytes, { transformToString: () => new TextDecoder().decode(bytes) });
 }
+
+/** A Lambda Invoke payload as the SDK returns it. */
+export const payloadOf = contentOf;
 
 /** EventBridge's event for an alarm's state change. */
 export function alarmEvent(alarmName: string, value = 'ALARM') {

@@ -13,7 +13,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PROVIDER_FALLBACK, PROVIDER_FALLBACK_ENV, PROVIDER_METRIC } from '../../lib/contract/providers';
 import { awsError, capture, environment, mutatingCalls } from '../../test/helpers/failure-paths';
-import { ALARMS, DEPLOYED, alarmEvent, contentOf } from './fixtures';
+import { ALARMS, DEPLOYED, alarmEvent, contentOf, payloadOf } from './fixtures';
 import type * as HandlerModule from './handler';
 
 const appconfig = mockClient(AppConfigClient);
@@ -40,7 +40,7 @@ beforeEach(() => {
   appconfig.on(UpdateEnvironmentCommand).resolves({});
   appconfig.on(CreateHostedConfigurationVersionCommand).resolves({ VersionNumber: 2 });
   appconfig.on(StartDeploymentCommand).resolves({ DeploymentNumber: 7 });
-  lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: contentOf({}) });
+  lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payloadOf({}) });
   sns.on(PublishCommand).resolves({ MessageId: 'page-1' });
 });
 afterAll(() => [appconfig, lambda, sns].forEach((stub) => stub.restore()));
@@ -125,7 +125,7 @@ describe('failure path: partial failure', () => {
   test('fails when the fallback is deployed but the status page publisher fails: failures 1, no page claiming a notice', async () => {
     lambda
       .on(InvokeCommand)
-      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: contentOf({ errorType: 'AccessDenied' }) });
+      .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payloadOf({ errorType: 'AccessDenied' }) });
     const { error, metrics } = await capture(() => handler(outage));
     expect(error).toMatchObject({ name: 'NoticeFailedError' });
     expect(metrics).toEqual(FAILED);

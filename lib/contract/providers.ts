@@ -329,6 +329,16 @@ export function providerProfileNames(stage: string) {
   } as const;
 }
 
+/** Name of a provider's probe canary: AWS allows 21 characters, so the stage is abbreviated. */
+export function providerCanaryName(stage: string, provider: string): string {
+  return `atf-${stage === 'prod' ? 'prd' : 'stg'}-prv-${provider}`;
+}
+
+/** Whether a canary is a provider probe (it reports no availability datapoints, unlike the endpoint probes). */
+export function isProviderCanaryName(name: unknown): boolean {
+  return typeof name === 'string' && /^atf-(prd|stg)-prv-/.test(name);
+}
+
 /** The ids of a region's profile, as the ids parameter holds them (JSON). */
 export interface ProviderProfileIds {
   readonly applicationId: string;

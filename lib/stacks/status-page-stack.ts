@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
 import { AutomationAlarms } from '../constructs/automation-alarms';
 import { ProviderFailover } from '../constructs/providers';
+import { providerCanaryName } from '../contract/providers';
 import { StatusPage } from '../constructs/status-page';
 import {
   customerNoticeTopicName,
@@ -87,11 +88,10 @@ export class StatusPageStack extends DrStack {
     });
     alarms.functionHealth('StatusPagePublisher', this.statusPage.publisher);
     // Here, beside the publisher its notice goes through: no cross-stack reference, no stack of its own.
-    const stageCode = config.stage === 'prod' ? 'prd' : 'stg';
     this.providers = new ProviderFailover(this, 'Providers', {
       stage: config.stage,
       providers: config.providers,
-      canaryName: (provider) => `atf-${stageCode}-prv-${provider}`,
+      canaryName: (provider) => providerCanaryName(config.stage, provider),
       alarmName: (provider) => `${alarmNamePrefix(config, regionConfig, 'provider')}-${provider}-down`,
       highTopic: props.alerting.alerts.topic('high'),
       mediumTopic: props.alerting.alerts.topic('medium'),
