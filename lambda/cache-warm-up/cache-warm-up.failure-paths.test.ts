@@ -140,7 +140,7 @@ describe('failure path: malformed input', () => {
     s3.on(GetObjectCommand).resolves({ Body: body({ ...manifest, format: 'v0' }), VersionId: 'v1' });
     const { error, metrics } = await capture(() => handler({ phase: 'start' }));
     expect(error?.name).toBe('ManifestError');
-    expect(error?.message).toMatch(/format must be "async-toolformer-cache-warm-up\/1", got "v0"/);
+    expect(error?.message).toMatch(/format must be "cache-warm-up\/1", got "v0"/);
     expect(metrics[METRIC.cacheWarmUpSucceeded]).toEqual([0]);
   });
 });

@@ -6,7 +6,7 @@ export const WARM_UP_MANIFEST = {
   /** The manifest a run reads when none is named. */
   defaultKey: 'warm-up/manifest.json',
   /** The `format` field every manifest carries; a new format is a new value, never a changed meaning. */
-  format: 'async-toolformer-cache-warm-up/1',
+  format: 'cache-warm-up/1',
 } as const;
 
 /** Limits the warm-up checks before it loads anything, so a run fits the Lambda's memory and time. */
