@@ -167,3 +167,37 @@ test('fails when the bundler is given an unknown flag: exit 2 with its usage, no
   expect(run.stderr).toContain('usage: node scripts/dr/build.mjs');
   expect(run.stderr).not.toMatch(CRASH);
 });
+
+test.each<[string, string[], string]>([
+  ['no action', ['secrets'], "missing required argument 'action'"],
+  ['an unknown action', ['secrets', 'rotate'], 'Allowed choices are reset'],
+  [
+    'a grace that is not minutes',
+    ['secrets', 'reset', '--client-grace', 'soon'],
+    '--client-grace must be whole minutes from 0 to 240',
+  ],
+  ['a timeout of 0', ['secrets', 'reset', '--timeout', '0'], '--timeout must be whole minutes from 1 to 180'],
+  [
+    'a region outside the stage',
+    ['secrets', 'reset', '--region', 'eu-west-1'],
+    '--region eu-west-1 is not a region of stage prod',
+  ],
+  ['no confirmation and no terminal', ['secrets', 'reset'], 'confirm it interactively, or pass --yes'],
+])('secrets reset fails when given %s: exit 2, the problem, no AWS call', async (_case, args, problem) => {
+  const run = await dr(args);
+  expect({ status: run.status, stdout: run.stdout, calls: run.calls }).toEqual({ status: 2, stdout: '', calls: [] });
+  const first = run.stderr.split('\n')[0] ?? '';
+  expect(first.startsWith('dr secrets: ')).toBe(true);
+  expect(first).toContain(problem);
+  expect(run.stderr).not.toMatch(CRASH);
+});
+
+test('fails when AWS fails: secrets reset exits 1 naming the failed call, before anything rotates', async () => {
+  const run = await dr(['secrets', 'reset', '--yes']);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(
+    'dr secrets failed: secretsmanager:DescribeSecret async-toolformer/prod/aurora/master in us-east-1 failed',
+  );
+  expect(run.calls.map((call) => JSON.stringify(call))).not.toContainEqual(expect.stringContaining('RotateSecret'));
+  expect(run.stderr).not.toMatch(CRASH);
+});

@@ -5,6 +5,7 @@ import { registerFreeze } from './freeze';
 import { registerRepo } from './repo';
 import { registerRestart } from './restart';
 import { registerRestore } from './restore';
+import { registerSecrets } from './secrets';
 import { registerStatus } from './status';
 import { registerWarmCache } from './warm-cache';
 
@@ -16,4 +17,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRestart,
   registerFreeze,
   registerRepo,
+  registerSecrets,
 ];
