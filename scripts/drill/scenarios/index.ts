@@ -11,7 +11,6 @@ import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
 import { RESTORE_SCENARIOS } from './restore';
 import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
-import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
 import { STATUS_PAGE_SCENARIOS } from './status-page';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -20,7 +19,6 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PLANNED_SCENARIOS,
   ...JOB_SCENARIOS,
   ...RESTORE_SCENARIOS,
-  ...RESTORE_MACHINE_SCENARIOS,
   ...RESTORE_MACHINE_SCENARIOS,
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,
