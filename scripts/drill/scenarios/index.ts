@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario';
 import { AURORA_RESTORE_TEST_SCENARIOS } from './aurora-restore-test';
 import { BACKUP_CHECK_SCENARIOS } from './backup-checks';
 import { DECISION_SCENARIOS } from './decision';
+import { DEPLOY_FREEZE_SCENARIOS } from './deploy-freeze';
 import { DNS_SCENARIOS } from './dns';
 import { FAILOVER_SCENARIOS } from './failover';
 import { JOB_SCENARIOS } from './jobs';
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PAGING_SCENARIOS,
   ...OPERATOR_STATUS_SCENARIOS,
   ...STATUS_PAGE_SCENARIOS,
+  ...DEPLOY_FREEZE_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
