@@ -6,11 +6,13 @@ import { regionOption, stageOption } from '../lib/stage-options';
 import { groupIdProblem } from '../../lib/contract/restore-input';
 import type { RestoreDeps } from './restore';
 
-export const USAGE = `usage: restore-from-backup.sh latest|<object key> --region <region> [--stage ${STAGES.join('|')}] [--id <new group id>] [--dry-run]
+export const USAGE = `usage: restore-from-backup.sh latest|<object key> [--region <region>] [--stage ${STAGES.join('|')}] [--id <new group id>] [--dry-run]
 Restores a new Valkey replication group of the stage in --region from an .rdb export in that
-region's backup bucket (docs/runbooks/cache-restore-from-s3.md). The running group is left alone.
+region's backup bucket (docs/runbooks/cache-restore-from-s3.md). The running group is left alone;
+'dr restore cache --switch' also waits for the group and points the application at it.
   latest|<key>  the newest .rdb of the bucket, or the object key of one (ending in .rdb)
-  --region      the region to restore into, one of the stage's; default: $AWS_REGION
+  --region      the region to restore into, one of the stage's; default: the region that holds the
+                writer, as /async-toolformer/<stage>/failover/active-region names it (dr's default)
   --stage       ${STAGES.join(' or ')} (default prod)
   --id          the new group's id (2-40 lower-case letters, digits and single hyphens);
                 default: atf-<stage>-<use1|usw2>-r<yyyyMMddHHmm>
@@ -21,14 +23,18 @@ Exit status: 0 started (or dry run); 1 an AWS call failed or the backup cannot b
 /** The restore the operator asked for, every value checked. */
 export interface RestoreOptions {
   readonly backup: string;
-  readonly region: string;
+  /** Unset: the region that holds the writer, read once the input is checked. */
+  readonly region?: string;
   readonly stage: Stage;
   readonly replicationGroupId?: string;
   readonly dryRun: boolean;
 }
 
-/** The command line (and AWS_REGION, when --region is not given) as options; throws UsageError or HelpRequested. */
-export function parseRestoreArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): RestoreOptions {
+/**
+ * The command line as options; throws UsageError or HelpRequested. AWS_REGION is not a default: the
+ * plan's `restore-from-backup.sh latest` restores where the writer is, whatever the shell says.
+ */
+export function parseRestoreArgs(args: readonly string[]): RestoreOptions {
   const { values, positionals } = parseCli({
     args,
     options: {
@@ -41,7 +47,7 @@ export function parseRestoreArgs(args: readonly string[], env: NodeJS.ProcessEnv
   });
   const stage = stageOption(values.stage);
   const regions = STAGE_DEFAULTS[stage].regions.map((each) => each.region);
-  const region = regionOption(stage, values.region, env, regions);
+  const region = values.region === undefined ? undefined : regionOption(stage, values.region, {}, regions);
   const backup = positionals[0]!;
   if (backup !== 'latest') {
     if (backup.startsWith('s3://')) {
@@ -55,7 +61,7 @@ export function parseRestoreArgs(args: readonly string[], env: NodeJS.ProcessEnv
   if (problem) throw new UsageError(`--id: ${problem}`);
   return {
     backup,
-    region,
+    ...(region === undefined ? {} : { region }),
     stage: stage as Stage,
     ...(values.id === undefined ? {} : { replicationGroupId: values.id }),
     dryRun: values['dry-run'] === true,
@@ -81,8 +87,21 @@ async function clients(region: string): Promise<RestoreDeps> {
 }
 
 /** Parses, then starts the restore (or prints its plan); exit status 0, or 1 when AWS or the backup fails it. */
+/** The region that holds the writer, as dr reads it (scripts/dr/region.ts): the active-region parameter of the first region that answers. */
+async function writerRegion(stage: Stage): Promise<string> {
+  const [{ regionThatIsUp }, { SDK }, { stageNames }] = await Promise.all([
+    import('../dr/region.js'),
+    import('../dr/aws.js'),
+    import('../dr/stage.js'),
+  ]);
+  const up = await regionThatIsUp(SDK, stageNames(stage));
+  console.error(`region: ${up.region}, the region that holds the writer (${up.source})`);
+  return up.region;
+}
+
 async function main(args: readonly string[]): Promise<number> {
-  const options = parseRestoreArgs(args);
+  const parsed = parseRestoreArgs(args);
+  const options = { ...parsed, region: parsed.region ?? (await writerRegion(parsed.stage)) };
   const { planRestore, run } = await import('./restore.js');
   const deps = await clients(options.region);
   const input = {

@@ -16,18 +16,11 @@ const NO_REGION = {};
 
 test.each<[string, string[], Record<string, string>, RegExp | string]>([
   ['no arguments', [], NO_REGION, 'missing latest|<object key>'],
-  ['no region, and no AWS_REGION', ['latest'], NO_REGION, "give --region, one of stage prod's: us-east-1, us-west-2"],
   [
     'a region outside the stage',
     ['latest', '--region', 'eu-west-1'],
     NO_REGION,
     '--region "eu-west-1" is not a region of stage prod (us-east-1, us-west-2)',
-  ],
-  [
-    'an AWS_REGION outside the stage',
-    ['latest'],
-    { AWS_REGION: 'ap-south-1' },
-    'AWS_REGION "ap-south-1" is not a region of stage prod',
   ],
   [
     'a malformed region',
@@ -76,20 +69,15 @@ test.each<[string, string[], Record<string, string>, RegExp | string]>([
     '--id: replication group id must be 2-40 lower-case letters',
   ],
   ['a group id with a double hyphen', ['latest', '--region', 'us-west-2', '--id', 'atf--x'], NO_REGION, 'got: atf--x'],
-])('fails when given %s', (_label, args, env, problem) => {
-  expect(() => parseRestoreArgs(args, env)).toThrow(UsageError);
-  expect(() => parseRestoreArgs(args, env)).toThrow(problem);
+])('fails when given %s', (_label, args, _env, problem) => {
+  expect(() => parseRestoreArgs(args)).toThrow(UsageError);
+  expect(() => parseRestoreArgs(args)).toThrow(problem);
 });
 
-test("reads the plan's command and its options", () => {
-  expect(parseRestoreArgs(['latest'], { AWS_REGION: 'us-west-2' })).toEqual({
-    backup: 'latest',
-    region: 'us-west-2',
-    stage: 'prod',
-    dryRun: false,
-  });
+test("reads the plan's command and its options; without --region the region is left to the writer's", () => {
+  expect(parseRestoreArgs(['latest'])).toEqual({ backup: 'latest', stage: 'prod', dryRun: false });
   expect(
-    parseRestoreArgs(['daily/a.rdb', '--stage', 'staging', '--region', 'us-east-1', '--id', 'atf-x', '--dry-run'], {}),
+    parseRestoreArgs(['daily/a.rdb', '--stage', 'staging', '--region', 'us-east-1', '--id', 'atf-x', '--dry-run']),
   ).toEqual({
     backup: 'daily/a.rdb',
     region: 'us-east-1',
@@ -100,7 +88,7 @@ test("reads the plan's command and its options", () => {
 });
 
 test.each([[['--help']], [['-h']], [['latest', '--bogus', '-h']]])('%j asks for the usage', (args) => {
-  expect(() => parseRestoreArgs(args, {})).toThrow(HelpRequested);
+  expect(() => parseRestoreArgs(args)).toThrow(HelpRequested);
 });
 
 describe('restore-from-backup.sh, as a process', () => {
@@ -124,21 +112,30 @@ describe('restore-from-backup.sh, as a process', () => {
 
   test('--help prints the usage; bad input exits 2 with the problem and the usage; no AWS call', async () => {
     // Side by side: each process pays tsx's start-up (about a second).
-    const [help, extra, unknown, region, good] = await Promise.all([
+    const [help, extra, unknown, region, good, writer] = await Promise.all([
       run(['--help']),
       run(['latest', 'now', '--region', 'us-west-2']),
       run(['latest', '--region', 'us-west-2', '--bogus']),
       run(['latest', '--region', 'eu-west-1', '--dry-run']),
       // The control: good input does reach the endpoint, so an empty record means no call was made.
       run(['latest', '--region', 'us-west-2', '--dry-run'], control),
+      // The plan's exact command: no --region, so the writer's region is read first (and fails here).
+      run(['latest', '--dry-run'], control),
     ]);
-    expectHelp(help, 'restore-from-backup.sh latest|<object key> --region <region>');
+    expectHelp(help, 'restore-from-backup.sh latest|<object key> [--region <region>]');
     expectBadInput(extra, 'restore-from-backup', "unexpected argument 'now'");
     expectBadInput(unknown, 'restore-from-backup', "Unknown option '--bogus'");
     expectBadInput(region, 'restore-from-backup', '--region "eu-west-1" is not a region of stage prod');
     expect(endpoint.requests).toEqual([]);
     expect(good.status).toBe(1);
     expect(good.stderr).toMatch(/^restore failed: /m);
-    expect(control.requests).toEqual(['POST /']);
+    expect(writer.status).toBe(1);
+    expect(writer.stderr).toContain(
+      'restore-from-backup: ssm:GetParameter /async-toolformer/prod/failover/active-region in us-east-1 and us-west-2 failed',
+    );
+    expect(writer.stderr).toContain('give --region explicitly');
+    expect(writer.stderr).not.toMatch(/\n\s+at /);
+    // The dry run's first read, and the two probes of the active-region parameter.
+    expect(control.requests).toEqual(['POST /', 'POST /', 'POST /']);
   }, 60_000);
 });
