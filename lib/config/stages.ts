@@ -230,7 +230,7 @@ const STAGING_OBJECT_LOCK: ObjectLockConfig = {
 function pipeline(stage: Stage, mirrorDays: number): PipelineConfig {
   return {
     githubRepository: 'async-toolformer/async-toolformer-dr',
-    deployRoleNames: [`async-toolformer-${stage}-github-deploy`],
+    deployRoleNames: [`github-deploy-${stage}`],
     mirrorRetention: Duration.days(mirrorDays),
   };
 }

@@ -12,7 +12,7 @@ const problems = (config: DrConfig) =>
   configProblems(config).map((p) => `${p.field} = ${JSON.stringify(p.value)}: ${p.fix}`);
 
 test('the defaults are valid and name one deploy role per stage', () => {
-  expect(loadConfig({ stage: 'prod' }).pipeline.deployRoleNames).toEqual(['async-toolformer-prod-github-deploy']);
+  expect(loadConfig({ stage: 'prod' }).pipeline.deployRoleNames).toEqual(['github-deploy-prod']);
   expect(problems(staging)).toEqual([]);
 });
 

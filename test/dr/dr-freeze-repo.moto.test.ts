@@ -13,7 +13,7 @@ import { startMoto, type MotoServer } from '../helpers/moto';
 
 const NAMES = freezeParameters('prod');
 const REGIONS = ['us-east-1', 'us-west-2'];
-const ROLE = 'async-toolformer-prod-github-deploy';
+const ROLE = 'github-deploy-prod';
 let moto: MotoServer;
 const saved = { ...process.env };
 let repo = '';
