@@ -27,8 +27,10 @@ const SDK_CLIENTS: readonly (readonly [string, string])[] = [
   ['@aws-sdk/client-cloudformation', 'CloudFormationClient'],
   ['@aws-sdk/client-elasticache', 'ElastiCacheClient'],
   ['@aws-sdk/client-rds', 'RDSClient'],
+  ['@aws-sdk/client-rds-data', 'RDSDataClient'],
   ['@aws-sdk/client-s3', 'S3Client'],
   ['@aws-sdk/client-secrets-manager', 'SecretsManagerClient'],
+  ['@aws-sdk/client-sfn', 'SFNClient'],
   ['@aws-sdk/client-sns', 'SNSClient'],
   ['@aws-sdk/client-ssm', 'SSMClient'],
 ];
