@@ -10,6 +10,7 @@ import { JOB_SCENARIOS } from './jobs';
 import { OPERATOR_STATUS_SCENARIOS } from './operator-status';
 import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
+import { RECOVERY_JOB_SCENARIOS } from './recovery-jobs';
 import { RESTORE_SCENARIOS } from './restore';
 import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
 import { STATUS_PAGE_SCENARIOS } from './status-page';
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PLANNED_SCENARIOS,
   ...JOB_SCENARIOS,
   ...RESTORE_SCENARIOS,
+  ...RECOVERY_JOB_SCENARIOS,
   ...RESTORE_MACHINE_SCENARIOS,
   ...DNS_SCENARIOS,
   ...BACKUP_CHECK_SCENARIOS,
