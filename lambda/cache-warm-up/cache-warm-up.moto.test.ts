@@ -1,5 +1,5 @@
 // The cache warm-up against a real redis-server (TLS, AUTH) and manifests in a versioned moto S3 bucket: batches, steps, idempotence, pinned versions.
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WARM_UP_MANIFEST } from '../../lib/contract';
