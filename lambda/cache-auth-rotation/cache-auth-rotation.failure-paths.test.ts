@@ -15,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CACHE_AUTH_ROTATION_METRIC, CACHE_AUTH_ROTATOR } from '../../lib/contract/secret-rotation';
 import { awsError, capture, environment, mutatingCalls } from '../../test/helpers/failure-paths';
 import type * as HandlerModule from './handler';
+import { memberLabel } from './rotate-token';
 
 const SECRET = 'async-toolformer/prod/cache/auth-token';
 const CURRENT = '11111111-1111-4111-8111-111111111111';
@@ -26,6 +27,14 @@ const cache = mockClient(ElastiCacheClient);
 const step = (Step: string) => ({ Step, SecretId: SECRET, ClientRequestToken: TOKEN });
 const context = { getRemainingTimeInMillis: () => 300_000 };
 const FAILURE = { [CACHE_AUTH_ROTATION_METRIC.failures]: [1] };
+/** The secret's labels with the members of `rotated` (0: primary) recorded on the pending version. */
+const stagesWith = (rotated: number[]) => ({
+  VersionIdsToStages: {
+    [PREVIOUS]: ['AWSPREVIOUS'],
+    [CURRENT]: ['AWSCURRENT'],
+    [TOKEN]: ['AWSPENDING', ...rotated.map(memberLabel)],
+  },
+});
 
 let handler: typeof HandlerModule.handler;
 beforeAll(() => {
@@ -43,6 +52,7 @@ beforeEach(() => {
   secrets.on(DescribeSecretCommand).resolves({
     VersionIdsToStages: { [PREVIOUS]: ['AWSPREVIOUS'], [CURRENT]: ['AWSCURRENT'], [TOKEN]: ['AWSPENDING'] },
   });
+  secrets.on(DescribeSecretCommand).resolves(stagesWith([]));
   secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: 'current-token' });
   secrets
     .on(GetSecretValueCommand, { VersionStage: 'AWSPENDING' })
@@ -59,6 +69,7 @@ afterAll(() => [secrets, cache].forEach((stub) => stub.restore()));
 describe('failure path: throttling', () => {
   test('fails when ElastiCache throttles the describe of a member: ThrottlingException, failures 1, no token change', async () => {
     // Prepare
+    secrets.on(DescribeSecretCommand).resolves(stagesWith([0, 1]));
     cache.on(DescribeReplicationGroupsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
     // Act
     const { error, metrics } = await capture(() => handler(step('testSecret'), context));
@@ -146,10 +157,6 @@ describe('failure path: malformed input', () => {
 
 describe('failure path: partial failure', () => {
   test('fails when the secondary refuses the ROTATE after the primary took it: names the secondary and what was done', async () => {
-    // Both members last changed before the pending version: both need the ROTATE.
-    cache.on(DescribeReplicationGroupsCommand).resolves({
-      ReplicationGroups: [{ Status: 'available', AuthTokenLastModifiedDate: new Date('2026-10-01T00:00:00Z') }],
-    });
     cache
       .on(ModifyReplicationGroupCommand, { ReplicationGroupId: 'async-toolformer-prod-usw2' })
       .rejects(awsError('InvalidReplicationGroupStateFault', 'group is not available'));
@@ -160,13 +167,14 @@ describe('failure path: partial failure', () => {
       done: ['us-east-1:async-toolformer-prod-use1: ROTATE (current and pending tokens accepted)'],
     });
     expect(metrics).toEqual(FAILURE);
-    expect(secrets.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+    // Only the primary's record: a rerun ROTATEs the secondary alone, and AWSCURRENT has not moved.
+    expect(
+      secrets.commandCalls(UpdateSecretVersionStageCommand).map((call) => call.args[0].input.VersionStage),
+    ).toEqual([memberLabel(0)]);
   });
 
   test('fails the test step when the secondary has not taken the pending token: AWSCURRENT stays', async () => {
-    cache
-      .on(DescribeReplicationGroupsCommand, { ReplicationGroupId: 'async-toolformer-prod-usw2' })
-      .resolves({ ReplicationGroups: [{ Status: 'available', AuthTokenLastModifiedDate: new Date('2026-10-01') }] });
+    secrets.on(DescribeSecretCommand).resolves(stagesWith([0]));
     const { error, metrics } = await capture(() => handler(step('testSecret'), context));
     expect(error).toMatchObject({ name: 'MemberFailedError', member: 'us-west-2:async-toolformer-prod-usw2' });
     expect(metrics).toEqual(FAILURE);
@@ -208,10 +216,8 @@ describe('the steps that succeed', () => {
     expect(mutatingCalls(secrets, cache)).toEqual(['PutSecretValue']);
   });
 
-  test('setSecret ROTATEs a member only once: a member changed after the pending version was created is left alone', async () => {
-    cache
-      .on(DescribeReplicationGroupsCommand, { ReplicationGroupId: 'async-toolformer-prod-usw2' })
-      .resolves({ ReplicationGroups: [{ Status: 'available', AuthTokenLastModifiedDate: new Date('2026-10-01') }] });
+  test('setSecret ROTATEs a member only once: a member recorded on the pending version is left alone', async () => {
+    secrets.on(DescribeSecretCommand).resolves(stagesWith([0]));
     const { result } = await capture(() => handler(step('setSecret'), context));
     expect(result?.actions).toEqual([
       'us-east-1:async-toolformer-prod-use1: accepts the pending token already',

@@ -98,8 +98,11 @@ const label = (member: CacheMember) => `${member.region}:${member.replicationGro
  *   token, which drops the one before it; clients stopped using that one a whole rotation period ago.
  *   Then the new token is generated as AWSPENDING.
  * - setSecret: ROTATE in the pending token: each member accepts the current and the pending token.
- * - testSecret: each member is available with no token change pending, changed after the pending
- *   version was created.
+ *   Each member done is recorded as a staging label on the pending version ({@link memberLabel}), so
+ *   a rerun of the step never sends the same member a second ROTATE, which would push out the token
+ *   clients still use. Timestamps cannot tell: the createSecret SET and the ROTATE both follow the
+ *   version's creation, and Secrets Manager and ElastiCache keep separate clocks.
+ * - testSecret: each member carries its label and is available with no token change pending.
  * - finishSecret: AWSCURRENT moves to the pending version; clients pick it up on their next read,
  *   while the old token still works.
  * The SET is not in setSecret: there it would refuse every client that connects with AWSCURRENT
@@ -125,9 +128,9 @@ export async function run(deps: RotationDeps, event: RotationEvent): Promise<Ste
     case 'createSecret':
       return result(await createSecret(deps, event, hasPrevious));
     case 'setSecret':
-      return result(await setSecret(deps, event));
+      return result(await setSecret(deps, event, stages));
     case 'testSecret':
-      return result(await testSecret(deps, event));
+      return result(await testSecret(deps, event, tokenStages ?? []));
     case 'finishSecret':
       return result(await finishSecret(deps, event, stages));
   }
@@ -159,39 +162,47 @@ async function createSecret(deps: RotationDeps, event: RotationEvent, hasPreviou
   return actions;
 }
 
-async function setSecret(deps: RotationDeps, event: RotationEvent): Promise<string[]> {
+async function setSecret(
+  deps: RotationDeps,
+  event: RotationEvent,
+  stages: Record<string, string[]>,
+): Promise<string[]> {
   const pending = await pendingValue(deps, event);
   if (!pending?.SecretString) throw new RotationStateError(`version ${event.token} of ${event.secretId} has no token`);
-  const created = pending.CreatedDate;
   const actions: string[] = [];
-  await eachMember(deps, actions, async (member) => {
-    const group = await describe(deps, member);
-    // A member changed after the pending version was created took this token already (a rerun of
-    // the step): ROTATE again would push the current token out while clients still use it.
-    if (tookPending(group, created)) return `${label(member)}: accepts the pending token already`;
+  await eachMember(deps, actions, async (member, index) => {
+    const marker = memberLabel(index);
+    if (stages[event.token]?.includes(marker)) return `${label(member)}: accepts the pending token already`;
     await modify(deps, member, pending.SecretString!, 'ROTATE');
+    const holder = Object.entries(stages).find(([, labels]) => labels.includes(marker))?.[0];
+    await deps.secrets.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: event.secretId,
+        VersionStage: marker,
+        MoveToVersionId: event.token,
+        ...(holder ? { RemoveFromVersionId: holder } : {}),
+      }),
+    );
     return `${label(member)}: ROTATE (current and pending tokens accepted)`;
   });
   return actions;
 }
 
-async function testSecret(deps: RotationDeps, event: RotationEvent): Promise<string[]> {
+async function testSecret(deps: RotationDeps, event: RotationEvent, tokenStages: readonly string[]): Promise<string[]> {
   const pending = await pendingValue(deps, event);
   if (!pending?.SecretString) throw new RotationStateError(`version ${event.token} of ${event.secretId} has no token`);
   const actions: string[] = [];
-  await eachMember(deps, actions, async (member) => {
+  await eachMember(deps, actions, async (member, index) => {
+    if (!tokenStages.includes(memberLabel(index))) {
+      throw new RotationStateError(`${label(member)} has not taken the pending token: setSecret did not record it`);
+    }
     const group = await describe(deps, member);
     if (group.Status !== 'available' || group.PendingModifiedValues?.AuthTokenStatus !== undefined) {
       throw new RotationStateError(
         `${label(member)} is ${group.Status}${group.PendingModifiedValues?.AuthTokenStatus ? ` with its token ${group.PendingModifiedValues.AuthTokenStatus}` : ''}, not available`,
       );
     }
-    if (!tookPending(group, pending.CreatedDate)) {
-      throw new RotationStateError(
-        `${label(member)} has not taken the pending token: its token last changed before the version was created`,
-      );
-    }
-    return `${label(member)}: available, token changed ${group.AuthTokenLastModifiedDate?.toISOString()}`;
+    return `${label(member)}: available, accepting the pending token`;
   });
   return actions;
 }
@@ -238,20 +249,23 @@ async function pendingValue(deps: RotationDeps, event: RotationEvent) {
   }
 }
 
-function tookPending(group: ReplicationGroup, created: Date | undefined): boolean {
-  const changed = group.AuthTokenLastModifiedDate;
-  return changed !== undefined && created !== undefined && changed.getTime() >= created.getTime();
+/**
+ * The staging label setSecret puts on the pending version once member `index` (0: the primary's
+ * group) took the pending token by ROTATE.
+ */
+export function memberLabel(index: number): string {
+  return `DR-CACHE-MEMBER-${index + 1}-ROTATED`;
 }
 
 /** Each member in order; the first failure stops the rest and names what was done before it. */
 async function eachMember(
   deps: RotationDeps,
   actions: string[],
-  act: (member: CacheMember) => Promise<string>,
+  act: (member: CacheMember, index: number) => Promise<string>,
 ): Promise<void> {
-  for (const member of deps.members) {
+  for (const [index, member] of deps.members.entries()) {
     try {
-      actions.push(await act(member));
+      actions.push(await act(member, index));
     } catch (error) {
       if (deps.members.length > 1) throw new MemberFailedError(label(member), actions, error);
       throw error;

@@ -21,6 +21,7 @@ def install_patches() -> None:
 
     config.enable_execution()
     from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, kms_keys, rds_global, rds_restore, route53_health, sfn_clients, sfn_clock
+    from . import elasticache_auth, secrets_rotation
 
     sfn_clock.install()
     sfn_clients.install()
@@ -32,6 +33,8 @@ def install_patches() -> None:
     rds_restore.install()
     elasticache_global.install()
     elasticache_export.install()
+    elasticache_auth.install()  # AUTH token changes, which moto ignores
+    secrets_rotation.install()  # rotation functions run in Node, not Docker
     cloudwatch_route53.install()
     route53_health.install()  # and alarm_eval.py: the alarms Route 53 reads are evaluated
 

@@ -13,6 +13,7 @@ import { PLANNED_SCENARIOS } from './planned';
 import { RECOVERY_JOB_SCENARIOS } from './recovery-jobs';
 import { RESTORE_SCENARIOS } from './restore';
 import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
+import { SECRETS_RESET_SCENARIOS } from './secrets-reset';
 import { STATUS_PAGE_SCENARIOS } from './status-page';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -30,6 +31,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...OPERATOR_STATUS_SCENARIOS,
   ...STATUS_PAGE_SCENARIOS,
   ...DEPLOY_FREEZE_SCENARIOS,
+  ...SECRETS_RESET_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
