@@ -1,6 +1,7 @@
 // Each DR function's handler module, service name (its metrics' `service` dimension) and the environment it reads at cold start.
 
 import { REDIS_BACKUP_LOCK_ENV } from './redis-backup';
+import { PROVIDER_FALLBACK } from './providers';
 import { STATUS_PAGE_PUBLISHER } from './status-page';
 
 /** What lib/ and a function agree on. */
@@ -164,6 +165,8 @@ export const FUNCTIONS = {
   }),
   /** The status page publisher; its environment keys are STATUS_PAGE_ENV (lib/contract/status-page.ts). */
   statusPagePublisher: STATUS_PAGE_PUBLISHER,
+  /** The provider fallback; its environment keys are PROVIDER_FALLBACK_ENV (lib/contract/providers.ts). */
+  providerFallback: PROVIDER_FALLBACK,
 } as const;
 
 /** Name of a DR function in {@link FUNCTIONS}. */

@@ -339,13 +339,17 @@ export function isProviderCanaryName(name: unknown): boolean {
   return typeof name === 'string' && /^atf-(prd|stg)-prv-/.test(name);
 }
 
-/** The ids of a region's profile, as the ids parameter holds them (JSON). */
+/** The ids of a region's profile and its provider alarms, as the ids parameter holds them (JSON). */
 export interface ProviderProfileIds {
   readonly applicationId: string;
   readonly environmentId: string;
   readonly configurationProfileId: string;
   readonly gradualStrategyId: string;
   readonly immediateStrategyId: string;
+  /** Each provider's outage alarm, which the environment monitors while the provider is routed. */
+  readonly alarms: readonly ProviderAlarm[];
+  /** The role AppConfig reads the alarms with, which a rewritten monitor names. */
+  readonly monitorRoleArn: string;
 }
 
 /** One provider's outage alarm, as the function's environment lists them. */

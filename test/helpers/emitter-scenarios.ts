@@ -1,6 +1,7 @@
 // A success and a failure for each DR function: the fake AWS each run meets and how its trigger invokes it.
 import { AURORA_SENTINEL, REDIS_SENTINEL, WARM_UP_MANIFEST, type FunctionName } from '../../lib/contract';
 import { snsEvent } from '../../lambda/degraded-mode/fixtures';
+import { DEPLOYED, contentOf } from '../../lambda/provider-fallback/fixtures';
 import { RDB_MAGIC } from '../../lambda/integrity-check/check-integrity';
 import { objectBody } from '../../lambda/integrity-check/fixtures';
 import { KubernetesApiError, type KubernetesApi } from '../../lambda/rollout-restart/kubernetes-api';
@@ -379,4 +380,29 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
       invoke: (handler) => handler({ kind: 'operator-update', status: 'investigating', message: 'Slow API' }),
     },
   }),
+  providerFallback: (environment) => {
+    // A provider's outage alarm: the newest version is read, the next written and deployed, the notice posted, on-call paged.
+    const [alarm] = JSON.parse(environment.PROVIDER_ALARMS!) as { alarmName: string }[];
+    const outage = {
+      'detail-type': 'CloudWatch Alarm State Change',
+      detail: { alarmName: alarm!.alarmName, state: { value: 'ALARM' } },
+    };
+    return {
+      success: {
+        world: world({
+          ListHostedConfigurationVersions: () => ({ Items: [{ VersionNumber: 1 }] }),
+          GetHostedConfigurationVersion: () => ({ Content: contentOf(DEPLOYED) }),
+          GetEnvironment: () => ({ Monitors: [] }),
+          UpdateEnvironment: () => ({}),
+          CreateHostedConfigurationVersion: () => ({ VersionNumber: 2 }),
+          StartDeployment: () => ({ DeploymentNumber: 1 }),
+          Invoke: () => ({ StatusCode: 200 }),
+          Publish: () => ({ MessageId: 'contract' }),
+        }),
+        invoke: (handler) => handler(outage),
+      },
+      // The profile cannot be read: nothing is switched.
+      failure: { world: deniedEverywhere, invoke: (handler) => handler(outage) },
+    };
+  },
 };

@@ -1,5 +1,6 @@
 // Scenario 4 of the plan in one region: the providers' AppConfig profile, a probe per provider, and the automatic fallback on a provider's outage.
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Stack } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,6 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EncryptionKey } from '../encryption-key';
 import type { ProvidersConfig } from '../../config';
+import { providerProfileNames, type ProviderProfileIds } from '../../contract/providers';
 import { ProviderFallback } from './fallback';
 import { ProviderProbes } from './probes';
 import { ProviderProfile } from './profile';
@@ -38,6 +40,8 @@ export class ProviderFailover extends Construct {
   public readonly profile: ProviderProfile;
   public readonly probes: ProviderProbes;
   public readonly fallback: ProviderFallback;
+  /** The ids `dr providers` reads (lib/contract `ProviderProfileIds`). */
+  public readonly idsParameter: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: ProviderFailoverProps) {
     super(scope, id);
@@ -58,6 +62,24 @@ export class ProviderFailover extends Construct {
       stage: props.stage,
       providers: props.providers,
       outageAlarms: this.probes.probes.map((probe) => probe.outageAlarm),
+    });
+    const ids: ProviderProfileIds = {
+      applicationId: this.profile.application.applicationId,
+      environmentId: this.profile.environment.environmentId,
+      configurationProfileId: this.profile.configuration.configurationProfileId,
+      gradualStrategyId: this.profile.gradual.deploymentStrategyId,
+      immediateStrategyId: this.profile.immediate.deploymentStrategyId,
+      alarms: this.probes.probes.map((probe) => ({
+        provider: probe.provider,
+        alarmName: probe.outageAlarm.alarmName,
+        alarmArn: probe.outageAlarm.alarmArn,
+      })),
+      monitorRoleArn: this.profile.monitorRole.roleArn,
+    };
+    this.idsParameter = new ssm.StringParameter(this, 'Ids', {
+      parameterName: providerProfileNames(props.stage).idsParameter,
+      stringValue: Stack.of(this).toJsonString(ids),
+      description: 'Ids of the providers AppConfig profile and alarms in this region, for dr providers',
     });
     this.fallback = new ProviderFallback(this, 'Fallback', {
       stage: props.stage,

@@ -3,7 +3,6 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ProvidersConfig } from '../../config';
 import {
@@ -13,7 +12,6 @@ import {
   providerProfileNames,
   routingOrder,
   type ProviderDocument,
-  type ProviderProfileIds,
 } from '../../contract/providers';
 
 /** Props of {@link ProviderProfile}. */
@@ -74,8 +72,6 @@ export class ProviderProfile extends Construct {
   public readonly immediate: appconfig.DeploymentStrategy;
   /** The role AppConfig reads the alarms with; the fallback passes it when it rewrites the monitors. */
   public readonly monitorRole: iam.Role;
-  /** The ids, for the fallback function and `dr providers`. */
-  public readonly idsParameter: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: ProviderProfileProps) {
     super(scope, id);
@@ -135,18 +131,6 @@ export class ProviderProfile extends Construct {
       validators: [appconfig.JsonSchemaValidator.fromInline(JSON.stringify(PROVIDER_DOCUMENT_SCHEMA))],
       deploymentStrategy: this.gradual,
       deployTo: [this.environment],
-    });
-    const ids: ProviderProfileIds = {
-      applicationId: this.application.applicationId,
-      environmentId: this.environment.environmentId,
-      configurationProfileId: this.configuration.configurationProfileId,
-      gradualStrategyId: this.gradual.deploymentStrategyId,
-      immediateStrategyId: this.immediate.deploymentStrategyId,
-    };
-    this.idsParameter = new ssm.StringParameter(this, 'Ids', {
-      parameterName: names.idsParameter,
-      stringValue: Stack.of(this).toJsonString(ids),
-      description: 'Ids of the providers AppConfig profile in this region, for the fallback and dr providers',
     });
   }
 }
