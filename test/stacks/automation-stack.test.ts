@@ -43,6 +43,9 @@ const DEPLOYED_NAMED_IDS: Readonly<Record<string, readonly string[]>> = {
     'RestoreValidationJob55329E52',
     // New with dr warm-cache (issue 17): first deployed with this id.
     'CacheWarmUpStateMachine44454568',
+    // New with dr restore db and dr restore cache (issue 17): first deployed with these ids.
+    'RestoresDatabase204ADCCB',
+    'RestoresCache514B114C',
   ],
   'AWS::Backup::RestoreTestingPlan': ['AuroraRestoreTesting95A5A8A2'],
   'AWS::Backup::RestoreTestingSelection': ['AuroraRestoreTestingSelectionC8598ACD'],
