@@ -1,5 +1,5 @@
 // What the Aurora restore-test scenarios simulate around moto: a database the Data API answers from, AWS Backup's restore job, and the RDS calls moto lacks.
-import { BackupClient } from '@aws-sdk/client-backup';
+import type { BackupClient } from '@aws-sdk/client-backup';
 import {
   CreateDBClusterCommand,
   DescribeDBClustersCommand,

@@ -33,7 +33,7 @@ const SIMULATED = [
   "the database's rows: moto's rds-data returns canned results and holds no rows, so the Data API is simulated in the drill layer (scripts/drill/scenarios/aurora-restore-test-facts.ts DrillDatabase): it answers exactly the statements the sentinel code sends, from table row counts and the sentinel row; the snapshot is that database copied at the recovery point",
   "AWS Backup restore testing: moto has no restore jobs, so the drill creates the restored cluster in moto (no instances, under the stage's database key, on the synthesized engine version) and simulates DescribeRestoreJob and PutRestoreValidationResult; the restore job's event starting the state machine is not sent",
   "what moto's RDS lacks: the RDS-managed master secret after ModifyDBCluster(ManageMasterUserPassword) and EnableHttpEndpoint, reflected in DescribeDBClusters",
-  "the state machine loop is the scenario's, one step per STEP_INTERVAL of virtual time; a done state with a verdict that did not pass ends the synthesized state machine Failed (its Choice on $.verdict.passed, asserted in test/stacks/automation-stack.test.ts)",
+  "the state machine loop is the scenario's, its Wait states not run (moto makes the cluster and the instance available at once; the timeline counts STEP_INTERVAL per step); a done state with a verdict that did not pass ends the synthesized state machine Failed (its Choice on $.verdict.passed, asserted in test/stacks/automation-stack.test.ts)",
   "the step's recovery_test_results is published as CloudWatch Logs would extract it from the handler's EMF, and the synthesized alarm on it is evaluated by the drill server from the stored datapoints; what SNS then sends is not simulated: the alarm's actions are checked to name the topic",
 ];
 
@@ -198,7 +198,8 @@ function restoreScenario(
         state = await advance(deps, settings, state);
         phases.push(state.phase);
         if ('instanceId' in state && state.instanceId) instances.add(state.instanceId);
-        await context.client.advanceClock(120);
+        // No clock to advance: moto makes the cluster and the instance available at once, and the
+        // Wait state between steps (STEP_INTERVAL) stands only in the run's timeline below.
       }
       if (state.phase !== 'done' || !state.verdict)
         throw new Error(`the validation did not finish: ${JSON.stringify(state)}`);
