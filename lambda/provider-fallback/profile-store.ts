@@ -1,15 +1,12 @@
 // The AppConfig steps of a provider switch, shared by the fallback function and dr providers: read the newest hosted version, rewrite the monitors, write the next version, deploy it.
-import {
-  CreateHostedConfigurationVersionCommand,
-  GetEnvironmentCommand,
-  GetHostedConfigurationVersionCommand,
-  ListHostedConfigurationVersionsCommand,
-  StartDeploymentCommand,
-  UpdateEnvironmentCommand,
-  type AppConfigClient,
-  type Monitor,
-} from '@aws-sdk/client-appconfig';
+import type { AppConfigClient, Monitor } from '@aws-sdk/client-appconfig';
 import { parseProviderDocument, type ProviderAlarm, type ProviderDocument } from '../../lib/contract/providers';
+
+/**
+ * The AppConfig commands, loaded on first use: the dr CLI imports this module, and its --help must
+ * not pay for loading the AppConfig client.
+ */
+const commands = () => import('@aws-sdk/client-appconfig');
 
 /** Where the providers profile of one region is. */
 export interface ProfileRef {
@@ -35,6 +32,7 @@ export interface LatestVersion {
  * handled while the first is still deploying keeps the first provider out too.
  */
 export async function readLatest(client: AppConfigClient, ref: ProfileRef): Promise<LatestVersion> {
+  const { GetHostedConfigurationVersionCommand, ListHostedConfigurationVersionsCommand } = await commands();
   let newest = 0;
   let token: string | undefined;
   do {
@@ -79,6 +77,7 @@ export async function syncMonitors(
   document: ProviderDocument,
   roleArn: string,
 ): Promise<MonitorChange> {
+  const { GetEnvironmentCommand, UpdateEnvironmentCommand } = await commands();
   const environment = await client.send(
     new GetEnvironmentCommand({ ApplicationId: ref.applicationId, EnvironmentId: ref.environmentId }),
   );
@@ -112,6 +111,7 @@ export async function writeVersion(
   latest: number,
   description: string,
 ): Promise<number> {
+  const { CreateHostedConfigurationVersionCommand } = await commands();
   const written = await client.send(
     new CreateHostedConfigurationVersionCommand({
       ApplicationId: ref.applicationId,
@@ -135,6 +135,7 @@ export async function deployVersion(
   version: number,
   description: string,
 ): Promise<number> {
+  const { StartDeploymentCommand } = await commands();
   const started = await client.send(
     new StartDeploymentCommand({
       ApplicationId: ref.applicationId,

@@ -2,6 +2,7 @@
 import type { RegisterCommand } from '../command-kit';
 import { registerFailover } from './failover';
 import { registerFreeze } from './freeze';
+import { registerProviders } from './providers';
 import { registerRepo } from './repo';
 import { registerRestart } from './restart';
 import { registerRestore } from './restore';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerFreeze,
   registerRepo,
   registerSecrets,
+  registerProviders,
 ];
