@@ -9,6 +9,7 @@ import type {
   DrConfig,
   EscalationContacts,
   InterfaceEndpointName,
+  GameDaysConfig,
   ObjectLockConfig,
   ProviderConfig,
   ProvidersConfig,
@@ -202,6 +203,19 @@ const AUTOMATION_COMMON = {
 
 /** Prod backs up and verifies; the plan's weekly full restore test runs in staging. */
 const PROD_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: false };
+
+/**
+ * The plan's monthly DR tests at 15:00 UTC (10:00 in New York), in working hours on both coasts. Staging
+ * runs them; prod does not until someone enables it, and then each run waits for a human's approval.
+ */
+const GAME_DAYS_COMMON = {
+  hour: 15,
+  minute: 0,
+  approvalTimeout: Duration.hours(4),
+  acknowledgeWithin: Duration.minutes(15),
+  resultGrace: Duration.hours(12),
+  testContacts: [{ protocol: 'email', endpoint: 'dr-game-day@example.com' }],
+} as const satisfies Omit<GameDaysConfig, 'enabled'>;
 const STAGING_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: true };
 
 /**
@@ -353,6 +367,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     traffic: PROD_TRAFFIC,
     automation: PROD_AUTOMATION,
     objectLock: PROD_OBJECT_LOCK,
+    gameDays: { ...GAME_DAYS_COMMON, enabled: false },
     providers: PROD_PROVIDERS,
     pipeline: pipeline('prod', 90),
     terminationProtection: true,
@@ -376,6 +391,7 @@ export const STAGE_DEFAULTS: Readonly<Record<Stage, StageDefaults>> = {
     traffic: STAGING_TRAFFIC,
     automation: STAGING_AUTOMATION,
     objectLock: STAGING_OBJECT_LOCK,
+    gameDays: { ...GAME_DAYS_COMMON, enabled: true },
     providers: STAGING_PROVIDERS,
     pipeline: pipeline('staging', 7),
     terminationProtection: false,

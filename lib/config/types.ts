@@ -1,7 +1,7 @@
 // Types of the typed DR configuration that every stack and construct reads.
 import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { EscalationContacts } from './contact-types';
+import type { ContactSubscription, EscalationContacts } from './contact-types';
 import type { ProvidersConfig } from './provider-types';
 
 export type * from './contact-types';
@@ -240,6 +240,28 @@ export interface AutomationConfig {
   readonly failoverCooldown: Duration;
 }
 
+/**
+ * The plan's monthly DR tests as game days (lib/constructs/game-day): the n-th Monday of each month
+ * runs the n-th test at {@link hour}:{@link minute} UTC in the secondary region. Prod runs them only
+ * when enabled, and every prod run then waits for a human's approval.
+ */
+export interface GameDaysConfig {
+  /** Whether this stage runs the game days; on in staging, off in prod unless decided otherwise. */
+  readonly enabled: boolean;
+  /** Hour (UTC, 0 to 23) every game day starts at on its Monday. */
+  readonly hour: number;
+  /** Minute (0 to 59) of {@link hour}. */
+  readonly minute: number;
+  /** How long a prod run waits for its approval (15 minutes to 24 hours) before it records itself as not approved. */
+  readonly approvalTimeout: Duration;
+  /** How long the communication test waits for the test contact's acknowledgement (1 to 60 minutes). */
+  readonly acknowledgeWithin: Duration;
+  /** How long a run has to write its result before the daily audit calls it missing (6 hours to 6 days). */
+  readonly resultGrace: Duration;
+  /** Who the communication test pages: SNS subscriptions of the test contact's topic. */
+  readonly testContacts: readonly ContactSubscription[];
+}
+
 /** The whole configuration of one stage. */
 export interface DrConfig {
   /** Service name as the plan writes it. */
@@ -267,6 +289,8 @@ export interface DrConfig {
   readonly automation: AutomationConfig;
   /** S3 Object Lock of the backup buckets. */
   readonly objectLock: ObjectLockConfig;
+  /** The plan's monthly DR tests (Testing and Validation), as scheduled game days. */
+  readonly gameDays: GameDaysConfig;
   /** The third-party API providers: their AppConfig profile, probes and fallbacks (the plan's scenario 4). */
   readonly providers: ProvidersConfig;
   /** The GitHub repository and deploy roles: the deploy freeze's guard and the repository mirrors. */

@@ -2,6 +2,7 @@
 
 import { REDIS_BACKUP_LOCK_ENV } from './redis-backup';
 import { PROVIDER_FALLBACK } from './providers';
+import { GAME_DAY_RECORDER } from './game-days';
 import { STATUS_PAGE_PUBLISHER } from './status-page';
 
 /** What lib/ and a function agree on. */
@@ -165,6 +166,8 @@ export const FUNCTIONS = {
   }),
   /** The status page publisher; its environment keys are STATUS_PAGE_ENV (lib/contract/status-page.ts). */
   statusPagePublisher: STATUS_PAGE_PUBLISHER,
+  /** The game-day recorder; its environment keys are GAME_DAY_ENV (lib/contract/game-days.ts). */
+  gameDayRecorder: GAME_DAY_RECORDER,
   /** The provider fallback; its environment keys are PROVIDER_FALLBACK_ENV (lib/contract/providers.ts). */
   providerFallback: PROVIDER_FALLBACK,
 } as const;

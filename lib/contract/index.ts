@@ -2,6 +2,7 @@
 export * from './failover-decision';
 export * from './failover-input';
 export * from './functions';
+export * from './game-days';
 export * from './metrics';
 export * from './names';
 export * from './paging';

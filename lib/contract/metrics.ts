@@ -45,6 +45,12 @@ export const METRIC = {
   rolloutRestartSucceeded: 'rollout_restart_succeeded',
   /** Seconds from the restart's patch to the completed rollout. */
   rolloutRestartSeconds: 'rollout_restart_seconds',
+  /** Failed checklist items of a game day's run, 0 when all passed; one datapoint per run, with {@link DIMENSION.gameDay}. */
+  gameDayChecksFailed: 'game_day_checks_failed',
+  /** Seconds a game day's step took, with {@link DIMENSION.gameDay} and {@link DIMENSION.step}. */
+  gameDayStepSeconds: 'game_day_step_seconds',
+  /** 1 when the newest scheduled run of a game day wrote no result, 0 when it did; one datapoint a day per game day. */
+  gameDayResultOverdue: 'game_day_result_overdue',
   /** Rate-limiter mode switches (1 per switch, 0 per event that changed nothing). */
   modeSwitches: 'ModeSwitches',
   /** ElastiCache events the switch did not recognise. */
@@ -70,6 +76,10 @@ export const DIMENSION = {
    * for `api.<zone>`, or the region (`us-east-1`) of a regional name such as `api-use1.<zone>`.
    */
   endpoint: 'endpoint',
+  /** Which game day (lib/contract/game-days.ts `GAME_DAYS`) a datapoint is about. */
+  gameDay: 'game_day',
+  /** Which step of a game day a `game_day_step_seconds` datapoint timed. */
+  step: 'step',
 } as const;
 
 /** The {@link DIMENSION.endpoint} value of the public name, `api.<zone>`. */

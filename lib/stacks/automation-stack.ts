@@ -25,6 +25,8 @@ import type { DrFunction } from '../constructs/dr-function';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { IacBackupBucket } from '../constructs/iac-backup-bucket';
 import { FailoverSignals } from '../constructs/failover-signals';
+import type { GameDays } from '../constructs/game-day';
+import { stageGameDays } from '../constructs/game-day/for-stage';
 import { RegionFailover } from '../constructs/region-failover';
 import { RegionRestores } from '../constructs/restore';
 import type { SteppedJob } from '../constructs/stepped-job';
@@ -44,7 +46,7 @@ import {
   stageLabel,
   stateMachineName,
 } from '../naming';
-import type { AlertingStack } from './alerting-stack';
+import { PAGE_ACK_COMMAND, type AlertingStack } from './alerting-stack';
 import type { CacheStack } from './cache-stack';
 import { AURORA_ENGINE_VERSION, type DataStack } from './data-stack';
 import { DrStack, type DrStackProps } from './dr-stack';
@@ -96,6 +98,8 @@ export class AutomationStack extends DrStack {
    * fence alarm, which the primary record's health check in the DNS stack reads by name.
    */
   public readonly signals?: FailoverSignals;
+  /** In the secondary, where the stage runs them: the plan's monthly DR tests (docs/runbooks/game-days.md). */
+  public readonly gameDays?: GameDays;
   /** The database and cache restores of this region, which `dr restore` starts (docs/runbooks/aurora-restore-from-backup.md). */
   public readonly restores: RegionRestores;
 
@@ -155,6 +159,23 @@ export class AutomationStack extends DrStack {
     ];
     if (regionConfig.role === 'secondary') this.signals = this.failoverSignals(props, key);
     this.failover = this.regionFailover(props, key);
+    this.gameDays = stageGameDays(this, {
+      config,
+      regionConfig,
+      primaryRegion: peerRegion,
+      scheduleGroup: jobScheduler.group,
+      scheduleDeadLetterQueue: jobScheduler.deadLetterQueue,
+      regionFailover: this.failover.stateMachine,
+      paging: {
+        incidentTable: props.alerting.escalation.table,
+        incidentTableKey: props.alerting.alerts.key,
+        ackCommand: `${PAGE_ACK_COMMAND} --stage ${config.stage} --region ${regionConfig.region}`,
+      },
+      highTopic: props.alerting.alerts.topic('high'),
+      highTopicKey: props.alerting.alerts.key,
+      encryptionKey: key,
+      alarms: this.alarms,
+    });
     this.restores = new RegionRestores(this, 'Restores', {
       config,
       regionConfig,

@@ -613,6 +613,7 @@ describe('missing or malformed sections', () => {
     'traffic',
     'automation',
     'objectLock',
+    'gameDays',
     'pipeline',
     'providers',
   ];

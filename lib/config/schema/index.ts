@@ -14,6 +14,7 @@ import { providersSchema } from './providers';
 import { pipelineSchema } from './pipeline';
 import { regionsSchema } from './regions';
 import { schedulesSchema } from './schedules';
+import { gameDaysSchema } from './game-days';
 import { whenTyped } from './sections';
 import { trafficSchema } from './traffic';
 
@@ -58,6 +59,7 @@ export function drConfigSchema(context: RuleContext): z.ZodType<DrConfig> {
       traffic: trafficSchema(context),
       automation: automationSchema,
       objectLock: objectLockSchema(context),
+      gameDays: gameDaysSchema(context),
       providers: providersSchema(context),
       pipeline: pipelineSchema,
       terminationProtection,
