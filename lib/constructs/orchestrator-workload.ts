@@ -69,7 +69,20 @@ export interface OrchestratorWorkloadProps {
   readonly databaseWriterEndpoint: string;
   /** Port of the database behind {@link databaseWriterEndpoint}, 1 to 65535. */
   readonly databasePort: number;
+  /**
+   * The application endpoint parameters of this region, which the pods may read at run time:
+   * `default` (the endpoints of their environment) until `dr restore db|cache --switch` writes a
+   * restored cluster's or group's `host:port` (docs/runbooks/aurora-restore-from-backup.md).
+   * @default - the pods read no endpoint parameter
+   */
+  readonly endpointParameters?: { readonly database: ssm.IStringParameter; readonly cache: ssm.IStringParameter };
 }
+
+/** Names of the variables that name the endpoint parameters in the orchestrator container's environment. */
+export const ENDPOINT_PARAMETER_ENV = {
+  database: 'DATABASE_ENDPOINT_PARAMETER',
+  cache: 'CACHE_ENDPOINT_PARAMETER',
+} as const;
 
 /** Names of the database variables in the orchestrator container's environment. */
 export const DATABASE_ENV = {
@@ -102,6 +115,11 @@ export interface OrchestratorManifestProps {
   readonly databaseWriterEndpoint: string;
   /** Port of the database. */
   readonly databasePort: number;
+  /**
+   * Names of the application endpoint parameters, for the pods' environment ({@link ENDPOINT_PARAMETER_ENV}).
+   * @default - not passed
+   */
+  readonly endpointParameterNames?: { readonly database: string; readonly cache: string };
 }
 
 /** Kubernetes objects of the orchestrator, except the binding to the load balancer. */
@@ -153,6 +171,12 @@ export function orchestratorManifests(props: OrchestratorManifestProps): Record<
                   { name: DATABASE_ENV.port, value: String(props.databasePort) },
                   ...(props.activeRegionParameterName
                     ? [{ name: 'ACTIVE_REGION_PARAMETER', value: props.activeRegionParameterName }]
+                    : []),
+                  ...(props.endpointParameterNames
+                    ? [
+                        { name: ENDPOINT_PARAMETER_ENV.database, value: props.endpointParameterNames.database },
+                        { name: ENDPOINT_PARAMETER_ENV.cache, value: props.endpointParameterNames.cache },
+                      ]
                     : []),
                 ],
                 readinessProbe: probe(5, 3),
@@ -246,6 +270,9 @@ export class OrchestratorWorkload extends Construct {
           resources: [
             props.degradedModeParameter.parameterArn,
             ...(props.activeRegionParameter ? [props.activeRegionParameter.parameterArn] : []),
+            ...(props.endpointParameters
+              ? [props.endpointParameters.database.parameterArn, props.endpointParameters.cache.parameterArn]
+              : []),
           ],
         }),
         new iam.PolicyStatement({
@@ -287,6 +314,14 @@ export class OrchestratorWorkload extends Construct {
         degradedModeParameterName: props.degradedModeParameter.parameterName,
         ...(props.activeRegionParameter
           ? { activeRegionParameterName: props.activeRegionParameter.parameterName }
+          : {}),
+        ...(props.endpointParameters
+          ? {
+              endpointParameterNames: {
+                database: props.endpointParameters.database.parameterName,
+                cache: props.endpointParameters.cache.parameterName,
+              },
+            }
           : {}),
       }),
     );

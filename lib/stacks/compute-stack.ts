@@ -130,6 +130,19 @@ export class ComputeStack extends DrStack {
         'ActiveRegionParameter',
         parameters(config).activeRegion,
       ),
+      // Written by `dr restore ... --switch` through this region's restore machines (Automation stack); by name.
+      endpointParameters: {
+        database: ssm.StringParameter.fromStringParameterName(
+          this,
+          'DatabaseEndpointParameter',
+          parameters(config).databaseEndpoint,
+        ),
+        cache: ssm.StringParameter.fromStringParameterName(
+          this,
+          'CacheEndpointParameter',
+          parameters(config).cacheEndpoint,
+        ),
+      },
       // The global writer endpoint, from this region's own copy (the Data stack of this region writes
       // it, see DataStack.publishWriterEndpoint): resolved by CloudFormation at deploy time in this
       // region, with no lookup at synth and no call to another region.

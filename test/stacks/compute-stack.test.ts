@@ -160,8 +160,11 @@ describe.each(cases)('%s %s compute', (stage, role) => {
           {
             Effect: 'Allow',
             Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-            // The degraded-mode switch, and the active region the region failover writes (the workload follows the writer).
+            // The degraded-mode switch, the active region the region failover writes (the workload follows the writer),
+            // and the endpoints dr restore --switch writes (the application follows a restore).
             Resource: [
+              `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/app/cache-endpoint`,
+              `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/app/database-endpoint`,
               `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/failover/active-region`,
               `arn:aws:ssm:${region.region}:${config.account}:parameter/async-toolformer/${stage}/rate-limiter/mode`,
             ],

@@ -77,4 +77,15 @@ describe.each(cases)('%s %s', (stage, role) => {
       restoredNamePrefix(restoredGroupBase(cacheReplicationGroupId(config, region))).length + 12,
     ).toBeLessThanOrEqual(40);
   });
+
+  test('the pods are told the endpoint parameters and may read them: a switch reaches them without a redeploy', () => {
+    const compute = JSON.stringify(synthesized.template(synthesized.stack(role, 'Compute').stackName).toJSON());
+    for (const [variable, name] of [
+      ['DATABASE_ENDPOINT_PARAMETER', names.databaseEndpoint],
+      ['CACHE_ENDPOINT_PARAMETER', names.cacheEndpoint],
+    ]) {
+      expect(compute).toContain(`\\"name\\":\\"${variable}\\",\\"value\\":\\"${name}\\"`);
+      expect(compute).toContain(`:parameter${name}`);
+    }
+  });
 });
