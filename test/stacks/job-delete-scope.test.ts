@@ -2,6 +2,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { STAGES, type RegionRole } from '../../lib/config';
 import {
+  AURORA_RESTORE_TEST_INSTANCE_PREFIX,
   LATEST_ROTATION,
   REDIS_BACKUP_SNAPSHOTS,
   REDIS_BACKUP_SNAPSHOT_TAG,
@@ -89,6 +90,11 @@ describe.each(STAGES.flatMap((stage) => (['primary', 'secondary'] as RegionRole[
       },
       'elasticache:DeleteReplicationGroup': {
         resources: [`replicationgroup:${RESTORE_TEST_GROUP_PREFIX}*`, `cluster:${RESTORE_TEST_GROUP_PREFIX}*`],
+        tag: `aws:ResourceTag/${RESTORE_TEST_TAG.key}=${RESTORE_TEST_TAG.value}`,
+      },
+      // The Aurora restore test's temporary instance in the cluster AWS Backup restored.
+      'rds:DeleteDBInstance': {
+        resources: [`db:${AURORA_RESTORE_TEST_INSTANCE_PREFIX}*`],
         tag: `aws:ResourceTag/${RESTORE_TEST_TAG.key}=${RESTORE_TEST_TAG.value}`,
       },
     };
