@@ -92,7 +92,6 @@ export interface HttpsKubernetesOptions {
 
 /** The Kubernetes API over node:https; only the cluster's CA is trusted. */
 export function httpsKubernetes(options: HttpsKubernetesOptions): KubernetesApi {
-  const base = new URL(options.endpoint);
   const timeout = options.timeoutMs ?? 10_000;
   const call = async <T>(
     name: string,
@@ -101,6 +100,13 @@ export function httpsKubernetes(options: HttpsKubernetesOptions): KubernetesApi 
     body?: object,
     contentType?: string,
   ): Promise<T> => {
+    // Parsed per call: a malformed endpoint fails the call that needs it, named, not the cold start.
+    let base: URL;
+    try {
+      base = new URL(options.endpoint);
+    } catch {
+      throw new KubernetesApiError(name, 0, `the cluster endpoint is not a URL: '${options.endpoint}'`);
+    }
     const token = await options.token();
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise<T>((resolve, reject) => {
