@@ -62,6 +62,8 @@ export class AuroraRestoreTestJob extends Construct implements AutomationJob {
     const fn = jobFunction(this, context, {
       contract: FUNCTIONS.restoreValidation,
       description: 'Aurora restore test step: check, add an instance, read the sentinel back, delete, report',
+      // A read step sends the count statement, which the Data API ends after 45 s.
+      timeout: Duration.minutes(2),
       environment: {
         ENGINE_VERSION: props.engineVersion,
         DATABASE_KEY_PARAMETER: parameterName(config, 'data', 'database-key-arn'),

@@ -1,5 +1,5 @@
 // The Aurora sentinel job, in both regions: minutes before each backup, the row the restore test reads back is written where the writer is.
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AURORA_SENTINEL, FUNCTIONS } from '../../contract';
 import { clusterIdentifier, globalClusterIdentifier, masterSecretName } from '../../naming';
@@ -32,6 +32,8 @@ export class AuroraSentinelJob extends Construct implements AutomationJob {
     const fn = jobFunction(this, context, {
       contract: FUNCTIONS.auroraSentinel,
       description: 'Writes the Aurora sentinel row and row counts before each backup',
+      // The counts are one Data API statement, which the Data API ends after 45 s; the rest is seconds.
+      timeout: Duration.minutes(2),
       environment: {
         GLOBAL_CLUSTER_IDENTIFIER: globalClusterIdentifier(config),
         CLUSTER_IDENTIFIER: identifier,
