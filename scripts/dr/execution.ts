@@ -1,4 +1,5 @@
 // A run of one of the stage's state machines, as every dr command that starts one does it: its ARN from SSM, StartExecution, then followed to its end.
+import { randomBytes } from 'node:crypto';
 import { AwsCallError, awsCall, clientConfig, type Sdk } from './aws';
 import type { Progress } from './progress';
 
@@ -31,6 +32,15 @@ export async function stateMachineArnOf(sdk: Sdk, region: string, parameter: str
       `redeploy the ${stack} stack`,
     );
   return arn;
+}
+
+/** A run's name, unique per run: `<prefix>-<UTC time>-<6 hex>` (two operators in the same second get two runs). */
+export function runName(prefix: string, now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${prefix}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /** A run that was started. */
@@ -111,6 +121,23 @@ export async function followExecution(deps: ExecutionDeps, execution: Execution)
     if (end.status === 'RUNNING' && entered) progress.waiting(entered);
   }
   return end;
+}
+
+/** Says how to see the run again, then follows it to its end. */
+export async function followStarted(deps: ExecutionDeps, execution: Execution, stage: string): Promise<RunEnd> {
+  deps.progress.note(
+    `following it (Ctrl-C stops following, not the run): dr status --stage ${stage} --region ${execution.region} shows it`,
+  );
+  return followExecution(deps, execution);
+}
+
+/** The endpoint and switch a restore run's output reports. */
+export function restoreOutput(end: RunEnd): { endpoint?: string; switched: boolean } {
+  const output = JSON.parse(end.output ?? '{}') as { endpoint?: string; switched?: boolean };
+  return {
+    ...(output.endpoint === undefined ? {} : { endpoint: output.endpoint }),
+    switched: output.switched === true,
+  };
 }
 
 /** `error: cause` of a run that did not succeed, or what to say when it gave none. */

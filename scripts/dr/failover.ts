@@ -1,8 +1,7 @@
 // dr failover and dr failback: start the region failover state machine with failover-region.sh's input, then follow the run to its end.
-import { randomBytes } from 'node:crypto';
 import { failoverInputProblems, type FailoverAction, type FailoverInput } from '../../lib/contract';
 import { awsCall, clientConfig, type Sdk } from './aws';
-import { endReason, followExecution, startExecution, stateMachineArnOf } from './execution';
+import { endReason, followStarted, runName, startExecution, stateMachineArnOf } from './execution';
 import type { Progress } from './progress';
 import type { StageNames } from './stage';
 
@@ -77,10 +76,6 @@ export function planFailover(request: FailoverRequest): FailoverPlan | { readonl
   };
   const problems = failoverInputProblems(input);
   if (problems.length > 0) return { problem: problems.join('; ') };
-  const stamp = request.now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
   const steps = {
     activate: [
       `make ${target} the Aurora writer, accepting the replication lag as lost (unplanned global failover)`,
@@ -107,7 +102,7 @@ export function planFailover(request: FailoverRequest): FailoverPlan | { readonl
     dataLoss: action === 'activate',
     input,
     // Unique per run: two operators starting in the same second get two runs, and the lock refuses one.
-    executionName: `${action}-${target}-${stamp}-${randomBytes(3).toString('hex')}`,
+    executionName: runName(`${action}-${target}`, request.now),
     steps: [
       `start the ${action} run of the region failover state machine in ${runRegion}`,
       ...steps,
@@ -170,10 +165,7 @@ export async function runFailover(deps: FailoverDeps, plan: FailoverPlan, dryRun
 
   const execution = await startExecution(deps, region, stateMachineArn, plan.executionName, plan.input);
   const { executionArn } = execution;
-  progress.note(
-    `following it (Ctrl-C stops following, not the run): dr status --stage ${plan.stage} --region ${region} shows it`,
-  );
-  const end = await followExecution(deps, execution);
+  const end = await followStarted(deps, execution, plan.stage);
   const { status } = end;
   if (status !== 'SUCCEEDED') {
     throw new RunFailedError(

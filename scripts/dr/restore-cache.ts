@@ -1,8 +1,15 @@
 // dr restore cache: a new replication group from the region's newest S3 export (scripts/redis/restore.ts), waited for and switched to by the region's cache restore state machine.
-import { randomBytes } from 'node:crypto';
 import type { CacheRestoreInput } from '../../lib/contract';
 import { AwsCallError, clientConfig } from './aws';
-import { endReason, followExecution, startExecution, stateMachineArnOf, type ExecutionDeps } from './execution';
+import {
+  endReason,
+  followStarted,
+  restoreOutput,
+  runName,
+  startExecution,
+  stateMachineArnOf,
+  type ExecutionDeps,
+} from './execution';
 import { RunFailedError } from './failover';
 import type { StageNames } from './stage';
 
@@ -114,15 +121,11 @@ export async function runCacheRestore(
     switchEndpoint: request.switchEndpoint,
     operator: request.operator,
   };
-  const stamp = request.now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
   const execution = await startExecution(
     deps,
     region,
     stateMachineArn,
-    `restore-cache-${stamp}-${randomBytes(3).toString('hex')}`,
+    runName('restore-cache', request.now),
     input,
   ).catch((error: unknown) => {
     // The group is being created either way; say how to finish by hand.
@@ -136,16 +139,12 @@ export async function runCacheRestore(
     }
     throw error;
   });
-  progress.note(
-    `following it (Ctrl-C stops following, not the run): dr status --stage ${names.stage} --region ${region} shows it`,
-  );
-  const end = await followExecution(deps, execution);
+  const end = await followStarted(deps, execution, names.stage);
   if (end.status !== 'SUCCEEDED') {
     throw new RunFailedError(
       `the run ended ${end.status}: ${endReason(end)}. ${created.replicationGroupId} stays; see docs/runbooks/cache-restore-from-s3.md (${execution.executionArn})`,
     );
   }
-  const output = JSON.parse(end.output ?? '{}') as { endpoint?: string; switched?: boolean };
   return {
     dryRun: false,
     region,
@@ -154,7 +153,6 @@ export async function runCacheRestore(
     stateMachineArn,
     executionArn: execution.executionArn,
     status: end.status,
-    ...(output.endpoint === undefined ? {} : { endpoint: output.endpoint }),
-    switched: output.switched === true,
+    ...restoreOutput(end),
   };
 }

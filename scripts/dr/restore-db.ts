@@ -1,5 +1,4 @@
 // dr restore db: a new Aurora cluster in the region being recovered into, from -latest, a snapshot or a point in time, by the region's database restore state machine.
-import { randomBytes } from 'node:crypto';
 import {
   clusterIdProblem,
   databaseRestoreInputProblems,
@@ -10,7 +9,15 @@ import {
 import type { DrConfig, RegionConfig } from '../../lib/config/types';
 import { clusterIdentifier } from '../../lib/naming';
 import { AwsCallError, awsCall, clientConfig } from './aws';
-import { endReason, followExecution, startExecution, stateMachineArnOf, type ExecutionDeps } from './execution';
+import {
+  endReason,
+  followStarted,
+  restoreOutput,
+  runName,
+  startExecution,
+  stateMachineArnOf,
+  type ExecutionDeps,
+} from './execution';
 import { RunFailedError } from './failover';
 import type { StageNames } from './stage';
 
@@ -182,27 +189,13 @@ export async function runDatabaseRestore(
     progress.note(`dry run: nothing was started; the input would be ${JSON.stringify(input)}`);
     return { dryRun: true, region, input, stateMachineArn, status: 'DRY_RUN' };
   }
-  const stamp = request.now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  const execution = await startExecution(
-    deps,
-    region,
-    stateMachineArn,
-    `restore-db-${stamp}-${randomBytes(3).toString('hex')}`,
-    input,
-  );
-  progress.note(
-    `following it (Ctrl-C stops following, not the run): dr status --stage ${names.stage} --region ${region} shows it`,
-  );
-  const end = await followExecution(deps, execution);
+  const execution = await startExecution(deps, region, stateMachineArn, runName('restore-db', request.now), input);
+  const end = await followStarted(deps, execution, names.stage);
   if (end.status !== 'SUCCEEDED') {
     throw new RunFailedError(
       `the run ended ${end.status}: ${endReason(end)}. What it created stays; see docs/runbooks/aurora-restore-from-backup.md (${execution.executionArn})`,
     );
   }
-  const output = JSON.parse(end.output ?? '{}') as { endpoint?: string; switched?: boolean };
   return {
     dryRun: false,
     region,
@@ -210,7 +203,6 @@ export async function runDatabaseRestore(
     stateMachineArn,
     executionArn: execution.executionArn,
     status: end.status,
-    ...(output.endpoint === undefined ? {} : { endpoint: output.endpoint }),
-    switched: output.switched === true,
+    ...restoreOutput(end),
   };
 }

@@ -195,7 +195,8 @@ export class DatabaseRestore extends RestoreMachine {
     const reasons: Record<string, string> = {
       [this.arn('rds', 'cluster', `${this.prefix}*`)]:
         'A restored cluster is named for the time of the restore; the grant covers only the stack’s restored-cluster prefix.',
-      [this.arn('rds', 'db', `${this.prefix}*`)]: 'The restored cluster’s instance, under the same prefix.',
+      [this.arn('rds', 'db', `${this.prefix}*`)]:
+        'The restored cluster’s instance is named after the cluster, so it falls under the same restored-cluster prefix.',
       [this.arn('rds', 'cluster-snapshot', '*')]:
         'The operator names the snapshot to restore (the plan’s -latest, a copy in the vault); restoring only reads it.',
       [this.arn('rds', 'subgrp', '*')]:
