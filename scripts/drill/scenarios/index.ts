@@ -10,6 +10,7 @@ import { JOB_SCENARIOS } from './jobs';
 import { OPERATOR_STATUS_SCENARIOS } from './operator-status';
 import { PAGING_SCENARIOS } from './paging';
 import { PLANNED_SCENARIOS } from './planned';
+import { PROVIDER_SCENARIOS } from './provider-outage';
 import { RECOVERY_JOB_SCENARIOS } from './recovery-jobs';
 import { RESTORE_SCENARIOS } from './restore';
 import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
@@ -30,6 +31,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PAGING_SCENARIOS,
   ...OPERATOR_STATUS_SCENARIOS,
   ...STATUS_PAGE_SCENARIOS,
+  ...PROVIDER_SCENARIOS,
   ...DEPLOY_FREEZE_SCENARIOS,
   ...SECRETS_RESET_SCENARIOS,
 ];
