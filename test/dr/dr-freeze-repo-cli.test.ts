@@ -1,31 +1,42 @@
-// dr freeze and dr repo as processes: bad input exits 2 with the problem and the usage before any AWS call; --help exits 0.
-import {
-  CRASH,
-  runProcess,
-  startRecordingEndpoint,
-  type RecordingEndpoint,
-  type ScriptRun,
-} from '../scripts/cli-harness';
-import { useBundle } from './bundle';
+// dr freeze and dr repo, driven through main() as the process runs it: bad input exits 2 with the problem and the usage before any AWS call; --help exits 0. (test/dr/dr-cli.test.ts runs main() as a process for every subcommand's exit path.)
+import { SDK } from '../../scripts/dr/aws';
+import { main, type CliEnv } from '../../scripts/dr/cli';
+import { CRASH, startRecordingEndpoint, type RecordingEndpoint } from '../scripts/cli-harness';
 
-const bundle = useBundle();
 let endpoint: RecordingEndpoint;
+const saved = { ...process.env };
 beforeAll(async () => {
   endpoint = await startRecordingEndpoint();
-});
-afterAll(() => endpoint.close());
-beforeEach(() => endpoint.requests.splice(0));
-
-async function dr(args: readonly string[]): Promise<ScriptRun> {
-  const run = await runProcess(process.execPath, [bundle.path, ...args], {
+  Object.assign(process.env, {
     AWS_ENDPOINT_URL: endpoint.url,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_MAX_ATTEMPTS: '1',
-    AWS_REGION: undefined,
-    AWS_PROFILE: undefined,
   });
-  return { ...run, calls: [...endpoint.requests] };
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_PROFILE;
+});
+afterAll(async () => {
+  process.env = saved;
+  await endpoint.close();
+});
+beforeEach(() => endpoint.requests.splice(0));
+
+/** main() with every AWS call sent to the recording endpoint, which answers 500. */
+async function dr(args: readonly string[]) {
+  let stdout = '';
+  let stderr = '';
+  const env: CliEnv = {
+    stdout: { write: (text: string) => ((stdout += text), true) } as unknown as CliEnv['stdout'],
+    stderr: { write: (text: string) => ((stderr += text), true) } as unknown as CliEnv['stderr'],
+    stdinIsTty: false,
+    ask: () => Promise.reject(new Error('no terminal')),
+    sdk: SDK,
+    pollMs: 0,
+    now: () => new Date(),
+  };
+  const status = await main(args, env);
+  return { status, stdout, stderr, calls: [...endpoint.requests] };
 }
 
 test.each<[string, string[], string, string]>([
