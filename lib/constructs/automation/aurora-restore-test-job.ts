@@ -148,6 +148,9 @@ export class AuroraRestoreTestJob extends Construct implements AutomationJob {
         keep: ['restoreJobId', 'clusterId', 'clusterArn', 'instanceId', 'restoreSeconds'],
       },
     });
+    // Pinned as the other jobs' are: the ids this job's first synth gave, whatever the construct tree becomes.
+    keepDeployedLogicalId(this.steppedJob.stateMachine, 'RestoreValidationJob55329E52');
+    keepDeployedLogicalId(this.steppedJob.logGroup, 'RestoreValidationJobLogs3A843C3C');
     this.restoreTesting = new AuroraRestoreTesting(this, 'Testing', {
       planName: restoreTestingPlanName(config),
       cron: scheduleById(config, 'weekly-restore-test').cron,
