@@ -16,6 +16,8 @@ import { readLatest } from '../../../lambda/provider-fallback/profile-store';
 import { INITIAL_INCIDENT_REPORT } from '../../../lambda/status-page/notice';
 import { functionEnvironment, runJob, type JobRun } from '../jobs';
 import { expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
+import type { RunRecord } from '../runs';
+import { jobRecord } from './backup-checks-facts';
 import { publishedMessages } from './failover-facts';
 
 const SIMULATED = [
@@ -76,6 +78,7 @@ const providerOutage: Scenario = {
     }>('cloudwatch', region, 'DescribeAlarms', { AlarmNames: [down.alarmName] });
     const dimensions = MetricAlarms[0]?.Dimensions ?? [];
     const now = Date.now();
+    const since = () => Math.round((Date.now() - now) / 100) / 10;
     await context.client.call('cloudwatch', region, 'PutMetricData', {
       Namespace: 'CloudWatchSynthetics',
       MetricData: [120_000, 60_000, 0].map((ago) => ({
@@ -87,6 +90,7 @@ const providerOutage: Scenario = {
       })),
     });
     const [evaluation] = await context.client.evaluateAlarms(region, [down.alarmName]);
+    const alarmAt = since();
 
     const appconfig = new AppConfigClient({ region, endpoint: context.endpoint, credentials });
     const profile = await deployedProfile(context, region, appconfig);
@@ -141,6 +145,7 @@ const providerOutage: Scenario = {
     } catch (error) {
       failure = error as Error;
     }
+    const doneAt = since();
     const latest = await readLatest(appconfig, profile);
     const publisherEnv = functionEnvironment(context.world, STATUS_PAGE_PUBLISHER, region);
     const [page, feed] = await Promise.all(
@@ -215,7 +220,25 @@ const providerOutage: Scenario = {
         pages.map((message) => message.subject).join(' | ') || 'none',
       ),
     ];
-    return { checks, runs: [], simulated: SIMULATED };
+    const fallbackRun: RunRecord = {
+      executionArn: `drill-provider-fallback:${down.provider}-${region}`,
+      region,
+      status: failure ? 'FAILED' : 'SUCCEEDED',
+      ...(failure ? { error: failure.name, cause: failure.message } : {}),
+      startedBy: `the outage alarm's state change, as its EventBridge rule delivers it (${down.alarmName})`,
+      timeline: [
+        { step: `${down.alarmName} ${evaluation?.state ?? 'not evaluated'}`, elapsedSeconds: alarmAt },
+        {
+          step: result?.switched
+            ? `version ${result.version} (order ${result.order?.join(', ')}) deployed, notice posted, paged`
+            : `no switch: ${failure?.message ?? result?.why ?? 'unknown'}`,
+          elapsedSeconds: doneAt,
+          ...(failure ? { error: `${failure.name}: ${failure.message}` } : {}),
+        },
+      ],
+      durationSeconds: doneAt,
+    };
+    return { checks, runs: [fallbackRun, ...publications.map(jobRecord)], simulated: SIMULATED };
   },
 };
 
