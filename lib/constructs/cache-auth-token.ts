@@ -2,6 +2,7 @@
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -122,6 +123,14 @@ export class CacheAuthToken extends Construct {
       // Not at deploy: the secondary's group joins after this stack, and a rotation before it exists fails.
       rotateImmediatelyOnUpdate: false,
     });
+    // CDK's grant to Secrets Manager names no source: any secret of any account could then have the
+    // function rotate it. Bound to this secret, as the rotation docs recommend.
+    for (const child of this.rotator.function.node.children) {
+      if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {
+        child.sourceArn = this.secret.secretArn;
+        child.sourceAccount = Stack.of(this).account;
+      }
+    }
   }
 }
 

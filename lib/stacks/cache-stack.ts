@@ -8,6 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../config';
+import { AutomationAlarms } from '../constructs/automation-alarms';
 import { CacheAlarms } from '../constructs/cache-alarms';
 import { CacheAuthToken } from '../constructs/cache-auth-token';
 import { DegradedModeSwitch } from '../constructs/degraded-mode-switch';
@@ -71,7 +72,7 @@ export class CacheStack extends DrStack {
 
     const key = new EncryptionKey(this, 'Key', { purpose: `cache tier in ${regionConfig.region}` }).key;
 
-    const authToken = isPrimary
+    const tokenSecret = isPrimary
       ? new CacheAuthToken(this, 'AuthToken', {
           secretName: cacheAuthTokenSecretName(config),
           encryptionKey: key,
@@ -84,9 +85,20 @@ export class CacheStack extends DrStack {
           })),
           rotationSchedule: cache.authTokenRotation,
           stage: config.stage,
-        }).secret.secretValue
-      : // The primary's secret, replicated here; CloudFormation resolves it by name at deploy time.
-        SecretValue.secretsManager(cacheAuthTokenSecretName(config));
+        })
+      : undefined;
+    const authToken =
+      tokenSecret?.secret.secretValue ??
+      // The primary's secret, replicated here; CloudFormation resolves it by name at deploy time.
+      SecretValue.secretsManager(cacheAuthTokenSecretName(config));
+    if (tokenSecret) {
+      // A failed rotation leaves the old token working, so nothing breaks at once, but the token
+      // stops rotating and a reset would stall: high, not critical.
+      new AutomationAlarms(this, 'AuthTokenRotationAlarms', {
+        criticalTopic: props.criticalTopic,
+        highTopic: props.highTopic,
+      }).functionHealth('CacheAuthRotation', tokenSecret.rotator);
+    }
 
     this.degradedMode = new DegradedModeSwitch(this, 'DegradedMode', {
       parameterName: names.rateLimiterMode,

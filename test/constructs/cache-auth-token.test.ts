@@ -52,6 +52,8 @@ test('Secrets Manager rotates the token every 30 days with our function, not at 
   template.hasResourceProperties('AWS::Lambda::Permission', {
     Action: 'lambda:InvokeFunction',
     Principal: 'secretsmanager.amazonaws.com',
+    SourceArn: { Ref: stack.getLogicalId(token.secret.node.defaultChild as never) },
+    SourceAccount: '123456789012',
   });
 });
 
