@@ -6,12 +6,15 @@ import { nagPacks } from '../nag';
 import {
   SERVICE_TIMINGS,
   largestTerms,
+  measured,
   formatSeconds,
   modelStage,
   seconds,
   type Assessment,
   type ComponentModel,
   type Estimate,
+  type Measurements,
+  type ServiceTimingId,
   type Verdict,
 } from '../recovery';
 import { readinessDiagram } from './diagram';
@@ -62,7 +65,17 @@ export interface ReadinessReport {
     readonly seconds: number;
     readonly basis: string;
     readonly source: string;
+    /** What the game days measured, when they measure this timing; its p95 is what the model counts. */
+    readonly measured?: {
+      readonly samples: number;
+      readonly p50: number;
+      readonly p95: number;
+      readonly date: string;
+      readonly sourceRuns: readonly string[];
+    };
   }[];
+  /** Where the measurements came from, when there were any for this stage. */
+  readonly measurementsSource?: string;
 }
 
 function finite(value: number): number | null {
@@ -104,8 +117,13 @@ function componentJson(model: ComponentModel): ComponentJson {
 }
 
 /** Builds the report of a stage built into `app` by `buildDrApp`. */
-export function buildReport(app: IConstruct, config: DrConfig, stacks: DrStacks): ReadinessReport {
-  const recovery = modelStage(config, stacks);
+export function buildReport(
+  app: IConstruct,
+  config: DrConfig,
+  stacks: DrStacks,
+  measurements?: Measurements,
+): ReadinessReport {
+  const recovery = modelStage(config, stacks, measurements);
   const allStacks = [stacks.primary, stacks.secondary].flatMap((regional) => Object.values(regional));
   return {
     stage: config.stage,
@@ -119,13 +137,30 @@ export function buildReport(app: IConstruct, config: DrConfig, stacks: DrStacks)
     schedules: scheduleRows(app),
     alarms: alarmRows(app),
     nag: summarizeNag(app, nagPacks(app, config, stacks)),
-    serviceTimings: Object.entries(SERVICE_TIMINGS).map(([id, timing]) => ({
-      id,
-      description: timing.description,
-      seconds: timing.duration.toSeconds(),
-      basis: timing.basis,
-      source: timing.source,
-    })),
+    serviceTimings: Object.entries(SERVICE_TIMINGS).map(([id, timing]) => {
+      const found = measured(measurements, id as ServiceTimingId);
+      return {
+        id,
+        description: timing.description,
+        seconds: timing.duration.toSeconds(),
+        basis: timing.basis,
+        source: timing.source,
+        ...(found
+          ? {
+              measured: {
+                samples: found.samples.length,
+                p50: found.p50,
+                p95: found.p95,
+                date: found.date,
+                sourceRuns: found.sourceRuns,
+              },
+            }
+          : {}),
+      };
+    }),
+    ...(measurements
+      ? { measurementsSource: `${measurements.stage}, ${measurements.source}, pulled ${measurements.pulledAt}` }
+      : {}),
   };
 }
 
@@ -250,13 +285,27 @@ export function renderMarkdown(report: ReadinessReport): string {
       ].join('|'),
     ),
     '',
-    '## Service timings the model assumes',
+    '## Service timings: modeled and measured',
     '',
-    '| Id | What | Worst case | Basis | Source |',
-    '|---|---|---|---|---|',
-    ...report.serviceTimings.map(
-      (timing) =>
-        `|\`${timing.id}\`|${cell(timing.description)}|${formatSeconds(timing.seconds)}|${timing.basis}|${cell(timing.source)}|`,
+    `Measured by the game days (docs/runbooks/game-days.md): ${report.measurementsSource ?? 'no measurements for this stage'}. A measured p95 replaces the modeled figure in the model.`,
+    '',
+    '| Id | What | Modeled | Measured p50 | Measured p95 (samples, newest) | Counted | Basis | Source |',
+    '|---|---|---|---|---|---|---|---|',
+    ...report.serviceTimings.map((timing) =>
+      [
+        '',
+        `\`${timing.id}\``,
+        cell(timing.description),
+        formatSeconds(timing.seconds),
+        timing.measured ? formatSeconds(timing.measured.p50) : 'not measured',
+        timing.measured
+          ? `${formatSeconds(timing.measured.p95)} (${timing.measured.samples}, ${timing.measured.date.slice(0, 10)})`
+          : 'not measured',
+        formatSeconds(timing.measured?.p95 ?? timing.seconds),
+        timing.measured ? 'measured' : timing.basis,
+        cell(timing.source),
+        '',
+      ].join('|'),
     ),
     '',
     // Last: the longest section, which a size-capped pull-request comment cuts first.

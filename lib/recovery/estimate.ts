@@ -11,6 +11,8 @@ export interface Term {
   readonly source: string;
   /** Construct path of the CloudFormation resource it was read from, when it was read from one. */
   readonly resourcePath?: string;
+  /** The service timing it is, when it is one: a game day's measurement may replace it (measurements.ts). */
+  readonly timingId?: ServiceTimingId;
 }
 
 /** Steps that happen one after the other. */
@@ -36,7 +38,10 @@ export function term(name: string, seconds: number, source: string, resourcePath
 /** A term that is a service timing of {@link SERVICE_TIMINGS}, cited by its id. */
 export function timing(id: ServiceTimingId, name?: string): Term {
   const entry = SERVICE_TIMINGS[id];
-  return term(name ?? entry.description, entry.duration.toSeconds(), `service timing \`${id}\` (${entry.basis})`);
+  return {
+    ...term(name ?? entry.description, entry.duration.toSeconds(), `service timing \`${id}\` (${entry.basis})`),
+    timingId: id,
+  };
 }
 
 export function sum(name: string, ...parts: Estimate[]): Sum {

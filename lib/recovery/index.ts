@@ -3,11 +3,13 @@ import type { DrConfig } from '../config';
 import type { DrStacks } from '../dr-app';
 import { REDIS_EXPORT_SCHEDULE_IDS } from '../stacks/automation-stack';
 import { readEvidence, type RecoveryEvidence } from './evidence';
+import type { Measurements } from './measurements';
 import { recoveryModel, type ComponentModel } from './model';
 
 export * from './estimate';
 export * from './evidence';
 export * from './model';
+export * from './measurements';
 export { SERVICE_TIMINGS, type ServiceTiming, type ServiceTimingId } from './service-timings';
 export { longestGap } from './cron-interval';
 
@@ -17,8 +19,8 @@ export interface StageRecovery {
   readonly components: readonly ComponentModel[];
 }
 
-/** Reads the evidence off `stacks` and models every objective of `config`. */
-export function modelStage(config: DrConfig, stacks: DrStacks): StageRecovery {
+/** Reads the evidence off `stacks` and models every objective of `config`, measured timings replacing the table's. */
+export function modelStage(config: DrConfig, stacks: DrStacks, measurements?: Measurements): StageRecovery {
   const { failover, signals } = stacks.secondary.automation;
   const evidence = readEvidence(stacks, {
     redisExportScheduleIds: REDIS_EXPORT_SCHEDULE_IDS,
@@ -40,5 +42,5 @@ export function modelStage(config: DrConfig, stacks: DrStacks): StageRecovery {
         }
       : {}),
   });
-  return { evidence, components: recoveryModel(config, evidence) };
+  return { evidence, components: recoveryModel(config, evidence, measurements) };
 }

@@ -13,6 +13,7 @@ import {
   type Term,
 } from './estimate';
 import type { AlarmTiming, Read, RecoveryEvidence } from './evidence';
+import { calibrate, type Measurements } from './measurements';
 
 /** How a modeled figure compares with its objective. */
 export type Verdict = 'met' | 'tight' | 'exceeded';
@@ -325,8 +326,15 @@ const ESTIMATORS: Readonly<
 /** The components the model knows; config validation requires an objective for each. */
 export const MODELED_COMPONENTS = Object.keys(ESTIMATORS);
 
-/** Models every objective of `config` from the evidence read off its stacks. */
-export function recoveryModel(config: DrConfig, evidence: RecoveryEvidence): ComponentModel[] {
+/**
+ * Models every objective of `config` from the evidence read off its stacks; a service timing the
+ * game days measured counts at its measured p95.
+ */
+export function recoveryModel(
+  config: DrConfig,
+  evidence: RecoveryEvidence,
+  measurements?: Measurements,
+): ComponentModel[] {
   return config.objectives.map((objective) => {
     const estimator = ESTIMATORS[objective.component];
     if (!estimator) {
@@ -336,8 +344,8 @@ export function recoveryModel(config: DrConfig, evidence: RecoveryEvidence): Com
     }
     return {
       objective,
-      rto: assess(estimator.rto(config, evidence), objective.rto.toSeconds()),
-      rpo: assess(estimator.rpo(evidence), objective.rpo.toSeconds()),
+      rto: assess(calibrate(estimator.rto(config, evidence), measurements), objective.rto.toSeconds()),
+      rpo: assess(calibrate(estimator.rpo(evidence), measurements), objective.rpo.toSeconds()),
     };
   });
 }
