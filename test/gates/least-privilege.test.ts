@@ -1,4 +1,4 @@
-// Least privilege in the synthesized templates of both stages: no log resource policy writes, conditioned service principals on keys, and every Resource * acknowledged by the API that forces it.
+// Least privilege in the synthesized templates of both stages: no log resource policy writes, conditioned service principals on keys, every Resource * acknowledged by the API that forces it, and GitHub's OIDC roles bound to one subject and their one write.
 import { Validations } from 'aws-cdk-lib';
 import { STAGES, type Stage } from '../../lib/config';
 import { LOG_DELIVERY_ACTIONS } from '../../lib/constructs/state-machine-log-delivery';
@@ -195,6 +195,73 @@ describe.each(STAGES)('%s', (stage) => {
       ),
     );
     expect(vague).toEqual([]);
+  });
+});
+
+/** Roles a GitHub workflow assumes with its OIDC token, and the statements of their trust policies. */
+function webIdentityRoles(resources: Record<string, Resource>) {
+  return Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+    .map(([id, resource]) => ({
+      id,
+      trust: list(
+        (
+          resource.Properties?.AssumeRolePolicyDocument as {
+            Statement: (Statement & { Principal?: { Federated?: unknown } })[];
+          }
+        ).Statement,
+      ).filter((statement) => list(statement.Action).includes('sts:AssumeRoleWithWebIdentity')),
+    }))
+    .filter(({ trust }) => trust.length > 0);
+}
+
+describe.each(STAGES)('%s: roles of GitHub workflows', (stage) => {
+  test('every role a web identity assumes is bound to the STS audience and one exact subject', () => {
+    const roles = stacksOf(stage).flatMap(({ name, resources }) =>
+      webIdentityRoles(resources).map((role) => ({ name, ...role })),
+    );
+    expect(roles.length).toBeGreaterThan(0);
+    for (const { name, id, trust } of roles) {
+      for (const statement of trust) {
+        const equals = statement.Condition?.StringEquals ?? {};
+        const sub = Object.entries(equals).find(([key]) => key.endsWith(':sub'))?.[1];
+        expect({
+          role: `${name} ${id}`,
+          aud: Object.entries(equals).find(([key]) => key.endsWith(':aud'))?.[1],
+        }).toEqual({
+          role: `${name} ${id}`,
+          aud: 'sts.amazonaws.com',
+        });
+        // StringEquals on one subject: no StringLike, no wildcard, so no other branch or repository gets in.
+        expect({ role: `${name} ${id}`, sub }).toEqual({
+          role: `${name} ${id}`,
+          sub: expect.stringMatching(/^repo:[^*?]+:ref:refs\/heads\/main$/) as unknown,
+        });
+        expect(statement.Condition?.StringLike).toBeUndefined();
+      }
+    }
+  });
+
+  test('the repository mirror role may only put objects under bundles/ of the mirror buckets', () => {
+    const { name, resources } = stacksOf(stage).find(({ resources }) => webIdentityRoles(resources).length > 0)!;
+    const roleId = webIdentityRoles(resources)[0]!.id;
+    const statements = identityStatements(resources).filter(({ id }) => {
+      const props = resources[id]?.Properties ?? {};
+      return JSON.stringify(props.Roles ?? '').includes(`"${roleId}"`) || id === roleId;
+    });
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { statement } of statements) {
+      expect({ stack: name, effect: statement.Effect, actions: list(statement.Action) }).toEqual({
+        stack: name,
+        effect: 'Allow',
+        actions: ['s3:PutObject'],
+      });
+      for (const resource of list(statement.Resource as string | string[])) {
+        expect(resource).toMatch(
+          new RegExp(`^arn:aws:s3:::async-toolformer-${stage}-repo-mirror-\\d{12}-(use1|usw2)/bundles/\\*$`),
+        );
+      }
+    }
   });
 });
 
