@@ -56,7 +56,7 @@ const logicalIdOf = (token: unknown): string => {
 };
 
 /** Stands up what the world does not seed for the stack's cluster in `region` (NETWORK_STAND_INS). */
-export async function standUpStackDatabase(context: ScenarioContext, region: string): Promise<StackDatabase> {
+async function standUpStackDatabase(context: ScenarioContext, region: string): Promise<StackDatabase> {
   const { world, client } = context;
   const clusters = world.resources('AWS::RDS::DBCluster', region);
   if (clusters.length !== 1) throw new Error(`${region} has ${clusters.length} Aurora clusters; the drill expects one`);
@@ -119,7 +119,7 @@ export async function standUpStackDatabase(context: ScenarioContext, region: str
 }
 
 /** Loses the primary region and starts the activation an operator would, by StartExecution (ACTIVATION); resolves when the run ends. */
-export async function loseAndActivate(context: ScenarioContext, deployment: FailoverDeployment) {
+async function loseAndActivate(context: ScenarioContext, deployment: FailoverDeployment) {
   const lostAt = (await context.client.loseRegions([deployment.primary])).nowMs;
   const run = await startOperatorRun(
     context.client,
@@ -129,6 +129,28 @@ export async function loseAndActivate(context: ScenarioContext, deployment: Fail
     'database-restore',
   );
   return { lostAt, run };
+}
+
+/**
+ * Loses the primary and activates the secondary (ACTIVATION) while the drill stands up the secondary's
+ * Data stack network (NETWORK_STAND_INS), then runs the weekly Aurora backup there, which makes -latest.
+ */
+export async function activateAndBackUp(context: ScenarioContext, deployment: FailoverDeployment) {
+  const { secondary } = deployment;
+  // The activation reads and moves the global cluster only, so the stand-ins can be made meanwhile.
+  const [stackDatabase, { lostAt, run }] = await Promise.all([
+    standUpStackDatabase(context, secondary),
+    loseAndActivate(context, deployment),
+  ]);
+  const backup = await runJob(context.world, context.endpoint, FUNCTIONS.weeklyAuroraBackup, secondary, {
+    phase: 'start',
+  });
+  const latest = functionEnvironment(
+    context.world,
+    FUNCTIONS.weeklyAuroraBackup,
+    secondary,
+  ).LATEST_SNAPSHOT_IDENTIFIER!;
+  return { stackDatabase, lostAt, run, backup, latest };
 }
 
 async function clustersOf(context: ScenarioContext, region: string): Promise<Cluster[]> {
@@ -151,19 +173,7 @@ const databaseRestore: Scenario = {
   async run(context) {
     const deployment = await failoverDeployment(context);
     const { primary, secondary, globalClusterId } = deployment;
-    // The activation reads and moves the global cluster only, so the stand-ins can be made meanwhile.
-    const [stackDatabase, { lostAt, run }] = await Promise.all([
-      standUpStackDatabase(context, secondary),
-      loseAndActivate(context, deployment),
-    ]);
-    const backup = await runJob(context.world, context.endpoint, FUNCTIONS.weeklyAuroraBackup, secondary, {
-      phase: 'start',
-    });
-    const latest = functionEnvironment(
-      context.world,
-      FUNCTIONS.weeklyAuroraBackup,
-      secondary,
-    ).LATEST_SNAPSHOT_IDENTIFIER!;
+    const { stackDatabase, lostAt, run, backup, latest } = await activateAndBackUp(context, deployment);
     const { DBClusterSnapshots = [] } = await context.client.call<{
       DBClusterSnapshots?: { DBClusterSnapshotIdentifier: string }[];
     }>('rds', secondary, 'DescribeDBClusterSnapshots', { DBClusterSnapshotIdentifier: latest });

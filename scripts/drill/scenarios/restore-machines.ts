@@ -1,14 +1,14 @@
 // dr restore db and dr restore cache in the drill: the CLI, run as an operator runs it, starts the region's restore state machines after a region loss and follows them to their end.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { FUNCTIONS, stageParameters } from '../../../lib/contract';
-import { functionEnvironment, runJob } from '../jobs';
+import { stageParameters } from '../../../lib/contract';
 import { PROJECT_ROOT } from '../moto-process';
 import { finishRun, operatorEnvironment, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { loseAndFailOver, runEnded, simulated } from './failover';
 import { failoverDeployment } from './failover-facts';
-import { loseAndActivate, standUpStackDatabase } from './restore-database';
+import { exportWithAuthToken } from './restore';
+import { activateAndBackUp } from './restore-database';
 
 const CLI = join(PROJECT_ROOT, 'scripts', 'dr', 'cli.ts');
 
@@ -101,18 +101,7 @@ const drRestoreDb: Scenario = {
   async run(context) {
     const deployment = await failoverDeployment(context);
     const { primary, secondary } = deployment;
-    const [stackDatabase, { lostAt, run: activation }] = await Promise.all([
-      standUpStackDatabase(context, secondary),
-      loseAndActivate(context, deployment),
-    ]);
-    const backup = await runJob(context.world, context.endpoint, FUNCTIONS.weeklyAuroraBackup, secondary, {
-      phase: 'start',
-    });
-    const latest = functionEnvironment(
-      context.world,
-      FUNCTIONS.weeklyAuroraBackup,
-      secondary,
-    ).LATEST_SNAPSHOT_IDENTIFIER!;
+    const { stackDatabase, lostAt, run: activation, backup, latest } = await activateAndBackUp(context, deployment);
     const args = ['restore', 'db', '--stage', context.stage, '--yes', '--switch'];
     const cli = await dr(context, args);
     const record = await followedRun(context, cli, `dr ${args.join(' ')} --json`);
@@ -184,22 +173,7 @@ const drRestoreCache: Scenario = {
     const deployment = await failoverDeployment(context);
     const { primary, secondary } = deployment;
     const { lostAt, run: activation } = await loseAndFailOver(context, deployment);
-    const redis = await runJob(context.world, context.endpoint, FUNCTIONS.redisBackup, secondary, {
-      phase: 'start',
-      kind: 'daily',
-    });
-    const bucket = functionEnvironment(context.world, FUNCTIONS.redisBackup, secondary).BACKUP_BUCKET!;
-    const settings = JSON.parse(
-      (await parameter(context, secondary, stageParameters(context.stage).cacheRestoreSettings)) ?? '{}',
-    ) as { authTokenSecretName: string };
-    await context.client
-      .call('secretsmanager', secondary, 'CreateSecret', {
-        Name: settings.authTokenSecretName,
-        SecretString: 'drillAuthToken0123456789drillAuthToken0123456789',
-      })
-      .catch((error: Error) => {
-        if (!/ResourceExistsException/.test(error.message)) throw error;
-      });
+    const { redis, bucket } = await exportWithAuthToken(context, secondary);
     const args = ['restore', 'cache', '--stage', context.stage, '--yes', '--switch'];
     const cli = await dr(context, args);
     const record = await followedRun(context, cli, `dr ${args.join(' ')} --json`);

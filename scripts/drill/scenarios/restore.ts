@@ -32,6 +32,36 @@ async function replicationGroups(context: ScenarioContext, region: string): Prom
   return ReplicationGroups;
 }
 
+/**
+ * The Redis export job run in `region`, its .rdb objects, and the cache AUTH token's replica there
+ * (AUTH_SECRET), which a restore in that region creates its group with.
+ */
+export async function exportWithAuthToken(context: ScenarioContext, region: string) {
+  const redis = await runJob(context.world, context.endpoint, FUNCTIONS.redisBackup, region, {
+    phase: 'start',
+    kind: 'daily',
+  });
+  const bucket = functionEnvironment(context.world, FUNCTIONS.redisBackup, region).BACKUP_BUCKET!;
+  const { Contents = [] } = await context.client.call<{ Contents?: { Key: string }[] }>('s3', region, 'ListObjectsV2', {
+    Bucket: bucket,
+  });
+  const exports = Contents.map((object) => object.Key).filter((key) => key.endsWith('.rdb'));
+  const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', region, 'GetParameter', {
+    Name: stageParameters(context.stage).cacheRestoreSettings,
+  });
+  const settings = JSON.parse(Parameter.Value) as { authTokenSecretName: string };
+  // The Redis export above already reached the drill's cache with this secret (scripts/drill/drill-cache.ts).
+  await context.client
+    .call('secretsmanager', region, 'CreateSecret', {
+      Name: settings.authTokenSecretName,
+      SecretString: 'drillAuthToken0123456789drillAuthToken0123456789',
+    })
+    .catch((error: Error) => {
+      if (!/ResourceExistsException/.test(error.message)) throw error;
+    });
+  return { redis, bucket, exports };
+}
+
 const redisRestore: Scenario = {
   name: 'redis-restore',
   summary:
@@ -40,34 +70,7 @@ const redisRestore: Scenario = {
     const deployment = await failoverDeployment(context);
     const { secondary, primary } = deployment;
     const { lostAt, run } = await loseAndFailOver(context, deployment);
-    const redis = await runJob(context.world, context.endpoint, FUNCTIONS.redisBackup, secondary, {
-      phase: 'start',
-      kind: 'daily',
-    });
-    const bucket = functionEnvironment(context.world, FUNCTIONS.redisBackup, secondary).BACKUP_BUCKET!;
-    const { Contents = [] } = await context.client.call<{ Contents?: { Key: string }[] }>(
-      's3',
-      secondary,
-      'ListObjectsV2',
-      { Bucket: bucket },
-    );
-    const exports = Contents.map((object) => object.Key).filter((key) => key.endsWith('.rdb'));
-    const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>(
-      'ssm',
-      secondary,
-      'GetParameter',
-      { Name: stageParameters(context.stage).cacheRestoreSettings },
-    );
-    const settings = JSON.parse(Parameter.Value) as { authTokenSecretName: string };
-    // The Redis export above already reached the drill's cache with this secret (scripts/drill/drill-cache.ts).
-    await context.client
-      .call('secretsmanager', secondary, 'CreateSecret', {
-        Name: settings.authTokenSecretName,
-        SecretString: 'drillAuthToken0123456789drillAuthToken0123456789',
-      })
-      .catch((error: Error) => {
-        if (!/ResourceExistsException/.test(error.message)) throw error;
-      });
+    const { redis, bucket, exports } = await exportWithAuthToken(context, secondary);
     const before = (await replicationGroups(context, secondary)).map((group) => group.ReplicationGroupId);
     const args = ['latest', '--stage', context.stage, '--region', secondary];
     const restore = await runOperatorCommand(context.endpoint, 'bash', [RESTORE_SCRIPT, ...args]);
