@@ -17,28 +17,37 @@ import { run, type FallbackDeps, type FallbackResult } from './fallback';
 // Cold start: settings and clients once per container; a missing setting fails here, before any event.
 const env = readEnvironment(PROVIDER_FALLBACK);
 const { logger, metrics } = createObservability(PROVIDER_FALLBACK);
-const deps: FallbackDeps = {
-  appconfig: new AppConfigClient({}),
-  lambda: new LambdaClient({}),
-  sns: new SNSClient({}),
-  profile: {
-    applicationId: env[PROVIDER_FALLBACK_ENV.applicationId],
-    environmentId: env[PROVIDER_FALLBACK_ENV.environmentId],
-    configurationProfileId: env[PROVIDER_FALLBACK_ENV.profileId],
-  },
-  immediateStrategyId: env[PROVIDER_FALLBACK_ENV.immediateStrategyId],
-  alarms: JSON.parse(env[PROVIDER_FALLBACK_ENV.alarms]) as ProviderAlarm[],
-  monitorRoleArn: env[PROVIDER_FALLBACK_ENV.monitorRoleArn],
-  publisherName: env[PROVIDER_FALLBACK_ENV.publisherName],
-  alertTopicArn: env[PROVIDER_FALLBACK_ENV.alertTopicArn],
-  stage: env.STAGE,
-  region: env.AWS_REGION,
-  now: () => new Date(),
-};
+const clients = { appconfig: new AppConfigClient({}), lambda: new LambdaClient({}), sns: new SNSClient({}) };
+let deps: FallbackDeps | undefined;
+
+/**
+ * The settings, built on the first event: the alarms are a JSON list, parsed there so that a list
+ * CloudFormation could not resolve fails that invocation with its error rather than the cold start.
+ */
+function depsOf(): FallbackDeps {
+  deps ??= {
+    ...clients,
+    profile: {
+      applicationId: env[PROVIDER_FALLBACK_ENV.applicationId],
+      environmentId: env[PROVIDER_FALLBACK_ENV.environmentId],
+      configurationProfileId: env[PROVIDER_FALLBACK_ENV.profileId],
+    },
+    immediateStrategyId: env[PROVIDER_FALLBACK_ENV.immediateStrategyId],
+    alarms: JSON.parse(env[PROVIDER_FALLBACK_ENV.alarms]) as ProviderAlarm[],
+    monitorRoleArn: env[PROVIDER_FALLBACK_ENV.monitorRoleArn],
+    publisherName: env[PROVIDER_FALLBACK_ENV.publisherName],
+    alertTopicArn: env[PROVIDER_FALLBACK_ENV.alertTopicArn],
+    stage: env.STAGE,
+    region: env.AWS_REGION,
+    now: () => new Date(),
+  };
+  return deps;
+}
 
 export async function handler(event: unknown): Promise<FallbackResult> {
   try {
-    const result = await run(deps, parseAlarmChange(event));
+    const change = parseAlarmChange(event);
+    const result = await run(depsOf(), change);
     if (result.switched) logger.warn('provider taken out of the routing order', { ...result });
     else logger.info('the alarm changed nothing', { ...result });
     metrics.addMetric(PROVIDER_METRIC.fallbacks, MetricUnit.Count, result.switched ? 1 : 0);

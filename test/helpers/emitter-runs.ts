@@ -23,9 +23,11 @@ export type FakeAws = (call: AwsCall) => unknown;
 
 /** Every SDK client a DR function builds: each is stubbed with aws-sdk-client-mock in the handler's own module registry. */
 const SDK_CLIENTS: readonly (readonly [string, string])[] = [
+  ['@aws-sdk/client-appconfig', 'AppConfigClient'],
   ['@aws-sdk/client-backup', 'BackupClient'],
   ['@aws-sdk/client-cloudformation', 'CloudFormationClient'],
   ['@aws-sdk/client-elasticache', 'ElastiCacheClient'],
+  ['@aws-sdk/client-lambda', 'LambdaClient'],
   ['@aws-sdk/client-rds', 'RDSClient'],
   ['@aws-sdk/client-rds-data', 'RDSDataClient'],
   ['@aws-sdk/client-s3', 'S3Client'],
