@@ -72,6 +72,8 @@ export async function runCacheRestore(
   deps: ExecutionDeps,
   request: CacheRestoreRequest,
   dryRun: boolean,
+  /** Asked once the plan is shown, before anything is created; throws to stop. */
+  confirm: () => Promise<void> = () => Promise.resolve(),
 ): Promise<CacheRestoreResult> {
   const { names, region } = request;
   const { progress } = deps;
@@ -107,6 +109,7 @@ export async function runCacheRestore(
       status: 'DRY_RUN',
     };
   }
+  await confirm();
   const created = await startRestore(clients, plan).catch((error: unknown) => {
     throw restoreFailure(
       error,

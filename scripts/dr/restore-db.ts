@@ -138,6 +138,8 @@ export async function runDatabaseRestore(
   deps: ExecutionDeps,
   request: DatabaseRestoreRequest,
   dryRun: boolean,
+  /** Asked once the plan is shown, before anything is created; throws to stop. */
+  confirm: () => Promise<void> = () => Promise.resolve(),
 ): Promise<DatabaseRestoreResult> {
   const { names, region, progress } = { ...request, progress: deps.progress };
   const stackCluster = stackClusterOf(names.stage, region);
@@ -189,6 +191,7 @@ export async function runDatabaseRestore(
     progress.note(`dry run: nothing was started; the input would be ${JSON.stringify(input)}`);
     return { dryRun: true, region, input, stateMachineArn, status: 'DRY_RUN' };
   }
+  await confirm();
   const execution = await startExecution(deps, region, stateMachineArn, runName('restore-db', request.now), input);
   const end = await followStarted(deps, execution, names.stage);
   if (end.status !== 'SUCCEEDED') {

@@ -85,8 +85,9 @@ async function restoreDb(options: DbOptions, env: CliEnv): Promise<number> {
   const run = deps(options, env);
   run.progress.note(`database restore of stage ${options.stage} in ${region} (${source})`);
   try {
-    await confirmSwitch(options, env, region);
-    const result = await runDatabaseRestore(run, request, options.dryRun === true);
+    const result = await runDatabaseRestore(run, request, options.dryRun === true, () =>
+      confirmSwitch(options, env, region),
+    );
     const text = result.dryRun
       ? 'dry run: nothing was started'
       : `${result.input.clusterIdentifier} is available in ${region} at ${result.endpoint ?? '?'}` +
@@ -111,7 +112,6 @@ async function restoreCache(options: CacheOptions, env: CliEnv): Promise<number>
   const run = deps(options, env);
   run.progress.note(`cache restore of stage ${options.stage} in ${region} (${source})`);
   try {
-    await confirmSwitch(options, env, region);
     const result = await runCacheRestore(
       run,
       {
@@ -123,6 +123,7 @@ async function restoreCache(options: CacheOptions, env: CliEnv): Promise<number>
         now: env.now(),
       },
       options.dryRun === true,
+      () => confirmSwitch(options, env, region),
     );
     const text = result.dryRun
       ? 'dry run: nothing was created or started'
