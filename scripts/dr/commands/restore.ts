@@ -139,6 +139,7 @@ async function restoreCache(options: CacheOptions, env: CliEnv): Promise<number>
 export const registerRestore: RegisterCommand = (program, env, run) => {
   const restore = program
     .command('restore')
+    .helpCommand(false)
     .description('restore the database or the cache into a new cluster or group, by the state machines of the region');
   addCommonOptions(restore.command('db'))
     .description(
