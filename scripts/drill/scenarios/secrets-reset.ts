@@ -17,7 +17,7 @@ import { API_KEY_SECRET_TAG } from '../../../lib/contract/tags';
 import { ownedSecretNames } from '../../dr/secrets-reset';
 import { functionEnvironment } from '../jobs';
 import { PROJECT_ROOT } from '../moto-process';
-import { operatorEnvironment } from '../runs';
+import { operatorEnvironment, type RunRecord, type TimelineEntry } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 
 const CLI = join(PROJECT_ROOT, 'scripts', 'dr', 'cli.ts');
@@ -156,6 +156,9 @@ async function acceptedTokens(context: ScenarioContext, region: string, groupId:
 
 interface CliRun {
   readonly exitCode: number;
+  /** The command's progress steps (its --json `step` lines), in order. */
+  readonly steps: TimelineEntry[];
+  readonly stdout: string;
   readonly result?: { rotated?: { kind: string; name: string; newVersion: string; previousVersion: string }[] };
   readonly stderr: string;
 }
@@ -189,14 +192,22 @@ function drSecretsReset(context: ScenarioContext): Promise<CliRun> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
     child.on('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      let result: CliRun['result'];
-      try {
-        result = JSON.parse(last) as CliRun['result'];
-      } catch {
-        // No result: the checks fail on its absence and show stderr.
-      }
-      done({ exitCode: code ?? 1, ...(result ? { result } : {}), stderr });
+      const events = stdout
+        .trim()
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as { event?: string; name?: string; elapsedSeconds?: number }];
+          } catch {
+            // Not a JSON line: the checks fail on a missing result and show stderr.
+            return [];
+          }
+        });
+      const result = events.find((event) => event.event === 'result') as CliRun['result'] | undefined;
+      const steps = events
+        .filter((event) => event.event === 'step')
+        .map((event) => ({ step: event.name ?? '?', elapsedSeconds: event.elapsedSeconds ?? 0 }));
+      done({ exitCode: code ?? 1, steps, stdout, ...(result ? { result } : {}), stderr });
     });
   });
 }
@@ -266,7 +277,16 @@ const secretsReset: Scenario = {
         ),
       );
     }
-    return { checks, runs: [], simulated: SIMULATED };
+    const record: RunRecord = {
+      executionArn: 'an operator command (no state machine): dr secrets reset',
+      region: `${PRIMARY} and ${SECONDARY}`,
+      status: run.exitCode === 0 ? 'SUCCEEDED' : 'FAILED',
+      startedBy: `dr secrets reset --stage ${context.stage} --yes --json --client-grace 0`,
+      timeline: run.steps,
+      durationSeconds: run.steps.at(-1)?.elapsedSeconds ?? 0,
+      output: run.stdout,
+    };
+    return { checks, runs: [record], simulated: SIMULATED };
   },
 };
 
