@@ -113,7 +113,11 @@ const deployFreeze: Scenario = {
       expectThat(`the deploy role ${role} carries the freeze tag`, await roleFrozen(context, role), role),
     );
 
-    const refused = await runCommand(context, 'bash', ['-c', step]);
+    // The step and the script are independent readers of the switch: run side by side.
+    const [refused, script] = await Promise.all([
+      runCommand(context, 'bash', ['-c', step]),
+      runCommand(context, process.execPath, ['--import', 'tsx', DEPLOY, '--stage', context.stage, '--', '--help']),
+    ]);
     mark('workflow freeze step while frozen', refused.code === 0 ? 'not refused' : undefined);
     checks.push(
       expectEqual('while frozen, the workflow step fails the job', refused.code, 1),
@@ -123,15 +127,6 @@ const deployFreeze: Scenario = {
         refused.output.trim().split('\n').slice(0, 2).join(' | '),
       ),
     );
-    const script = await runCommand(context, process.execPath, [
-      '--import',
-      'tsx',
-      DEPLOY,
-      '--stage',
-      context.stage,
-      '--',
-      '--help',
-    ]);
     mark('scripts/dr/deploy.ts while frozen', script.code === 0 ? 'not refused' : undefined);
     checks.push(
       expectEqual('while frozen, scripts/dr/deploy.ts exits 1', script.code, 1),
@@ -149,15 +144,9 @@ const deployFreeze: Scenario = {
       expectEqual('the switch is off in both regions', await switchStates(context), ['us-east-1=off', 'us-west-2=off']),
       expectThat(`the deploy role ${role} no longer carries the freeze tag`, !(await roleFrozen(context, role)), role),
     );
-    const after = await runCommand(context, 'bash', ['-c', step]);
-    const allowed = await runCommand(context, process.execPath, [
-      '--import',
-      'tsx',
-      DEPLOY,
-      '--stage',
-      context.stage,
-      '--',
-      '--help',
+    const [after, allowed] = await Promise.all([
+      runCommand(context, 'bash', ['-c', step]),
+      runCommand(context, process.execPath, ['--import', 'tsx', DEPLOY, '--stage', context.stage, '--', '--help']),
     ]);
     mark('workflow freeze step and scripts/dr/deploy.ts after the freeze');
     checks.push(
