@@ -129,3 +129,15 @@ test('fails when AWS fails: freeze check refuses the deploy (exit 1) and names t
   expect(run.stdout).toContain('ssm:GetParameter /async-toolformer/prod/deploy/freeze in us-west-2 failed');
   expect(run.stderr).not.toMatch(CRASH);
 });
+
+test('fails when AWS fails: freeze status shows the switches and the deploy roles as UNREADABLE, and exits 1', async () => {
+  const run = await dr(['freeze', 'status']);
+  expect(run.status).toBe(1);
+  expect(run.stdout).toContain(
+    'us-east-1: UNREADABLE: ssm:GetParameter /async-toolformer/prod/deploy/freeze in us-east-1 failed',
+  );
+  expect(run.stdout).toContain(
+    'deploy roles: UNREADABLE: ssm:GetParameter /async-toolformer/prod/deploy/freeze-guarded-roles',
+  );
+  expect(run.stderr).not.toMatch(CRASH);
+});

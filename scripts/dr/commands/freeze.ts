@@ -59,18 +59,28 @@ async function freezeCommand(action: Action, options: FreezeOptions, env: CliEnv
         progress.result({ stage: options.stage, allowed: verdict.allowed, readings }, text);
         return verdict.allowed ? EXIT.done : EXIT.failed;
       }
-      const roles = await guardedRoles(deps).catch(() => [] as string[]);
+      // The roles are read apart from the switches: an unreadable list is shown and fails the command, never hidden.
+      let rolesProblem: string | undefined;
+      const roles = await guardedRoles(deps).catch((error: unknown) => {
+        rolesProblem = (error as Error).message;
+        return [] as string[];
+      });
       const tags = await roleTags(deps, roles);
       const lines = [
         `deploy freeze of stage ${options.stage}:`,
         ...readings.map((reading) => `  ${describeReading(reading)}`),
+        ...(rolesProblem ? [`  deploy roles: UNREADABLE: ${rolesProblem}`] : []),
         ...tags.map(
           (tag) =>
             `  role ${tag.role}: ${tag.problem ?? (tag.frozen ? 'tagged frozen (IAM denies it)' : 'not tagged')}`,
         ),
       ];
-      progress.result({ stage: options.stage, readings, roles: tags }, lines.join('\n'));
-      return readings.some((reading) => reading.status === 'unreadable') ? EXIT.failed : EXIT.done;
+      progress.result({ stage: options.stage, readings, roles: tags, rolesProblem }, lines.join('\n'));
+      const unreadable =
+        readings.some((reading) => reading.status === 'unreadable') ||
+        rolesProblem !== undefined ||
+        tags.some((tag) => tag.problem !== undefined);
+      return unreadable ? EXIT.failed : EXIT.done;
     }
 
     const state: FreezeState = {
