@@ -116,6 +116,31 @@ function componentJson(model: ComponentModel): ComponentJson {
   };
 }
 
+/** The service timings table: each timing's modeled figure, and what the game days measured of it. */
+export function serviceTimingRows(measurements?: Measurements): ReadinessReport['serviceTimings'] {
+  return Object.entries(SERVICE_TIMINGS).map(([id, timing]) => {
+    const found = measured(measurements, id as ServiceTimingId);
+    return {
+      id,
+      description: timing.description,
+      seconds: timing.duration.toSeconds(),
+      basis: timing.basis,
+      source: timing.source,
+      ...(found
+        ? {
+            measured: {
+              samples: found.samples.length,
+              p50: found.p50,
+              p95: found.p95,
+              date: found.date,
+              sourceRuns: found.sourceRuns,
+            },
+          }
+        : {}),
+    };
+  });
+}
+
 /** Builds the report of a stage built into `app` by `buildDrApp`. */
 export function buildReport(
   app: IConstruct,
@@ -137,27 +162,7 @@ export function buildReport(
     schedules: scheduleRows(app),
     alarms: alarmRows(app),
     nag: summarizeNag(app, nagPacks(app, config, stacks)),
-    serviceTimings: Object.entries(SERVICE_TIMINGS).map(([id, timing]) => {
-      const found = measured(measurements, id as ServiceTimingId);
-      return {
-        id,
-        description: timing.description,
-        seconds: timing.duration.toSeconds(),
-        basis: timing.basis,
-        source: timing.source,
-        ...(found
-          ? {
-              measured: {
-                samples: found.samples.length,
-                p50: found.p50,
-                p95: found.p95,
-                date: found.date,
-                sourceRuns: found.sourceRuns,
-              },
-            }
-          : {}),
-      };
-    }),
+    serviceTimings: serviceTimingRows(measurements),
     ...(measurements
       ? { measurementsSource: `${measurements.stage}, ${measurements.source}, pulled ${measurements.pulledAt}` }
       : {}),
@@ -210,6 +215,34 @@ export function objectivesTable(report: ReadinessReport): string {
         cell(figureCell(component.rpo)),
         cell(component.rto.criticalPath[0] ?? ''),
         cell(component.rpo.criticalPath[0] ?? ''),
+        '',
+      ].join('|'),
+    ),
+  ].join('\n');
+}
+
+/** The service timings section: modeled and measured side by side, and the figure the model counts. */
+export function renderServiceTimings(rows: ReadinessReport['serviceTimings'], source: string | undefined): string {
+  return [
+    '## Service timings: modeled and measured',
+    '',
+    `Measured by the game days (docs/runbooks/game-days.md): ${source ?? 'no measurements for this stage'}. A measured p95 replaces the modeled figure in the model.`,
+    '',
+    '| Id | What | Modeled | Measured p50 | Measured p95 (samples, newest) | Counted | Basis | Source |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((timing) =>
+      [
+        '',
+        `\`${timing.id}\``,
+        cell(timing.description),
+        formatSeconds(timing.seconds),
+        timing.measured ? formatSeconds(timing.measured.p50) : 'not measured',
+        timing.measured
+          ? `${formatSeconds(timing.measured.p95)} (${timing.measured.samples}, ${timing.measured.date.slice(0, 10)})`
+          : 'not measured',
+        formatSeconds(timing.measured?.p95 ?? timing.seconds),
+        timing.measured ? 'measured' : timing.basis,
+        cell(timing.source),
         '',
       ].join('|'),
     ),
@@ -285,28 +318,7 @@ export function renderMarkdown(report: ReadinessReport): string {
       ].join('|'),
     ),
     '',
-    '## Service timings: modeled and measured',
-    '',
-    `Measured by the game days (docs/runbooks/game-days.md): ${report.measurementsSource ?? 'no measurements for this stage'}. A measured p95 replaces the modeled figure in the model.`,
-    '',
-    '| Id | What | Modeled | Measured p50 | Measured p95 (samples, newest) | Counted | Basis | Source |',
-    '|---|---|---|---|---|---|---|---|',
-    ...report.serviceTimings.map((timing) =>
-      [
-        '',
-        `\`${timing.id}\``,
-        cell(timing.description),
-        formatSeconds(timing.seconds),
-        timing.measured ? formatSeconds(timing.measured.p50) : 'not measured',
-        timing.measured
-          ? `${formatSeconds(timing.measured.p95)} (${timing.measured.samples}, ${timing.measured.date.slice(0, 10)})`
-          : 'not measured',
-        formatSeconds(timing.measured?.p95 ?? timing.seconds),
-        timing.measured ? 'measured' : timing.basis,
-        cell(timing.source),
-        '',
-      ].join('|'),
-    ),
+    ...renderServiceTimings(report.serviceTimings, report.measurementsSource).split('\n'),
     '',
     // Last: the longest section, which a size-capped pull-request comment cuts first.
     '## cdk-nag',

@@ -95,7 +95,12 @@ export function communicationSteps(
     iamResources: [target.incidentTable.tableArn],
     iamAction: 'dynamodb:GetItem',
     parameters: { TableName: table, Key: key, ConsistentRead: true },
-    assign: { acknowledgedBy: jsonata(`$states.result.Item.${INCIDENT_ITEM.acknowledgedBy}.S`) },
+    // Before the acknowledgement the attribute is absent: an expression that yields nothing fails the state.
+    assign: {
+      acknowledgedBy: jsonata(
+        `$exists($states.result.Item.${INCIDENT_ITEM.acknowledgedBy}.S) ? $states.result.Item.${INCIDENT_ITEM.acknowledgedBy}.S : null`,
+      ),
+    },
   });
   read.addRetry({ maxAttempts: 3 });
   failInto(read, communication.acknowledgement, render);
@@ -113,7 +118,7 @@ export function communicationSteps(
   );
   wait.next(read).next(
     sfn.Choice.jsonata(scope, 'AcknowledgedYet?')
-      .when(sfn.Condition.jsonata(jsonata('$exists($acknowledgedBy)')), acknowledged)
+      .when(sfn.Condition.jsonata(jsonata("$type($acknowledgedBy) = 'string'")), acknowledged)
       .when(sfn.Condition.jsonata(jsonata('$millis() > $ackDeadline')), late)
       .otherwise(wait),
   );

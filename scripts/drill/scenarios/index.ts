@@ -16,6 +16,7 @@ import { RESTORE_SCENARIOS } from './restore';
 import { RESTORE_MACHINE_SCENARIOS } from './restore-machines';
 import { SECRETS_RESET_SCENARIOS } from './secrets-reset';
 import { STATUS_PAGE_SCENARIOS } from './status-page';
+import { GAME_DAY_SCENARIOS } from './game-days';
 
 export const SCENARIOS: readonly Scenario[] = [
   ...FAILOVER_SCENARIOS,
@@ -34,6 +35,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...PROVIDER_SCENARIOS,
   ...DEPLOY_FREEZE_SCENARIOS,
   ...SECRETS_RESET_SCENARIOS,
+  ...GAME_DAY_SCENARIOS,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((scenario) => scenario.name);
