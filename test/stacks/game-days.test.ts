@@ -22,6 +22,11 @@ test.each(built)('staging runs the $id game day on Monday $week of each month at
       Arn: Match.anyValue(),
       Input: JSON.stringify({ gameDay: day.id }),
       DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+      // The jobs' retry policy: a blip must not lose a game day, a dead one must show.
+      RetryPolicy: {
+        MaximumRetryAttempts: staging.config.automation.scheduleRetryAttempts,
+        MaximumEventAgeInSeconds: staging.config.automation.scheduleMaxEventAge.toSeconds(),
+      },
     }),
   });
 });

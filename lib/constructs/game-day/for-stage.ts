@@ -57,6 +57,8 @@ export function stageGameDays(scope: Construct, props: StageGameDaysProps): Game
     },
     scheduleGroup: props.scheduleGroup,
     scheduleDeadLetterQueue: props.scheduleDeadLetterQueue,
+    scheduleRetryAttempts: config.automation.scheduleRetryAttempts,
+    scheduleMaxEventAge: config.automation.scheduleMaxEventAge,
     primaryRegion: primaryRegion.region,
     globalCluster: {
       globalClusterIdentifier: globalClusterIdentifier(config),

@@ -62,6 +62,9 @@ export interface GameDaysProps {
   readonly scheduleNames: Readonly<Record<GameDayId | 'audit', string>>;
   /** The group of the region's DR schedules. */
   readonly scheduleGroup: scheduler.IScheduleGroup;
+  /** Retries of a schedule's start, and how long it keeps retrying: the jobs' policy (`automation`). */
+  readonly scheduleRetryAttempts: number;
+  readonly scheduleMaxEventAge: Duration;
   /** Where a schedule's undeliverable start goes: the region's schedule dead-letter queue, which already pages. */
   readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** The region the writer belongs in, where every game day must leave it. */
@@ -320,6 +323,8 @@ export class GameDays extends Construct {
       role: role.withoutPolicyUpdates(),
       input: scheduler.ScheduleTargetInput.fromObject(input),
       deadLetterQueue: props.scheduleDeadLetterQueue,
+      retryAttempts: props.scheduleRetryAttempts,
+      maxEventAge: props.scheduleMaxEventAge,
     });
     const schedules = new Map<GameDayId | 'audit', scheduler.Schedule>();
     for (const gameDay of gameDays) {
