@@ -58,6 +58,22 @@ export function allowStateMachineLogDelivery(stateMachine: sfn.StateMachine, log
   stateMachine.node.addDependency(policy);
 }
 
+/**
+ * Turns on `stateMachine`'s execution log (every state, with its data) into `logGroup`, as the L2's
+ * `logs` prop would but without its grant of `logs:PutResourcePolicy` and `logs:DescribeResourcePolicies`
+ * on `*`: the role gets {@link LOG_DELIVERY_ACTIONS} only, and {@link allowStateMachineLogDelivery}
+ * writes the log group's resource policy in the template. Use it instead of `logs`.
+ */
+export function deliverExecutionLogs(stateMachine: sfn.StateMachine, logGroup: logs.ILogGroup): void {
+  (stateMachine.node.defaultChild as sfn.CfnStateMachine).loggingConfiguration = {
+    destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: logGroup.logGroupArn } }],
+    level: 'ALL',
+    includeExecutionData: true,
+  };
+  stateMachine.addToRolePolicy(logDeliveryStatement());
+  allowStateMachineLogDelivery(stateMachine, logGroup);
+}
+
 function newPolicy(scope: Construct): logs.ResourcePolicy {
   const stack = Stack.of(scope);
   return new logs.ResourcePolicy(stack, POLICY_ID, {

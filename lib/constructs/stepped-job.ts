@@ -7,7 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { NOT_OWNED_TARGET_ERROR } from '../contract';
 import type { DrFunction } from './dr-function';
-import { allowStateMachineLogDelivery, logDeliveryStatement } from './state-machine-log-delivery';
+import { deliverExecutionLogs } from './state-machine-log-delivery';
 
 /** Props of {@link SteppedJob}. */
 export interface SteppedJobProps {
@@ -100,16 +100,7 @@ export class SteppedJob extends Construct {
       timeout: props.timeout,
       tracingEnabled: true,
     });
-    // Logging is set on the resource, not through the L2's `logs`: the L2 would also grant
-    // logs:PutResourcePolicy on `*`, which only lets CloudWatch Logs write the log group's resource
-    // policy that allowStateMachineLogDelivery writes in the template.
-    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).loggingConfiguration = {
-      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.logGroup.logGroupArn } }],
-      level: sfn.LogLevel.ALL,
-      includeExecutionData: true,
-    };
-    this.stateMachine.addToRolePolicy(logDeliveryStatement());
-    allowStateMachineLogDelivery(this.stateMachine, this.logGroup);
+    deliverExecutionLogs(this.stateMachine, this.logGroup);
     // Step Functions checks log delivery rights at creation: the L2 makes the state machine wait for
     // its role's default policy (and the role, a DependsOn that DrStack drops as W3005).
     const policy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');

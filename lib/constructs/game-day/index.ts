@@ -30,7 +30,7 @@ import { subscriptionFor } from '../alert-topics';
 import type { AutomationAlarms } from '../automation-alarms';
 import { DrFunction } from '../dr-function';
 import { PRIVATE_BUCKET_PROPS } from '../private-bucket';
-import { allowStateMachineLogDelivery } from '../state-machine-log-delivery';
+import { deliverExecutionLogs } from '../state-machine-log-delivery';
 import { communicationSteps } from './communication';
 import { databaseMoves, regionMoves, type GlobalClusterTarget } from './database';
 import { approvalGate, begin, finish, type GameDayContext } from './steps';
@@ -272,9 +272,8 @@ export class GameDays extends Construct {
       comment: `Game day: ${GAME_DAYS.find((day) => day.id === gameDay)!.title}${props.requireApproval ? ', after a human approves it' : ''}`,
       definitionBody: sfn.DefinitionBody.fromChainable(begin(context).next(approvalGate(context, body, tail))),
       tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
-    allowStateMachineLogDelivery(machine, logGroup);
+    deliverExecutionLogs(machine, logGroup);
     acknowledgeRolePolicy(machine, this.recorder, gameDay === 'region' ? props.regionFailover : undefined);
     if (gameDay === 'communication') {
       props.paging.incidentTableKey.grant(

@@ -17,7 +17,7 @@ import { ESCALATION_LEVELS, INCIDENT_ITEM, type EscalationInput } from '../../co
 import { channelsOf, subscriptionFor } from '../alert-topics';
 import { allowLogsToUseKey } from '../encryption-key';
 import { EncryptedDeadLetterQueue } from '../encrypted-dead-letter-queue';
-import { allowStateMachineLogDelivery, logDeliveryStatement } from '../state-machine-log-delivery';
+import { deliverExecutionLogs } from '../state-machine-log-delivery';
 import { escalationDefinition } from './definition';
 
 /** Props of {@link Escalation}. */
@@ -133,17 +133,10 @@ export class Escalation extends Construct {
       ),
       tracingEnabled: true,
     });
-    // Logging set on the resource, as SteppedJob does: the L2's `logs` would grant PutResourcePolicy on *.
-    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).loggingConfiguration = {
-      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.logGroup.logGroupArn } }],
-      level: sfn.LogLevel.ALL,
-      includeExecutionData: true,
-    };
     // The level topics and the incident table are encrypted with the alerts key: publishing needs a
     // data key, and DynamoDB reads and writes a table of a customer-managed key with the caller's rights.
     props.key.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:DescribeKey');
-    this.stateMachine.addToRolePolicy(logDeliveryStatement());
-    allowStateMachineLogDelivery(this.stateMachine, this.logGroup);
+    deliverExecutionLogs(this.stateMachine, this.logGroup);
     this.acknowledgeRolePolicy(alarmsArn);
 
     const { rule, deadLetterQueue } = this.startRule(props);
