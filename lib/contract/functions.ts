@@ -2,6 +2,7 @@
 
 import { REDIS_BACKUP_LOCK_ENV } from './redis-backup';
 import { PROVIDER_FALLBACK } from './providers';
+import { CACHE_AUTH_ROTATOR } from './secret-rotation';
 import { GAME_DAY_RECORDER } from './game-days';
 import { STATUS_PAGE_PUBLISHER } from './status-page';
 
@@ -170,6 +171,8 @@ export const FUNCTIONS = {
   gameDayRecorder: GAME_DAY_RECORDER,
   /** The provider fallback; its environment keys are PROVIDER_FALLBACK_ENV (lib/contract/providers.ts). */
   providerFallback: PROVIDER_FALLBACK,
+  /** The cache AUTH token's rotation function; its environment keys are CACHE_AUTH_ROTATION_ENV (lib/contract/secret-rotation.ts). */
+  cacheAuthRotator: CACHE_AUTH_ROTATOR,
 } as const;
 
 /** Name of a DR function in {@link FUNCTIONS}. */

@@ -405,6 +405,18 @@ export const SCENARIOS: Readonly<Record<Exclude<FunctionName, 'dnsView'>, Scenar
       failure: { world: deniedEverywhere, invoke: (handler) => handler(outage) },
     };
   },
+  cacheAuthRotator: () => {
+    // Secrets Manager calls a step again after a lost invocation: a version already AWSCURRENT is done.
+    const step = { Step: 'finishSecret', SecretId: 'auth-token', ClientRequestToken: 'a'.repeat(36) };
+    return {
+      success: {
+        world: world({ DescribeSecret: () => ({ VersionIdsToStages: { [step.ClientRequestToken]: ['AWSCURRENT'] } }) }),
+        invoke: (handler) => handler(step),
+      },
+      // The secret cannot be read: the step fails, and Secrets Manager keeps AWSPENDING.
+      failure: { world: deniedEverywhere, invoke: (handler) => handler(step) },
+    };
+  },
   gameDayRecorder: (environment) => ({
     // Each game day this region runs records a passing run, then the daily audit finds each result.
     success: { world: gameDayResults, invoke: (handler) => recordEveryGameDay(handler, environment, true) },
