@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { STAGES } from '../../lib/config';
 import { DIMENSION, FUNCTIONS, METRIC, METRICS_NAMESPACE, type FunctionName } from '../../lib/contract';
+import { isProviderCanaryName } from '../../lib/contract/providers';
 import { runCanaryScript, type CanaryRun, type CanaryWorld } from '../helpers/canary-runs';
 import { runDeployedFunction, type DeployedFunction, type EmitterRun } from '../helpers/emitter-runs';
 import { SCENARIOS } from '../helpers/emitter-scenarios';
@@ -39,6 +40,8 @@ interface StageView {
   readonly functions: DeployedFunction[];
   /** The probe canaries' deployed sources. */
   readonly canaries: { readonly source: string; readonly script: string }[];
+  /** The provider probes' deployed sources: Synthetics' own metrics only. */
+  readonly providerCanaries: { readonly source: string; readonly script: string }[];
 }
 
 /** The worlds every canary runs in: everything up, the public name down, its own endpoint down. */
@@ -53,14 +56,18 @@ type Template = {
     string,
     {
       Type: string;
-      Properties?: { Environment?: { Variables?: Record<string, unknown> }; Code?: { Script?: unknown } };
+      Properties?: {
+        Environment?: { Variables?: Record<string, unknown> };
+        Code?: { Script?: unknown };
+        Name?: unknown;
+      };
     }
   >;
 };
 
 /** The stage's alarms, its state machines' datapoints and its DR functions, read from the global setup's assembly. */
 function readStage(stage: (typeof STAGES)[number]): StageView {
-  const view: StageView = { watched: [], machines: [], functions: [], canaries: [] };
+  const view: StageView = { watched: [], machines: [], functions: [], canaries: [], providerCanaries: [] };
   for (const artifact of synthStage(stage).assembly.stacks) {
     if (!(artifact instanceof CloudFormationStackArtifact)) continue;
     const stack: StackContext = {
@@ -74,7 +81,8 @@ function readStage(stage: (typeof STAGES)[number]): StageView {
     for (const [id, resource] of Object.entries(template.Resources ?? {})) {
       const script = resource.Properties?.Code?.Script;
       if (resource.Type === 'AWS::Synthetics::Canary' && typeof script === 'string') {
-        view.canaries.push({ source: `${stage} ${stack.region} ${stack.stackName}/${id}`, script });
+        const canary = { source: `${stage} ${stack.region} ${stack.stackName}/${id}`, script };
+        (isProviderCanaryName(resource.Properties?.Name) ? view.providerCanaries : view.canaries).push(canary);
       }
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const variables = resolveInStack(resource.Properties?.Environment?.Variables ?? {}, stack) as Record<
@@ -152,6 +160,30 @@ describe.each(STAGES)('%s', (stage) => {
     for (const run of probes) {
       const world = /\(([^)]+)\)$/.exec(run.source)![1]!;
       expect({ source: run.source, ...outcome(run) }).toEqual({ source: run.source, ...expected[world] });
+    }
+  });
+
+  test('each provider probe fails its run when its health URL is down, passes when up, and publishes no project metric', async () => {
+    const { providerCanaries } = ofStage(stage);
+    expect(providerCanaries.length).toBeGreaterThan(0);
+    for (const canary of providerCanaries) {
+      const up = await runCanaryScript(canary.script, { endpointUp: true, publicUp: true }, `${canary.source} (up)`);
+      const down = await runCanaryScript(
+        canary.script,
+        { endpointUp: false, publicUp: true },
+        `${canary.source} (down)`,
+      );
+      expect({
+        source: canary.source,
+        up: up.error,
+        down: down.error !== undefined,
+        emitted: [...up.emitted, ...down.emitted],
+      }).toEqual({
+        source: canary.source,
+        up: undefined,
+        down: true,
+        emitted: [],
+      });
     }
   });
 
