@@ -592,7 +592,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       prod.schedules.filter(({ id }) => id !== 'daily-integrity-check'),
     ),
     problems: [
-      'schedules = ["daily-backup","weekly-full-backup","iac-backup","weekly-restore-test","monthly-cross-region-verification"]: add the schedule "daily-integrity-check" (Daily backup integrity check: newest recovery points exist, are complete, encrypted and fresh): a job of the plan runs on it',
+      'schedules = ["daily-backup","weekly-full-backup","aurora-sentinel","iac-backup","weekly-restore-test","monthly-cross-region-verification"]: add the schedule "daily-integrity-check" (Daily backup integrity check: newest recovery points exist, are complete, encrypted and fresh): a job of the plan runs on it',
     ],
   },
   {
@@ -625,7 +625,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       staging,
     ),
     problems: [
-      'schedules = ["daily-backup","weekly-full-backup","iac-backup","daily-integrity-check","monthly-cross-region-verification"]: add the schedule "weekly-restore-test" (Weekly full restore test in staging, after the Sunday 01:00 full backup): a job of the plan runs on it',
+      'schedules = ["daily-backup","weekly-full-backup","aurora-sentinel","iac-backup","daily-integrity-check","monthly-cross-region-verification"]: add the schedule "weekly-restore-test" (Weekly full restore test in staging, after the Sunday 01:00 full backup): a job of the plan runs on it',
     ],
   },
   {

@@ -70,12 +70,14 @@ test('the diagram shows both regions, the replication paths and the failover pat
 
 test('every schedule, with its cron, what it starts, retries and DLQ', () => {
   expect(report.schedules.map(({ region, name, expression }) => `${region} ${name} ${expression}`)).toEqual([
+    'us-east-1 async-toolformer-prod-aurora-sentinel cron(50 0,1 * * ? *)',
     'us-east-1 async-toolformer-prod-daily-backup-redis cron(0 2 * * ? *)',
     'us-east-1 async-toolformer-prod-daily-integrity-check cron(0 4 * * ? *)',
     'us-east-1 async-toolformer-prod-iac-backup cron(30 2 * * ? *)',
     'us-east-1 async-toolformer-prod-weekly-full-backup-aurora cron(0 1 ? * SUN *)',
     'us-east-1 async-toolformer-prod-weekly-full-backup-redis cron(0 1 ? * SUN *)',
     // The backups and the daily check run in both regions and act where the writer is.
+    'us-west-2 async-toolformer-prod-aurora-sentinel cron(50 0,1 * * ? *)',
     'us-west-2 async-toolformer-prod-daily-backup-redis cron(0 2 * * ? *)',
     'us-west-2 async-toolformer-prod-daily-integrity-check cron(0 4 * * ? *)',
     'us-west-2 async-toolformer-prod-iac-backup cron(30 2 * * ? *)',

@@ -140,7 +140,10 @@ describe.each(STAGES)('%s status page', (stage) => {
     });
 
     test('its errors, throttles and dead-lettered events alarm at high priority, OK too', () => {
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      // The stack also holds the providers' probes and fallback (test/stacks/providers.test.ts): the publisher's alarms only.
+      const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+        .filter(([id]) => id.startsWith('AlarmsStatusPagePublisher'))
+        .map(([, alarm]) => alarm);
       const metrics = alarms.map((alarm) => (alarm.Properties as { MetricName: string }).MetricName).sort();
       expect(metrics).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles']);
       for (const alarm of alarms) {
@@ -183,7 +186,11 @@ describe.each(STAGES)('%s status page', (stage) => {
       });
       template.resourcePropertiesCountIs(
         'AWS::Lambda::Permission',
-        { Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+        {
+          Principal: 'events.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StatusPagePublisher'), 'Arn'] },
+          SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        },
         3,
       );
     });
