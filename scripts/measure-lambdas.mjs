@@ -21,63 +21,28 @@ const ENV = {
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
-const NAMES = [
-  'DATABASE_KEY_PARAMETER',
-  'COPY_KEY_PARAMETER',
-  'PEER_REGION',
-  'CLUSTER_IDENTIFIER',
-  'CLUSTER_ARN',
-  'VAULT_NAME',
-  'PEER_VAULT_NAME',
-  'REDIS_BUCKET',
-  'PEER_REDIS_BUCKET',
-  'REDIS_PREFIX',
-  'REPORT_PARAMETER_NAME',
-  'REPLICATION_GROUP_ID',
-  'BACKUP_BUCKET',
-  'BACKUP_BUCKET_REGION',
-  'RESULT_PARAMETER_NAME',
-  'LATEST_SNAPSHOT_IDENTIFIER',
-  'ALIAS_PARAMETER_NAME',
-  'OWNER_TAG_KEY',
-  'OWNER_TAG_VALUE',
-  'STACK_PREFIX',
-  'PARAMETER_PATH',
-  'ENGINE_VERSION',
-  'EXPORT_PREFIX',
-  'GROUP_PREFIX',
-  'ENGINE',
-  'CACHE_NODE_TYPE',
-  'SUBNET_GROUP_NAME',
-  'SECURITY_GROUP_IDS',
-  'RESTORE_TAG_KEY',
-  'RESTORE_TAG_VALUE',
-  'SOURCE_VAULT_NAME',
-  'SOURCE_CLUSTER_ARN',
-  'REPLICA_BUCKET',
-  'MODE_PARAMETER_NAME',
-  'ALERT_TOPIC_ARN',
-  'ZONE_NAME',
-  'FAILOVER_NAME',
-  'PRIMARY_NAME',
-  'SECONDARY_NAME',
-  'GLOBAL_CLUSTER_IDENTIFIER',
-  'CACHE_AUTH_SECRET_NAME',
-];
-const NUMBERS = [
-  'DAILY_MAX_AGE_SECONDS',
-  'WEEKLY_MAX_AGE_SECONDS',
-  'POINT_IN_TIME_MAX_LAG_SECONDS',
-  'AUTOMATIC_SNAPSHOT_MAX_AGE_SECONDS',
-  'RETENTION_DAYS',
-  'MAX_RESTORE_SECONDS',
-  'VERIFY_DAYS',
-  'SAMPLES_PER_RUN',
-  'SAMPLE_INTERVAL_SECONDS',
-];
-for (const name of NAMES) ENV[name] = `us-west-2`;
-for (const name of NUMBERS) ENV[name] = '3600';
-ENV.STANDALONE_CACHE_FOLLOWS_WRITER = 'true';
+// Every key of every function's contract (lib/contract, the same list the function-environment gate
+// checks), so a new setting cannot be missed here: a name by default, a number for counts and
+// durations, and the few structured values in the shape their parsers accept.
+const { FUNCTIONS } = await import('../lib/contract/index.ts');
+const NUMBER = /(_SECONDS|_DAYS|_HOURS|_SIZE|_PER_STEP|_PER_RUN)$/;
+const STRUCTURED = {
+  STANDALONE_CACHE_FOLLOWS_WRITER: 'true',
+  OBJECT_LOCK_MODE: 'governance',
+  CACHE_MEMBERS: 'us-east-1:group-a,us-west-2:group-b',
+  PROTECTED_CLUSTERS: 'cluster-a,cluster-b',
+  CLUSTER_ENDPOINT: 'https://ABCDEF.gr7.us-west-2.eks.amazonaws.com',
+  CLUSTER_CA: Buffer.from('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n').toString('base64'),
+  STATUS_COMPONENTS: JSON.stringify([{ id: 'core-api', name: 'Core API Service' }]),
+  GAME_DAY_STATE_MACHINES: JSON.stringify({ database: 'arn:aws:states:us-west-2:123456789012:stateMachine:gd' }),
+  GAME_DAY_SCHEDULE: JSON.stringify({ database: { week: 1, hour: 15, minute: 0 } }),
+  PROVIDER_ALARMS: JSON.stringify([{ alarmName: 'openai-outage', provider: 'openai' }]),
+};
+for (const contract of Object.values(FUNCTIONS)) {
+  for (const key of contract.environment) {
+    ENV[key] ??= STRUCTURED[key] ?? (NUMBER.test(key) ? '100' : 'us-west-2');
+  }
+}
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
