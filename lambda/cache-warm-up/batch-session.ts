@@ -1,6 +1,10 @@
 // Batched writes to a Valkey/Redis node over TLS with its AUTH token: one pipeline per batch, each key's reply kept.
-import Redis from 'ioredis';
-import { CacheUnreachableError, type CacheEndpoint } from '../shared/cache-session';
+import {
+  CacheUnreachableError,
+  withRedisClient,
+  type CacheEndpoint,
+  type RedisConnectorOptions,
+} from '../shared/cache-session';
 
 /** One SET of a batch. */
 export interface BatchWrite {
@@ -29,44 +33,16 @@ export type BatchConnector = <T>(
   use: (session: BatchSession) => Promise<T>,
 ) => Promise<T>;
 
-/** Settings of {@link redisBatchConnector}. */
-export interface BatchConnectorOptions {
-  /** Extra CA certificates: tests trust their own; in AWS the default store holds ElastiCache's CA. */
-  readonly ca?: string | Buffer;
-  /** Connect and command timeout, in milliseconds. @default 10000 */
-  readonly timeoutMs?: number;
-}
-
 /**
- * As lambda/shared/cache-session.ts connects (TLS verified, no reconnects or offline queue), with
- * one pipeline per batch: a round trip per batch instead of per key. A pipeline is not a
- * transaction: a key the node refuses (OOM, READONLY) is reported with its error and the others
+ * Connects as every job does ({@link withRedisClient}; a 10 s timeout, since a batch is up to 500
+ * keys), with one pipeline per batch: a round trip per batch instead of per key. A pipeline is not
+ * a transaction: a key the node refuses (OOM, READONLY) is reported with its error and the others
  * stand, which the warm-up turns into a failed run naming the keys.
  */
-export function redisBatchConnector(options: BatchConnectorOptions = {}): BatchConnector {
-  const timeout = options.timeoutMs ?? 10_000;
-  return async (endpoint, password, use) => {
-    const client = new Redis({
-      host: endpoint.host,
-      port: endpoint.port,
-      tls: { servername: endpoint.host, ...(options.ca ? { ca: options.ca } : {}) },
-      ...(password ? { password } : {}),
-      lazyConnect: true,
-      connectTimeout: timeout,
-      commandTimeout: timeout,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-    });
-    client.on('error', () => undefined);
-    try {
-      try {
-        await client.connect();
-      } catch (error) {
-        throw new CacheUnreachableError(endpoint, error);
-      }
-      return await use({
+export function redisBatchConnector(options: RedisConnectorOptions = {}): BatchConnector {
+  return (endpoint, password, use) =>
+    withRedisClient(endpoint, password, options, 10_000, (client) =>
+      use({
         async write(batch) {
           const pipeline = client.pipeline();
           for (const item of batch) {
@@ -93,9 +69,6 @@ export function redisBatchConnector(options: BatchConnectorOptions = {}): BatchC
           });
           return { written, kept, failed };
         },
-      });
-    } finally {
-      client.disconnect();
-    }
-  };
+      }),
+    );
 }

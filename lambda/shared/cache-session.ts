@@ -63,47 +63,65 @@ export interface RedisConnectorOptions {
 }
 
 /**
- * Sessions over TLS (ElastiCache has in-transit encryption on), certificates verified, no
- * reconnects or retries: a node that does not answer within the timeout is an error, never a retry
- * loop that outlives the Lambda. ioredis, not @redis/client: its bundle is about 150 KB against 440.
+ * Runs `use` with a connected client and always disconnects it. TLS (ElastiCache has in-transit
+ * encryption on), certificates verified, no reconnects or retries: a node that does not answer
+ * within the timeout is an error, never a retry loop that outlives the Lambda. A failed connect is a
+ * {@link CacheUnreachableError}; what `use` throws passes through. Every connector of the jobs opens
+ * its client here, so they connect alike. ioredis, not @redis/client: its bundle is about 150 KB against 440.
  */
-export function redisConnector(options: RedisConnectorOptions = {}): CacheConnector {
-  const timeout = options.timeoutMs ?? 5000;
-  return async (endpoint, password, use) => {
-    const client = new Redis({
-      host: endpoint.host,
-      port: endpoint.port,
-      tls: { servername: endpoint.host, ...(options.ca ? { ca: options.ca } : {}) },
-      ...(password ? { password } : {}),
-      lazyConnect: true,
-      connectTimeout: timeout,
-      commandTimeout: timeout,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-    });
-    // Without a listener an 'error' event would be logged as unhandled; the failing call reports it.
-    client.on('error', () => undefined);
-    // Errors of the client are the cache's; whatever `use` throws itself passes through unchanged.
-    const guard = async <T>(call: () => Promise<T>): Promise<T> => {
-      try {
-        return await call();
-      } catch (error) {
-        throw new CacheUnreachableError(endpoint, error);
-      }
-    };
+export async function withRedisClient<T>(
+  endpoint: CacheEndpoint,
+  password: string | undefined,
+  options: RedisConnectorOptions,
+  defaultTimeoutMs: number,
+  use: (client: Redis) => Promise<T>,
+): Promise<T> {
+  const timeout = options.timeoutMs ?? defaultTimeoutMs;
+  const client = new Redis({
+    host: endpoint.host,
+    port: endpoint.port,
+    tls: { servername: endpoint.host, ...(options.ca ? { ca: options.ca } : {}) },
+    ...(password ? { password } : {}),
+    lazyConnect: true,
+    connectTimeout: timeout,
+    commandTimeout: timeout,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+  });
+  // Without a listener an 'error' event would be logged as unhandled; the failing call reports it.
+  client.on('error', () => undefined);
+  try {
     try {
-      await guard(() => client.connect());
-      return await use({
+      await client.connect();
+    } catch (error) {
+      throw new CacheUnreachableError(endpoint, error);
+    }
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Sessions of the sentinel's read and write and the key counts, each command's failure the cache's. */
+export function redisConnector(options: RedisConnectorOptions = {}): CacheConnector {
+  return (endpoint, password, use) =>
+    withRedisClient(endpoint, password, options, 5000, (client) => {
+      // Errors of the client are the cache's; whatever `use` throws itself passes through unchanged.
+      const guard = async <T>(call: () => Promise<T>): Promise<T> => {
+        try {
+          return await call();
+        } catch (error) {
+          throw new CacheUnreachableError(endpoint, error);
+        }
+      };
+      return use({
         set: (key, value) => guard(async () => void (await client.set(key, value))),
         get: (key) => guard(() => client.get(key)),
         counts: () => guard(async () => parseKeyspace(await client.info('keyspace'))),
       });
-    } finally {
-      client.disconnect();
-    }
-  };
+    });
 }
 
 /** The cache tier's AUTH token, read at run time from its secret (a plain string). */
