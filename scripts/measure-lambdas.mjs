@@ -1,4 +1,5 @@
 // Measures every Lambda bundle (size, with DrFunction's esbuild options) and its module initialisation time.
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
