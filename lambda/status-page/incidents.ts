@@ -1,6 +1,7 @@
 // The incident model: the feed the page is rendered from, and the one pure function that applies a change to it and says which notice to send.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { array, enum as oneOf, iso, literal, object, optional, prettifyError, regex, string } from 'zod/mini';
+import type { infer as Infer } from 'zod/mini';
 import {
   COMPONENT_STATES,
   INCIDENT_STATUSES,
@@ -14,39 +15,39 @@ import { sanitizeText } from './sanitize';
 /** How many resolved incidents the feed keeps; older ones leave the page (the post-mortems keep them). */
 export const HISTORY_LIMIT = 50;
 
-const updateSchema = z.object({
-  status: z.enum(INCIDENT_STATUSES),
-  at: z.iso.datetime(),
-  message: z.string(),
+const updateSchema = object({
+  status: oneOf(INCIDENT_STATUSES),
+  at: iso.datetime(),
+  message: string(),
 });
 
-const incidentSchema = z.object({
-  id: z.string().regex(/^inc-[a-p]{12}$/),
+const incidentSchema = object({
+  id: string().check(regex(/^inc-[a-p]{12}$/)),
   /** A hash of what raised it (an alarm, the failover), never the name itself. */
-  source: z.string().regex(/^[0-9a-f]{16}$/),
-  title: z.string(),
-  impact: z.enum(['degraded', 'outage']),
-  affected: z.array(z.string()),
-  status: z.enum(INCIDENT_STATUSES),
-  startedAt: z.iso.datetime(),
-  resolvedAt: z.iso.datetime().optional(),
-  rootCause: z.string().optional(),
-  updates: z.array(updateSchema),
+  source: string().check(regex(/^[0-9a-f]{16}$/)),
+  title: string(),
+  impact: oneOf(['degraded', 'outage']),
+  affected: array(string()),
+  status: oneOf(INCIDENT_STATUSES),
+  startedAt: iso.datetime(),
+  resolvedAt: optional(iso.datetime()),
+  rootCause: optional(string()),
+  updates: array(updateSchema),
 });
 
-const componentSchema = z.object({ id: z.string(), name: z.string(), state: z.enum(COMPONENT_STATES) });
+const componentSchema = object({ id: string(), name: string(), state: oneOf(COMPONENT_STATES) });
 
-const feedSchema = z.object({
-  version: z.literal(1),
-  updatedAt: z.iso.datetime(),
-  components: z.array(componentSchema),
-  incidents: z.array(incidentSchema),
+const feedSchema = object({
+  version: literal(1),
+  updatedAt: iso.datetime(),
+  components: array(componentSchema),
+  incidents: array(incidentSchema),
 });
 
-export type IncidentUpdate = z.infer<typeof updateSchema>;
-export type Incident = z.infer<typeof incidentSchema>;
-export type ComponentStatus = z.infer<typeof componentSchema>;
-export type StatusFeed = z.infer<typeof feedSchema>;
+export type IncidentUpdate = Infer<typeof updateSchema>;
+export type Incident = Infer<typeof incidentSchema>;
+export type ComponentStatus = Infer<typeof componentSchema>;
+export type StatusFeed = Infer<typeof feedSchema>;
 
 /** A component of the plan: its id and the name a visitor reads. */
 export interface Component {
@@ -57,7 +58,7 @@ export interface Component {
 /** The feed as read from a bucket; throws naming what is wrong, so a corrupt feed is never overwritten blindly. */
 export function parseFeed(json: string): StatusFeed {
   const parsed = feedSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`the status feed is not valid: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new Error(`the status feed is not valid: ${prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
