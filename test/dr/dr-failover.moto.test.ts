@@ -8,7 +8,8 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { stageParameters } from '../../lib/contract';
 import { SDK, type Sdk } from '../../scripts/dr/aws';
-import { main, type CliEnv } from '../../scripts/dr/cli';
+import { main } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import { startMoto, type MotoServer } from '../helpers/moto';
 import { useBundle } from './bundle';
 import { spawnSync } from 'node:child_process';
@@ -57,12 +58,8 @@ async function useMachine(region: string, definition: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
   // The CLI follows its run to the end: moto must execute it, not leave it RUNNING.
-  await fetch(`${moto.endpoint}/moto-api/config`, {
-    method: 'POST',
-    body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
-  });
+  moto = await startMoto({ executeStateMachines: true });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -104,19 +101,14 @@ function recordingSdk(regions: string[]): Sdk {
 }
 
 function cliEnv(options: { tty?: boolean; typed?: string } = {}) {
-  let out = '';
-  let err = '';
   const regions: string[] = [];
-  const env: CliEnv = {
-    stdout: { write: (text: string) => ((out += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((err += text), true) } as unknown as CliEnv['stderr'],
+  const captured = capturingCli({
     stdinIsTty: options.tty === true,
     ask: async () => options.typed ?? '',
     sdk: recordingSdk(regions),
     pollMs: 20,
-    now: () => new Date(),
-  };
-  return { env, out: () => out, err: () => err, regions };
+  });
+  return { ...captured, regions };
 }
 
 async function executionsOf(region: string, stateMachineArn: string) {

@@ -1,6 +1,6 @@
 // dr freeze and dr repo, driven through main() as the process runs it: bad input exits 2 with the problem and the usage before any AWS call; --help exits 0. (test/dr/dr-cli.test.ts runs main() as a process for every subcommand's exit path.)
-import { SDK } from '../../scripts/dr/aws';
-import { main, type CliEnv } from '../../scripts/dr/cli';
+import { main } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import { CRASH, startRecordingEndpoint, type RecordingEndpoint } from '../scripts/cli-harness';
 
 let endpoint: RecordingEndpoint;
@@ -24,19 +24,9 @@ beforeEach(() => endpoint.requests.splice(0));
 
 /** main() with every AWS call sent to the recording endpoint, which answers 500. */
 async function dr(args: readonly string[]) {
-  let stdout = '';
-  let stderr = '';
-  const env: CliEnv = {
-    stdout: { write: (text: string) => ((stdout += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((stderr += text), true) } as unknown as CliEnv['stderr'],
-    stdinIsTty: false,
-    ask: () => Promise.reject(new Error('no terminal')),
-    sdk: SDK,
-    pollMs: 0,
-    now: () => new Date(),
-  };
+  const { env, out, err } = capturingCli({ pollMs: 0 });
   const status = await main(args, env);
-  return { status, stdout, stderr, calls: [...endpoint.requests] };
+  return { status, stdout: out(), stderr: err(), calls: [...endpoint.requests] };
 }
 
 test.each<[string, string[], string, string]>([

@@ -7,8 +7,8 @@ import { CreateRoleCommand, IAMClient, ListRoleTagsCommand } from '@aws-sdk/clie
 import { CreateBucketCommand, PutObjectCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { FREEZE_INITIAL, FREEZE_TAG, freezeParameters } from '../../lib/contract/deploy-freeze';
-import { SDK } from '../../scripts/dr/aws';
 import { main, type CliEnv } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import { startMoto, type MotoServer } from '../helpers/moto';
 
 const NAMES = freezeParameters('prod');
@@ -77,19 +77,8 @@ afterAll(async () => {
 });
 
 function env(): CliEnv & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => ((out += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((err += text), true) } as unknown as CliEnv['stderr'],
-    stdinIsTty: false,
-    ask: () => Promise.reject(new Error('no terminal')),
-    sdk: SDK,
-    pollMs: 0,
-    now: () => new Date(),
-    out: () => out,
-    err: () => err,
-  };
+  const { env: cli, out, err } = capturingCli({ pollMs: 0 });
+  return { ...cli, out, err };
 }
 
 async function switchIn(region: string): Promise<Record<string, string>> {

@@ -12,8 +12,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseProviderDocument, providerProfileNames, type ProviderProfileIds } from '../../lib/contract/providers';
 import { ALARMS, DEPLOYED, contentOf } from '../../lambda/provider-fallback/fixtures';
-import { SDK } from '../../scripts/dr/aws';
-import { main, type CliEnv } from '../../scripts/dr/cli';
+import { main } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 
 const ssm = mockClient(SSMClient);
 const appconfig = mockClient(AppConfigClient);
@@ -29,19 +29,9 @@ const IDS: ProviderProfileIds = {
 
 /** Runs dr with a fake terminal-less environment; resolves to the status and what was written. */
 async function dr(...args: string[]) {
-  let out = '';
-  let err = '';
-  const env: CliEnv = {
-    stdout: { write: (text: string) => ((out += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((err += text), true) } as unknown as CliEnv['stderr'],
-    stdinIsTty: false,
-    ask: () => Promise.reject(new Error('no terminal')),
-    sdk: SDK,
-    pollMs: 1,
-    now: () => new Date('2026-11-28T17:00:00Z'),
-  };
+  const { env, out, err } = capturingCli({ now: () => new Date('2026-11-28T17:00:00Z') });
   const status = await main(args, env);
-  return { status, out, err, calls: [...ssm.calls(), ...appconfig.calls()].length };
+  return { status, out: out(), err: err(), calls: [...ssm.calls(), ...appconfig.calls()].length };
 }
 
 beforeEach(() => {

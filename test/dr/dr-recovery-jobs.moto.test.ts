@@ -8,7 +8,8 @@ import {
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ROLLOUT_RESTART, stageParameters } from '../../lib/contract';
 import { SDK, type Sdk } from '../../scripts/dr/aws';
-import { main, type CliEnv } from '../../scripts/dr/cli';
+import { main } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import { startMoto, type MotoServer } from '../helpers/moto';
 
 jest.setTimeout(30_000);
@@ -24,18 +25,7 @@ const noAws = new Proxy({} as Sdk, {
 });
 
 function cliEnv(sdk: Sdk) {
-  let out = '';
-  let err = '';
-  const env: CliEnv = {
-    stdout: { write: (text: string) => ((out += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((err += text), true) } as unknown as CliEnv['stderr'],
-    stdinIsTty: false,
-    ask: async () => '',
-    sdk,
-    pollMs: 20,
-    now: () => new Date('2026-11-28T03:00:00.000Z'),
-  };
-  return { env, out: () => out, err: () => err };
+  return capturingCli({ sdk, pollMs: 20, now: () => new Date('2026-11-28T03:00:00.000Z') });
 }
 
 describe('bad input: exit 2 with the usage, no AWS call, no stack trace', () => {
@@ -104,11 +94,7 @@ describe('against moto', () => {
     (await sfn(region).send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions ?? [];
 
   beforeAll(async () => {
-    moto = await startMoto();
-    await fetch(`${moto.endpoint}/moto-api/config`, {
-      method: 'POST',
-      body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
-    });
+    moto = await startMoto({ executeStateMachines: true });
     Object.assign(process.env, {
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_ACCESS_KEY_ID: 'testing',

@@ -2,8 +2,8 @@
 import { CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { API_KEY_SECRET_TAG } from '../../lib/contract/tags';
-import { SDK } from '../../scripts/dr/aws';
-import { main, type CliEnv } from '../../scripts/dr/cli';
+import { main } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import { ownedSecretNames } from '../../scripts/dr/secrets-reset';
 import { startMoto, type MotoServer } from '../helpers/moto';
 
@@ -77,20 +77,9 @@ afterAll(async () => {
 
 /** main() with a clock that moves a minute per read, so a --timeout passes in a few polls. */
 function cliEnv() {
-  let out = '';
-  let err = '';
   // Later than moto's real clock, so a group's token changed at its creation reads as older than any rotation.
   let clock = Date.now() + 86_400_000;
-  const env: CliEnv = {
-    stdout: { write: (text: string) => ((out += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((err += text), true) } as unknown as CliEnv['stderr'],
-    stdinIsTty: false,
-    ask: async () => '',
-    sdk: SDK,
-    pollMs: 1,
-    now: () => new Date((clock += 60_000)),
-  };
-  return { env, out: () => out, err: () => err };
+  return capturingCli({ now: () => new Date((clock += 60_000)) });
 }
 
 test('--dry-run lists the two stack secrets, then the tagged API keys of the stage in both regions, and changes nothing', async () => {

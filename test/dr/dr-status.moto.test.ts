@@ -15,8 +15,8 @@ import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aw
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DIMENSION, FUNCTIONS, METRIC, METRICS_NAMESPACE, stageParameters } from '../../lib/contract';
-import { SDK } from '../../scripts/dr/aws';
 import { main, type CliEnv } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import { startMoto, type MotoServer } from '../helpers/moto';
 
 const PARAMS = stageParameters('prod');
@@ -139,19 +139,8 @@ beforeEach(() => {
 });
 
 function env(): CliEnv & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => ((out += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((err += text), true) } as unknown as CliEnv['stderr'],
-    stdinIsTty: false,
-    ask: () => Promise.reject(new Error('no terminal')),
-    sdk: SDK,
-    pollMs: 0,
-    now: () => new Date(),
-    out: () => out,
-    err: () => err,
-  };
+  const { env: cli, out, err } = capturingCli({ pollMs: 0 });
+  return { ...cli, out, err };
 }
 
 function healthyTiers(): void {

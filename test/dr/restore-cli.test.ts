@@ -1,5 +1,6 @@
 // dr restore db and dr restore cache in process: bad input exits 2 with the usage and no AWS call, --help of a nested command is its own, a refused AWS call exits 1 naming it.
-import { main, type CliEnv } from '../../scripts/dr/cli';
+import { main } from '../../scripts/dr/cli';
+import { capturingCli } from './cli-env';
 import type { Sdk } from '../../scripts/dr/aws';
 
 const CRASH = /\n\s+at |TypeError|ReferenceError/;
@@ -7,8 +8,6 @@ const CRASH = /\n\s+at |TypeError|ReferenceError/;
 /** An environment whose SDK records every module asked for and refuses to load it: any AWS call shows. */
 function fakeEnv(options: { tty?: boolean } = {}) {
   const calls: string[] = [];
-  let stdout = '';
-  let stderr = '';
   // Each client's send refuses and is recorded, so an AWS call shows and fails as a real one would.
   const refusing = (service: string) => () => {
     class Client {
@@ -38,16 +37,14 @@ function fakeEnv(options: { tty?: boolean } = {}) {
     rds: refusing('rds'),
     elasticache: refusing('elasticache'),
   } as unknown as Sdk;
-  const env: CliEnv = {
-    stdout: { write: (text: string) => ((stdout += text), true) } as unknown as CliEnv['stdout'],
-    stderr: { write: (text: string) => ((stderr += text), true) } as unknown as CliEnv['stderr'],
+  const captured = capturingCli({
     stdinIsTty: options.tty === true,
     ask: () => Promise.resolve('no'),
     sdk,
     pollMs: 0,
     now: () => new Date('2026-11-28T17:00:00Z'),
-  };
-  return { env, calls, out: () => stdout, err: () => stderr };
+  });
+  return { ...captured, calls };
 }
 
 test.each<[string, string[], string, string]>([

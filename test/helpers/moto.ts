@@ -18,14 +18,24 @@ export interface MotoServer {
 
 /**
  * Starts `.venv/bin/moto_server` on 127.0.0.1 and a free port. A missing moto is an error, never a
- * skip: without it the integration tests would pass without testing anything.
+ * skip: without it the integration tests would pass without testing anything. With
+ * `executeStateMachines`, Step Functions runs the definitions it is given (Pass, Wait, Choice and
+ * service tasks moto implements) instead of leaving every execution RUNNING.
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: { executeStateMachines?: boolean } = {}): Promise<MotoServer> {
   const server = await startMotoProcess({
     command: MOTO_SERVER,
     name: 'moto_server (these tests cannot pass without it)',
     startupTimeoutMs: 30_000,
   });
+  if (options.executeStateMachines) {
+    // A test that follows a run to its end needs moto to execute it, not leave it RUNNING.
+    const answer = await fetch(`${server.endpoint}/moto-api/config`, {
+      method: 'POST',
+      body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
+    });
+    if (!answer.ok) throw new Error(`moto refused to execute state machines: HTTP ${answer.status}`);
+  }
   return {
     endpoint: server.endpoint,
     clientConfig: (region = 'us-east-1') => ({

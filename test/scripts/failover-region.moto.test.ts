@@ -78,12 +78,8 @@ beforeAll(async () => {
   if (!existsSync(join(VENV_BIN, 'aws'))) {
     throw new Error(`the aws CLI is not installed in ${VENV_BIN}: run "npm run setup:python"`);
   }
-  moto = await startMoto();
   // The script waits for its run: moto must execute it (a Pass state), not leave it RUNNING.
-  await fetch(`${moto.endpoint}/moto-api/config`, {
-    method: 'POST',
-    body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
-  });
+  moto = await startMoto({ executeStateMachines: true });
   home = mkdtempSync(join(tmpdir(), 'failover-moto-'));
   target = createStateMachine('async-toolformer-prod-usw2-region-failover');
   decoy = createStateMachine('async-toolformer-prod-usw2-something-else');
