@@ -20,13 +20,14 @@ def install_patches() -> None:
     from . import config
 
     config.enable_execution()
-    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, kms_keys, rds_global, rds_restore, route53_health, sfn_clients, sfn_clock
+    from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, kms_keys, rds_global, rds_restore, route53_health, sfn_clients, sfn_clock, sfn_nested
     from . import elasticache_auth, secrets_rotation
 
     sfn_clock.install()
     sfn_clients.install()
     kms_keys.install()  # before the first CreateKey: every key shares one key pair per spec
     jsonata_patch.install()
+    sfn_nested.install()  # nested executions: moto hands botocore the definition's keys
     if config.AWS_CASING:
         casing.install()
     rds_global.install()

@@ -2,6 +2,7 @@
 import {
   GAME_DAY_RECORDER,
   GAME_DAY_RESULTS,
+  GAME_DAY_STEPS,
   type GameDayId,
   type GameDayResult,
 } from '../../../lib/contract/game-days';
@@ -10,7 +11,10 @@ import { runJob } from '../jobs';
 import { finishRun, startExecution, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import type { SeededStateMachine } from '../world';
-import { auroraWriterRegion, failoverDeployment } from './failover-facts';
+import { simulated } from './failover';
+import { auroraWriterRegion, failoverDeployment, type FailoverDeployment } from './failover-facts';
+import { activeRegionsName, membersIn, noDataLoss } from './planned-facts';
+import { fenceStats, promotionCalls } from './run-facts';
 
 /** Why the recorder runs beside the machine, not inside it. */
 const RECORDER_OUT_OF_BAND =
@@ -243,9 +247,78 @@ const communication: Scenario = {
   },
 };
 
-/**
- * The region game day (nested startExecution.sync of the region failover machine) is not here: moto
- * 5.2.5 starts a nested execution without `Execution.Input` in its context, so the failover machine's
- * first JSONata state fails with KeyError 'Input' (States.Runtime) before it does anything.
- */
-export const GAME_DAY_SCENARIOS: readonly Scenario[] = [database, communication];
+/** The nested runs of the region failover machine that the game day `parent` started, oldest first. */
+async function nestedRuns(
+  context: ScenarioContext,
+  deployment: FailoverDeployment,
+  parent: string,
+): Promise<{ action: string; status: string }[]> {
+  const { executions } = await context.client.call<{ executions: { executionArn: string; startDate: string }[] }>(
+    'stepfunctions',
+    deployment.secondary,
+    'ListExecutions',
+    { stateMachineArn: deployment.machine.arn },
+  );
+  const runs = [];
+  for (const { executionArn } of [...executions].sort((a, b) => Date.parse(a.startDate) - Date.parse(b.startDate))) {
+    const run = await context.client.call<{ input: string; status: string }>(
+      'stepfunctions',
+      deployment.secondary,
+      'DescribeExecution',
+      { executionArn },
+    );
+    const input = JSON.parse(run.input) as { action: string; AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string };
+    if (input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID === parent)
+      runs.push({ action: input.action, status: run.status });
+  }
+  return runs;
+}
+
+const region: Scenario = {
+  name: 'game-day-region',
+  summary:
+    "The second Monday's game day: the region failover machine's planned switchover to the secondary, then its failback, each a nested run started by the game day; the writer and the cache primary end in the primary, nothing is lost, the DNS fence is raised then lifted, and the result times both moves.",
+  async run(context) {
+    const deployment = await failoverDeployment(context);
+    const fenceBefore = await fenceStats(context, deployment);
+    const since = (await context.client.state()).nowMs;
+    const { executionArn } = await start(context, 'region');
+    const run = await finishRun(context.client, executionArn, 'StartExecution {"gameDay":"region"}', 60_000);
+    const calls = promotionCalls(await context.client.requests(since));
+    const fenceAfter = await fenceStats(context, deployment);
+    const { result, checks } = await record(context, run);
+    return {
+      runs: [run],
+      simulated: [RECORDER_OUT_OF_BAND, ...simulated(deployment).slice(1)],
+      checks: [
+        ...checks,
+        expectEqual(
+          "the game day's nested runs of the failover machine: a switchover, then a failback, both succeeded",
+          await nestedRuns(context, deployment, executionArn),
+          [
+            { action: 'switchover', status: 'SUCCEEDED' },
+            { action: 'failback', status: 'SUCCEEDED' },
+          ],
+        ),
+        ...(await membersIn(context, deployment, deployment.primary)),
+        ...noDataLoss(calls),
+        expectThat(
+          'the DNS fence was raised once and lifted once: two more datapoints, one at 1 and one at 0',
+          fenceAfter.count === fenceBefore.count + 2 && fenceAfter.sum === fenceBefore.sum + 1,
+          `before ${JSON.stringify(fenceBefore)}, after ${JSON.stringify(fenceAfter)}`,
+        ),
+        // The run writes its own region's parameter; the primary's is failover-region.sh's (docs/runbooks/game-days.md).
+        ...(await activeRegionsName(context, deployment, deployment.primary, 'the game day', [deployment.secondary])),
+        ...resultChecks(result, [GAME_DAY_STEPS.region.switchover, GAME_DAY_STEPS.region.failback, 'monitoring-check']),
+        expectEqual(
+          'service functionality: the writer back in the primary',
+          status(result, 'service-functionality'),
+          'pass',
+        ),
+        expectEqual('performance: both moves within the objective', status(result, 'performance-sla'), 'pass'),
+      ],
+    };
+  },
+};
+
+export const GAME_DAY_SCENARIOS: readonly Scenario[] = [database, region, communication];

@@ -1,6 +1,6 @@
-// What the planned moves check in both regions: the active-region parameter each names, and a lifted fence.
+// What the planned moves check: where both members lead, that nothing was lost, the active-region parameter each region names, and a lifted fence.
 import { expectEqual, expectThat, type Check, type ScenarioContext } from '../scenario';
-import type { FailoverDeployment } from './failover-facts';
+import { auroraWriterRegion, cacheDetached, cachePrimaryRegion, type FailoverDeployment } from './failover-facts';
 import { activeRegion, type FenceStats } from './run-facts';
 
 /**
@@ -33,4 +33,38 @@ export function fenceLifted(before: FenceStats, after: FenceStats): Check {
     after.count === before.count + 1 && after.sum === before.sum && after.minimum === 0,
     `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
   );
+}
+
+/** Where both members lead, and that the cache is still in its Global Datastore (nothing detached). */
+export async function membersIn(
+  context: ScenarioContext,
+  deployment: FailoverDeployment,
+  region: string,
+): Promise<Check[]> {
+  const checks = [
+    expectEqual(`the Aurora writer is in ${region}`, await auroraWriterRegion(context, deployment), region),
+  ];
+  if (deployment.datastoreId) {
+    checks.push(
+      expectEqual(`the cache primary is in ${region}`, await cachePrimaryRegion(context, deployment), region),
+      expectEqual('the cache stays in its Global Datastore', await cacheDetached(context, deployment), false),
+    );
+  }
+  return checks;
+}
+
+/** No data loss: the moves were switchovers, never an AllowDataLoss failover or a detach. */
+export function noDataLoss(calls: string[]): Check[] {
+  return [
+    expectThat(
+      'the Aurora writer moved by SwitchoverGlobalCluster',
+      calls.some((call) => call.startsWith('SwitchoverGlobalCluster ')),
+      calls.join(', ') || 'none',
+    ),
+    expectThat(
+      'no FailoverGlobalCluster (AllowDataLoss) and no DisassociateGlobalReplicationGroup',
+      !calls.some((call) => /^(FailoverGlobalCluster|DisassociateGlobalReplicationGroup) /.test(call)),
+      calls.join(', ') || 'none',
+    ),
+  ];
 }

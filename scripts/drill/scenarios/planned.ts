@@ -4,16 +4,9 @@ import { statesOf } from '../machine';
 import { failoverRun, startOperatorRun, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import { runEnded, simulated } from './failover';
-import {
-  auroraWriterRegion,
-  cacheDetached,
-  cachePrimaryRegion,
-  failoverDeployment,
-  failoverTimeDatapoints,
-  type FailoverDeployment,
-} from './failover-facts';
+import { failoverDeployment, failoverTimeDatapoints, type FailoverDeployment } from './failover-facts';
 import { failbackAfterLoss } from './failback-after-loss';
-import { activeRegionsName, fenceLifted } from './planned-facts';
+import { activeRegionsName, fenceLifted, membersIn, noDataLoss } from './planned-facts';
 import { fenceMetricName, fenceStats, lockItem, promotionCalls } from './run-facts';
 
 const PLANNED = 'no region is lost: both answer, as a planned switchover and a failback require';
@@ -25,36 +18,6 @@ function cooldownSeconds(deployment: FailoverDeployment): number | undefined {
     if (state.Type === 'Choice' && match) return Number(match[1]) / 1000;
   }
   return undefined;
-}
-
-/** Where both members lead, and that the cache is still in its Global Datastore (nothing detached). */
-async function membersIn(context: ScenarioContext, deployment: FailoverDeployment, region: string): Promise<Check[]> {
-  const checks = [
-    expectEqual(`the Aurora writer is in ${region}`, await auroraWriterRegion(context, deployment), region),
-  ];
-  if (deployment.datastoreId) {
-    checks.push(
-      expectEqual(`the cache primary is in ${region}`, await cachePrimaryRegion(context, deployment), region),
-      expectEqual('the cache stays in its Global Datastore', await cacheDetached(context, deployment), false),
-    );
-  }
-  return checks;
-}
-
-/** No data loss: the moves were switchovers, never an AllowDataLoss failover or a detach. */
-function noDataLoss(calls: string[]): Check[] {
-  return [
-    expectThat(
-      'the Aurora writer moved by SwitchoverGlobalCluster',
-      calls.some((call) => call.startsWith('SwitchoverGlobalCluster ')),
-      calls.join(', ') || 'none',
-    ),
-    expectThat(
-      'no FailoverGlobalCluster (AllowDataLoss) and no DisassociateGlobalReplicationGroup',
-      !calls.some((call) => /^(FailoverGlobalCluster|DisassociateGlobalReplicationGroup) /.test(call)),
-      calls.join(', ') || 'none',
-    ),
-  ];
 }
 
 /**
