@@ -22,6 +22,8 @@ export interface GameDaysConfig {
   readonly resultGrace: Duration;
   /** Who the communication test pages: SNS subscriptions of the test contact's topic. */
   readonly testContacts: readonly ContactSubscription[];
+  /** The manifest the application test's cache warm-up loads: a key under `warm-up/` of the secondary's cache backup bucket. */
+  readonly warmUpManifest: string;
 }
 
 /** The deploy pipeline as the deploy freeze and the repository mirrors see it. */

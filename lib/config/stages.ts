@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PLAN_OBJECTIVES, PLAN_SCHEDULES } from './plan';
+import { WARM_UP_MANIFEST } from '../contract/recovery-jobs';
 import type {
   AutomationConfig,
   CacheConfig,
@@ -215,6 +216,8 @@ const GAME_DAYS_COMMON = {
   acknowledgeWithin: Duration.minutes(15),
   resultGrace: Duration.hours(12),
   testContacts: [{ protocol: 'email', endpoint: 'dr-game-day@example.com' }],
+  // The operator's default manifest: the game day warms up what dr warm-cache would after a failover.
+  warmUpManifest: WARM_UP_MANIFEST.defaultKey,
 } as const satisfies Omit<GameDaysConfig, 'enabled'>;
 const STAGING_AUTOMATION: AutomationConfig = { ...AUTOMATION_COMMON, restoreTests: true };
 

@@ -51,6 +51,18 @@ test.each([
   ],
   ['a 7-day grace', staging, { resultGrace: Duration.days(7) }, /gameDays\.resultGrace .*from 6 hours to 6 days/],
   [
+    'a warm-up manifest outside warm-up/',
+    staging,
+    { warmUpManifest: 'exports/manifest.json' },
+    /gameDays\.warmUpManifest = "exports\/manifest\.json": give an object key under warm-up\/ of the cache backup bucket/,
+  ],
+  [
+    'a warm-up manifest that is a folder',
+    staging,
+    { warmUpManifest: 'warm-up/day/' },
+    /gameDays\.warmUpManifest .*not ending in \//,
+  ],
+  [
     'no test contact',
     staging,
     { testContacts: [] },

@@ -1,6 +1,7 @@
 // Schema of the game days: the plan's monthly DR tests, when they run, whether prod runs them (only with a human's approval), and who the communication test pages.
 import { Duration } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { WARM_UP_MANIFEST } from '../../contract/recovery-jobs';
 import type { GameDaysConfig } from '../types';
 import type { RuleContext } from './context';
 import { between, duration, integer } from './rules';
@@ -48,6 +49,13 @@ export function gameDaysSchema(context: RuleContext): z.ZodType<GameDaysConfig> 
       'must be from 6 hours to 6 days: a run has this long to write its result before the audit calls it missing, and the next game day is a week later',
     ]),
     testContacts: z.array(testContact, { error: 'give a list of the test contact subscriptions, [] for none' }),
+    // As dr warm-cache --manifest checks it: the warm-up reads only keys under its prefix.
+    warmUpManifest: z
+      .string({ error: `give the warm-up manifest's key, for example ${WARM_UP_MANIFEST.defaultKey}` })
+      .regex(new RegExp(`^${WARM_UP_MANIFEST.prefix}[^\\s]*[^/\\s]$`), {
+        error: `give an object key under ${WARM_UP_MANIFEST.prefix} of the cache backup bucket, not ending in /, for example ${WARM_UP_MANIFEST.defaultKey}`,
+      })
+      .max(1024, { error: 'an S3 object key is at most 1024 characters' }),
   }).superRefine(
     (gameDays, ctx) => {
       if (gameDays.enabled && gameDays.testContacts.length === 0) {
