@@ -141,6 +141,114 @@ test('fails the communication plan when nobody acknowledged: the step failed wit
   expect(result.issues[0]).toBe('step acknowledgement failed: nobody acknowledged');
 });
 
+describe('the application game day', () => {
+  const { application } = GAME_DAY_STEPS;
+  const healthy = request({
+    gameDay: 'application',
+    steps: steps(
+      [application.restart, 240, true, 'nested execution arn:restart SUCCEEDED; 3 pods listed'],
+      [application.restore, 900, true, 'nested execution arn:restore SUCCEEDED; sentinel and 1200 keys match'],
+      [application.warmUp, 60, true, 'nested execution arn:warm SUCCEEDED; 500 keys loaded'],
+      [application.health, 30, true, 'GetHealthCheckStatus of hc-1 (https://api-usw2.example.com/health): 1 of 1'],
+      [monitoringCheck, 1],
+    ),
+    facts: { primaryRegion: 'us-east-1', alarmsWithoutData: [] },
+  });
+
+  test('passes backup restoration from the restore and warm-up, service functionality from the health check, and the objective from all four steps', () => {
+    const result = evaluate(healthy, settings, END);
+    expect(status(result)).toEqual({
+      'backup-restoration': 'pass',
+      'service-functionality': 'pass',
+      'performance-sla': 'pass',
+      'monitoring-alerting': 'pass',
+      'communication-plan': 'not-exercised',
+      'recovery-time-documented': 'pass',
+      'issues-noted': 'pass',
+    });
+    const evidence = (id: string) => result.checklist.find((item) => item.id === id)!.evidence;
+    expect(evidence('backup-restoration')).toMatch(
+      /cache-restore succeeded in 900 s .*sentinel.*cache-warm-up succeeded/,
+    );
+    expect(evidence('service-functionality')).toMatch(/health-verification succeeded .*GetHealthCheckStatus of hc-1/);
+    expect(evidence('performance-sla')).toMatch(
+      /rollout-restart 240 s, cache-restore 900 s, cache-warm-up 60 s, health-verification 30 s; .*1800 s .*holds/,
+    );
+  });
+
+  test.each([
+    ['the health check never turned healthy', application.health, 'service-functionality'],
+    ['the restore test failed its check', application.restore, 'backup-restoration'],
+    ['the warm-up failed', application.warmUp, 'backup-restoration'],
+    ['the rollout restart failed', application.restart, 'performance-sla'],
+  ] as const)('fails when %s', (_name, failedStep, item) => {
+    const result = evaluate(
+      {
+        ...healthy,
+        steps: healthy.steps.map((step) =>
+          step.name === failedStep ? { ...step, succeeded: false, detail: 'CheckFailed: it failed' } : step,
+        ),
+      },
+      settings,
+      END,
+    );
+    expect(status(result)[item]).toBe('fail');
+    expect(result.passed).toBe(false);
+    expect(result.issues).toContain(`step ${failedStep} failed: CheckFailed: it failed`);
+  });
+
+  test('fails performance when a step outlasts the objective, and backup restoration when the run never restored', () => {
+    const slow = evaluate(
+      {
+        ...healthy,
+        steps: steps(
+          [application.restart, 60],
+          [application.restore, 2000],
+          [application.warmUp, 5],
+          [application.health, 5],
+        ),
+      },
+      settings,
+      END,
+    );
+    expect(status(slow)['performance-sla']).toBe('fail');
+    expect(slow.checklist.find((item) => item.id === 'performance-sla')!.evidence).toMatch(
+      /does NOT hold for cache-restore/,
+    );
+    const stopped = evaluate({ ...healthy, steps: steps([application.restart, 60]) }, settings, END);
+    expect(status(stopped)).toMatchObject({
+      'backup-restoration': 'fail',
+      'service-functionality': 'fail',
+      'performance-sla': 'fail',
+    });
+  });
+
+  test('with a read-only Global Datastore member the warm-up is not exercised: said in the evidence, not held against the run', () => {
+    const reason = 'cache.globalDatastore is on: the group in us-west-2 is a read-only member';
+    const result = evaluate(
+      {
+        ...healthy,
+        steps: healthy.steps.filter((step) => step.name !== application.warmUp),
+        facts: { ...healthy.facts, warmUpNotExercised: reason },
+      },
+      settings,
+      END,
+    );
+    expect(status(result)).toMatchObject({ 'backup-restoration': 'pass', 'performance-sla': 'pass' });
+    for (const id of ['backup-restoration', 'performance-sla'])
+      expect(result.checklist.find((item) => item.id === id)!.evidence).toContain(
+        `the cache warm-up was not exercised: ${reason}`,
+      );
+    // Without the fact, a missing warm-up is a failure, never a silent skip.
+    const missing = evaluate(
+      { ...healthy, steps: healthy.steps.filter((step) => step.name !== application.warmUp) },
+      settings,
+      END,
+    );
+    expect(status(missing)).toMatchObject({ 'backup-restoration': 'fail', 'performance-sla': 'fail' });
+  });
+});
+
 test('the report holds every checklist item, every step and the issues', () => {
   const text = renderReport(evaluate(healthyDatabase, settings, END));
   expect(text).toMatch(/^# Game day: Database failover test \(staging, us-west-2\)/);
@@ -160,6 +268,7 @@ describe('parseRequest', () => {
     [{ action: 'record', gameDay: 'moon', execution: 'x', startedAt: 'y' }, /gameDay must be one of/],
     [{ ...healthyDatabase, steps: [{ name: 'x', startedAt: 2, endedAt: 1, succeeded: true }] }, /startedAt <= endedAt/],
     [{ ...healthyDatabase, facts: { alarmsWithoutData: 'all' } }, /list of alarm names/],
+    [{ ...healthyDatabase, facts: { warmUpNotExercised: 7 } }, /facts\.warmUpNotExercised must be a string/],
   ])('fails when the event is malformed (%#)', (event, message) => {
     expect(() => parseRequest(event)).toThrow(MalformedEventError);
     expect(() => parseRequest(event)).toThrow(message);

@@ -21,6 +21,8 @@ export interface GameDayFacts {
   readonly acknowledgedBy?: string;
   /** Who approved a prod run (SendTaskSuccess output). */
   readonly approvedBy?: string;
+  /** Why the application test did not run the cache warm-up (a read-only Global Datastore member); absent when it ran. */
+  readonly warmUpNotExercised?: string;
 }
 
 export interface RecordRequest {
@@ -82,7 +84,13 @@ function facts(value: unknown): GameDayFacts {
   if (value === undefined) return {};
   if (!isObject(value)) throw new MalformedEventError('facts must be an object');
   const out: Record<string, unknown> = {};
-  for (const key of ['writerRegionAfter', 'primaryRegion', 'acknowledgedBy', 'approvedBy'] as const) {
+  for (const key of [
+    'writerRegionAfter',
+    'primaryRegion',
+    'acknowledgedBy',
+    'approvedBy',
+    'warmUpNotExercised',
+  ] as const) {
     const field = value[key];
     if (field === undefined || field === null) continue;
     if (typeof field !== 'string') throw new MalformedEventError(`facts.${key} must be a string`);
