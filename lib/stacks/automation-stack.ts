@@ -211,6 +211,19 @@ export class AutomationStack extends DrStack {
       }
     } else {
       jobs.push(new CrossRegionVerificationJob(this, 'CrossRegionVerification', { context, peerRegion }));
+      if (this.gameDays) {
+        // The application game day's cache restore: the primary's exports, replicated here under their keys; no schedule.
+        const group = props.cache.replicationGroup;
+        jobs.push(
+          new RedisRestoreTestJob(this, 'GameDayRedisRestoreTest', {
+            context,
+            subnetGroupName: group.subnetGroup.ref,
+            securityGroup: group.securityGroup,
+            exportsOf: peerRegion,
+            scheduled: false,
+          }),
+        );
+      }
     }
 
     this.functions = new Map(jobs.map((job) => [job.node.id, job.function]));

@@ -38,6 +38,8 @@ const DEPLOYED_NAMED_IDS: Readonly<Record<string, readonly string[]>> = {
     'GameDaysRegionSchedule5B27EFF5',
     'GameDaysCommunicationSchedule77ED86E9',
     'GameDaysAuditScheduleCB458406',
+    // New with the application game day (issue 19).
+    'GameDaysApplicationSchedule5C15AD41',
   ],
   'AWS::StepFunctions::StateMachine': [
     'redisbackupJobE698E860',
@@ -54,6 +56,9 @@ const DEPLOYED_NAMED_IDS: Readonly<Record<string, readonly string[]>> = {
     // New with dr restore db and dr restore cache (issue 17): first deployed with these ids.
     'RestoresDatabase204ADCCB',
     'RestoresCache514B114C',
+    // New with the application game day (issue 19), in the secondary where the stage runs game days.
+    'GameDaysApplication8D15E786',
+    'GameDayRedisRestoreTestJob697C2869',
   ],
   'AWS::Backup::RestoreTestingPlan': ['AuroraRestoreTesting95A5A8A2'],
   'AWS::Backup::RestoreTestingSelection': ['AuroraRestoreTestingSelectionC8598ACD'],

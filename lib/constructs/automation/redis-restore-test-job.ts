@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import type { RegionConfig } from '../../config';
 import { FUNCTIONS, REDIS_SENTINEL, RESTORE_TEST_COMPONENTS, RESTORE_TEST_TAG } from '../../contract';
 import {
   RESTORE_TEST_GROUP_PREFIX,
@@ -24,7 +25,22 @@ export interface RedisRestoreTestJobProps {
   readonly subnetGroupName: string;
   /** Security group of the temporary group (the production group's). */
   readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * The region whose group wrote the exports restored: in the secondary, the primary's, whose
+   * exports reach this region's bucket by replication under the same keys.
+   * @default - this region's own group
+   */
+  readonly exportsOf?: RegionConfig;
+  /**
+   * Whether the plan's weekly schedule starts it, with its alarms. The application game day's copy in
+   * the secondary has none: only the game day starts it, and the game day's result judges and pages.
+   * @default true
+   */
+  readonly scheduled?: boolean;
 }
+
+/** The job's name in its state machine's fixed name, which the application game day starts it by. */
+export const REDIS_RESTORE_TEST_JOB = 'redis-restore-test';
 
 /**
  * The plan's weekly Redis restore test, where the stage runs restore tests: the newest export is
@@ -41,7 +57,7 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
     const { config, regionConfig } = context;
     const bucket = cacheBackupBucketName(config, regionConfig);
     const prefix = RESTORE_TEST_GROUP_PREFIX;
-    const exportPrefix = `${cacheReplicationGroupId(config, regionConfig)}-`;
+    const exportPrefix = `${cacheReplicationGroupId(config, props.exportsOf ?? regionConfig)}-`;
     const fn = jobFunction(this, context, {
       contract: FUNCTIONS.redisRestoreTest,
       description: 'Weekly Redis restore test step: restore, read the sentinel and counts back, delete',
@@ -104,12 +120,13 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
 
     this.steppedJob = new SteppedJob(this, 'Job', {
       step: fn,
-      stateMachineName: stateMachineName(config, regionConfig, 'redis-restore-test'),
+      stateMachineName: stateMachineName(config, regionConfig, REDIS_RESTORE_TEST_JOB),
       interval: STEP_INTERVAL,
       timeout: Duration.hours(2),
       logKey: context.encryptionKey,
       cleanup: { whenPresent: 'groupId', phase: 'cleaning', keep: ['groupId', 'source', 'startedAt'] },
     });
+    if (props.scheduled === false) return;
     keepDeployedLogicalId(this.steppedJob.stateMachine, 'redisrestoretestJob3299965C');
     keepDeployedLogicalId(this.steppedJob.logGroup, 'redisrestoretestJobLogs36C73355');
     const schedule = context.scheduler.startExecution(this, 'Schedule', {

@@ -11,17 +11,22 @@ import { GAME_DAY_IDS, type GameDayId } from '../../contract/game-days';
 import {
   clusterIdentifier,
   globalClusterIdentifier,
+  regionalApiDomainName,
   scheduleName,
   stageLabel,
   stateMachineName,
   statusDomainName,
 } from '../../naming';
+import { REDIS_RESTORE_TEST_JOB } from '../automation/redis-restore-test-job';
 import { strictestCriticalRto, type AutomationAlarms } from '../automation-alarms';
+import { HEALTH_PATH } from '../orchestrator-workload';
 import { GameDays, type GameDayPaging } from '.';
 
 /** The region failover's own poll and promotion timeout (lib/constructs/region-failover/props.ts defaults). */
 const POLL = Duration.seconds(15);
 const MOVE_TIMEOUT = Duration.minutes(15);
+/** How long the endpoint may take to be healthy after the application game day's recovery steps: the promotion's bound. */
+const HEALTH_TIMEOUT = Duration.minutes(15);
 
 /** What the secondary region's Automation stack hands the game days. */
 export interface StageGameDaysProps {
@@ -68,6 +73,23 @@ export function stageGameDays(scope: Construct, props: StageGameDaysProps): Game
       moveTimeout: MOVE_TIMEOUT,
     },
     regionFailover: props.regionFailover,
+    application: {
+      stateMachineNames: {
+        rolloutRestart: stateMachineName(config, regionConfig, 'rollout-restart'),
+        cacheRestore: stateMachineName(config, regionConfig, REDIS_RESTORE_TEST_JOB),
+        cacheWarmUp: stateMachineName(config, regionConfig, 'cache-warm-up'),
+      },
+      warmUpManifest: config.gameDays.warmUpManifest,
+      // A Global Datastore's secondary member is read-only: no warm-up can write there (docs/runbooks/game-days.md).
+      ...(config.cache.globalDatastore
+        ? {
+            warmUpNotExercised: `cache.globalDatastore is on: the group in ${regionConfig.region} is a read-only member of the Global Datastore, so the warm-up cannot write there; the cache warm-up is exercised where the stage has no Global Datastore (staging), and by dr warm-cache after a failover`,
+          }
+        : {}),
+      endpointName: regionalApiDomainName(config, regionConfig),
+      healthPath: HEALTH_PATH,
+      healthTimeout: HEALTH_TIMEOUT,
+    },
     paging: props.paging,
     highTopic: props.highTopic,
     highTopicKey: props.highTopicKey,

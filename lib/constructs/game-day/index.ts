@@ -29,6 +29,7 @@ import type { AutomationAlarms } from '../automation-alarms';
 import { DrFunction } from '../dr-function';
 import { PRIVATE_BUCKET_PROPS } from '../private-bucket';
 import { deliverExecutionLogs } from '../state-machine-log-delivery';
+import { applicationSteps, type ApplicationTarget } from './application';
 import { communicationSteps } from './communication';
 import { databaseMoves, regionMoves, type GlobalClusterTarget } from './database';
 import { resultAlarms, pascal } from './result-alarms';
@@ -80,6 +81,17 @@ export interface GameDaysProps {
   };
   /** The region failover state machine of this region, whose planned path the region game day runs. */
   readonly regionFailover: sfn.IStateMachine;
+  /**
+   * The application game day's recovery jobs of this region by their fixed names (the rollout restart
+   * is in the Compute stack: a reference would cross stacks), and what it verifies.
+   */
+  readonly application: Omit<ApplicationTarget, 'rolloutRestart' | 'cacheRestore' | 'cacheWarmUp'> & {
+    readonly stateMachineNames: {
+      readonly rolloutRestart: string;
+      readonly cacheRestore: string;
+      readonly cacheWarmUp: string;
+    };
+  };
   readonly paging: GameDayPaging;
   /** The high topic: failed and missing results page here, and a prod run asks for its approval here. */
   readonly highTopic: sns.ITopic;
@@ -96,8 +108,8 @@ export interface GameDaysProps {
   readonly alarms: AutomationAlarms;
 }
 
-/** The game days this construct runs: the application game day waits for its recovery jobs (docs/runbooks/game-days.md). */
-export const BUILT_GAME_DAYS: readonly GameDayId[] = ['database', 'region', 'communication'];
+/** The game days this construct runs (docs/runbooks/game-days.md). */
+export const BUILT_GAME_DAYS: readonly GameDayId[] = ['database', 'region', 'application', 'communication'];
 
 /** When the audit runs: daily, well after any game day's result is due. */
 const AUDIT_CRON = 'cron(30 6 * * ? *)';
@@ -248,18 +260,20 @@ export class GameDays extends Construct {
         ? databaseMoves(context, target, tail)
         : gameDay === 'region'
           ? regionMoves(context, props.regionFailover, target, tail)
-          : communicationSteps(
-              context,
-              {
-                incidentTable: props.paging.incidentTable,
-                testContactTopic: this.testContactTopic,
-                incidentName: props.stateMachineNames[gameDay],
-                ackCommand: props.paging.ackCommand,
-                acknowledgeWithin: props.settings.acknowledgeWithin,
-                renderer: this.recorder.function,
-              },
-              tail,
-            );
+          : gameDay === 'application'
+            ? applicationSteps(context, this.applicationTarget(scope, props), tail)
+            : communicationSteps(
+                context,
+                {
+                  incidentTable: props.paging.incidentTable,
+                  testContactTopic: this.testContactTopic,
+                  incidentName: props.stateMachineNames[gameDay],
+                  ackCommand: props.paging.ackCommand,
+                  acknowledgeWithin: props.settings.acknowledgeWithin,
+                  renderer: this.recorder.function,
+                },
+                tail,
+              );
     const logGroup = new logs.LogGroup(scope, 'Logs', {
       encryptionKey: props.encryptionKey,
       retention: logs.RetentionDays.ONE_YEAR,
@@ -274,7 +288,12 @@ export class GameDays extends Construct {
       tracingEnabled: true,
     });
     deliverExecutionLogs(machine, logGroup);
-    acknowledgeRolePolicy(machine, this.recorder, gameDay === 'region' ? props.regionFailover : undefined);
+    acknowledgeRolePolicy(
+      machine,
+      this.recorder,
+      gameDay === 'region' ? props.regionFailover : undefined,
+      gameDay === 'application' ? Object.values(props.application.stateMachineNames) : undefined,
+    );
     if (gameDay === 'communication') {
       props.paging.incidentTableKey.grant(
         machine,
@@ -287,6 +306,29 @@ export class GameDays extends Construct {
     if (props.requireApproval) props.highTopicKey.grant(machine, 'kms:Decrypt', 'kms:GenerateDataKey');
     props.encryptionKey.grant(machine, 'kms:Decrypt', 'kms:GenerateDataKey');
     return machine;
+  }
+
+  /** The application game day's jobs, imported by name: the machines' ARNs spelled from their fixed names. */
+  private applicationTarget(scope: Construct, props: GameDaysProps): ApplicationTarget {
+    const { stateMachineNames, ...rest } = props.application;
+    const stack = Stack.of(this);
+    const machine = (id: string, name: string) =>
+      sfn.StateMachine.fromStateMachineArn(
+        scope,
+        id,
+        stack.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: name,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      );
+    return {
+      ...rest,
+      rolloutRestart: machine('RolloutRestartMachine', stateMachineNames.rolloutRestart),
+      cacheRestore: machine('CacheRestoreMachine', stateMachineNames.cacheRestore),
+      cacheWarmUp: machine('CacheWarmUpMachine', stateMachineNames.cacheWarmUp),
+    };
   }
 
   private scheduleAll(

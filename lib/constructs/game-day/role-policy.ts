@@ -9,6 +9,8 @@ export function acknowledgeRolePolicy(
   machine: sfn.StateMachine,
   recorder: DrFunction,
   nested?: sfn.IStateMachine,
+  /** The application game day's jobs, by fixed name: their executions, and the health checks it reads. */
+  application?: readonly string[],
 ): void {
   const policy = machine.role.node.tryFindChild('DefaultPolicy');
   if (!policy) return;
@@ -24,7 +26,7 @@ export function acknowledgeRolePolicy(
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'cloudwatch:DescribeAlarms filtered by state, X-Ray and log delivery setup: none supports resource-level permissions.',
+        'cloudwatch:DescribeAlarms filtered by state, route53:ListHealthChecks (the application test finds its check by name), X-Ray and log delivery setup: none supports resource-level permissions.',
     },
     {
       id: `AwsSolutions-IAM5[Resource::${recorderArn}]`,
@@ -36,6 +38,19 @@ export function acknowledgeRolePolicy(
             id: `AwsSolutions-IAM5[Resource::arn:aws:states:${stack.region}:${stack.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId(nested)}"}]}]}*]`,
             reason:
               'startExecution.sync describes and stops the nested region failover execution it started, whose name is known only at run time: executions of that one state machine only.',
+          },
+        ]
+      : []),
+    ...(application
+      ? [
+          ...application.map((name) => ({
+            id: `AwsSolutions-IAM5[Resource::arn:aws:states:${stack.region}:${stack.account}:execution:${name}*]`,
+            reason: `startExecution.sync describes and stops the nested ${name} execution it started, whose name is known only at run time: executions of that one state machine only.`,
+          })),
+          {
+            id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::healthcheck/*]',
+            reason:
+              "route53:GetHealthCheckStatus only (read): the regional endpoint's health check gets its id at deploy time in the DNS stack, so the game day finds it by name at run time.",
           },
         ]
       : []),
