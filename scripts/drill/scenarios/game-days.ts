@@ -12,6 +12,7 @@ import { finishRun, startExecution, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import type { SeededStateMachine } from '../world';
 import { simulated } from './failover';
+import { applicationScenario } from './game-day-application';
 import { auroraWriterRegion, failoverDeployment, type FailoverDeployment } from './failover-facts';
 import { activeRegionsName, membersIn, noDataLoss } from './planned-facts';
 import { fenceStats, promotionCalls } from './run-facts';
@@ -321,4 +322,6 @@ const region: Scenario = {
   },
 };
 
-export const GAME_DAY_SCENARIOS: readonly Scenario[] = [database, region, communication];
+const application = applicationScenario({ recorderOutOfBand: RECORDER_OUT_OF_BAND, start, record, resultChecks });
+
+export const GAME_DAY_SCENARIOS: readonly Scenario[] = [database, region, application, communication];

@@ -1,0 +1,250 @@
+// The third Monday's game day in the drill: its state machine as synthesized starts the rollout restart, the cache restore and the warm-up as nested runs, then reads Route 53's health check; once healthy, once with the check failing.
+import { GAME_DAY_STEPS, type GameDayId, type GameDayResult } from '../../../lib/contract/game-days';
+import { finishRun, startExecution, type RunRecord } from '../runs';
+import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
+import type { SeededStateMachine } from '../world';
+
+/** What game-days.ts shares with this scenario (passed in, so the two modules do not import each other). */
+export interface GameDayKit {
+  readonly recorderOutOfBand: string;
+  start(context: ScenarioContext, gameDay: GameDayId): Promise<{ machine: SeededStateMachine; executionArn: string }>;
+  record(context: ScenarioContext, run: RunRecord): Promise<{ result?: GameDayResult; checks: Check[] }>;
+  resultChecks(result: GameDayResult | undefined, steps: readonly string[]): Check[];
+}
+
+const { application, monitoringCheck } = GAME_DAY_STEPS;
+const JOBS = ['rollout-restart', 'redis-restore-test', 'cache-warm-up'] as const;
+const PODS = ['orchestrator-7f9c-a', 'orchestrator-7f9c-b', 'orchestrator-7f9c-c'].map((name) => ({
+  name,
+  status: 'Running',
+  ready: '1/1',
+}));
+
+/**
+ * The states each nested job's step function returns, in the order its loop invokes it (Step, Done?,
+ * Wait, Step ...): the drill server runs no Lambda code, so moto's Lambda answers each invocation
+ * with the next of these (its lambda-simple result queue, POST /moto-api/static/lambda-simple/response).
+ */
+function stepStates(startedAt: string): Record<string, unknown>[] {
+  const group = 'dr-restore-test-drill';
+  const verdict = { passed: true, detail: 'sentinel matches; 1200 keys, as the export recorded', restoreSeconds: 840 };
+  return [
+    // Rollout restart: patched and rolling, then every replica ready and the pods listed.
+    { phase: 'rolling', restartedAt: startedAt, startedAt },
+    { phase: 'done', restartedAt: startedAt, startedAt, pods: PODS },
+    // Restore test: restoring into a temporary group, checked, deleted.
+    {
+      phase: 'restoring',
+      groupId: group,
+      startedAt,
+      expected: { key: 'k', writtenAt: startedAt, checksum: 'c', object: 'o', persistentKeys: 1200 },
+    },
+    { phase: 'cleaning', groupId: group, startedAt, verdict },
+    { phase: 'done', groupId: group, startedAt, verdict },
+    // Warm-up: the manifest loaded in one share.
+    { phase: 'loading', manifestKey: 'warm-up/manifest.json', loaded: 0 },
+    {
+      phase: 'done',
+      manifestKey: 'warm-up/manifest.json',
+      loaded: 500,
+      verdict: { passed: true, detail: '500 keys loaded' },
+    },
+  ];
+}
+
+const SIMULATED_STEPS =
+  "the nested jobs' Lambda steps: the drill server runs no Lambda code, so each invocation of the rollout restart's, the restore test's and the warm-up's step function is answered with a scripted state (moto's lambda-simple result queue), in the phases the real handlers go through (rolling → done with pods; restoring → cleaning → done with a passed verdict; loading → done); the three handlers themselves are drilled elsewhere (recovery-jobs: dr warm-cache and dr restart on their real handlers) or unit- and moto-tested (the restore test). Each nested run's Step, Done? and Wait loop, its start with the game day's input and its wait (startExecution.sync:2) run for real";
+const SIMULATED_VERDICT =
+  "the machine's own end (Passed? on RecordResult's output) is not checked: RecordResult's Lambda answer is moto's echo of the payload, so the verdict checked is the recorder's, run out of band on that payload";
+
+/** Queues the scripted step states for the next invocations of the region's Lambda functions. */
+async function queueStepStates(context: ScenarioContext, region: string, startedAt: string): Promise<void> {
+  const response = await fetch(`${context.endpoint}/moto-api/static/lambda-simple/response`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      account_id: context.world.assembly.stacks[0]!.account,
+      region,
+      results: stepStates(startedAt).map((state) => JSON.stringify(state)),
+    }),
+  });
+  if (!response.ok) throw new Error(`moto refused the lambda-simple results: ${response.status}`);
+}
+
+/** The nested runs the game day `parent` started, oldest first: which job, its input and how it ended. */
+async function nestedRuns(
+  context: ScenarioContext,
+  region: string,
+  parent: string,
+): Promise<{ job: string; status: string; input: Record<string, unknown> }[]> {
+  const runs: { job: string; status: string; input: Record<string, unknown>; at: number }[] = [];
+  for (const job of JOBS) {
+    const machine = context.world.stateMachines.find((m) => m.region === region && m.name.endsWith(`-${job}`));
+    if (!machine) throw new Error(`the assembly has no ${job} state machine in ${region}`);
+    const { executions } = await context.client.call<{ executions: { executionArn: string; startDate: string }[] }>(
+      'stepfunctions',
+      region,
+      'ListExecutions',
+      { stateMachineArn: machine.arn },
+    );
+    for (const { executionArn, startDate } of executions) {
+      const run = await context.client.call<{ input: string; status: string }>(
+        'stepfunctions',
+        region,
+        'DescribeExecution',
+        { executionArn },
+      );
+      const { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: by, ...input } = JSON.parse(run.input) as Record<
+        string,
+        unknown
+      >;
+      if (by === parent) runs.push({ job, status: run.status, input, at: Date.parse(startDate) });
+    }
+  }
+  return runs.sort((a, b) => a.at - b.at).map(({ job, status, input }) => ({ job, status, input }));
+}
+
+/** The id moto gave the Route 53 health check of `name` (the secondary's regional endpoint). */
+async function healthCheckOf(context: ScenarioContext, region: string, name: string): Promise<string> {
+  const { HealthChecks = [] } = await context.client.call<{
+    HealthChecks?: { Id: string; HealthCheckConfig: { FullyQualifiedDomainName?: string } }[];
+  }>('route53', region, 'ListHealthChecks', {});
+  const check = HealthChecks.find((candidate) => candidate.HealthCheckConfig.FullyQualifiedDomainName === name);
+  if (!check) throw new Error(`no health check of ${name} was seeded`);
+  return check.Id;
+}
+
+const status = (result: GameDayResult | undefined, item: string) =>
+  result?.checklist.find((check) => check.id === item)?.status;
+
+/** The game day's steps started where the one before ended, each with a duration. */
+function timedInOrder(result: GameDayResult | undefined): Check {
+  const steps = result?.steps ?? [];
+  const ordered = steps.every((step, index) => index === 0 || step.startedAt >= steps[index - 1]!.endedAt);
+  return expectThat(
+    'each step starts where the one before ended, timed by the state machine',
+    steps.length > 0 && ordered,
+    steps.map((step) => `${step.name} ${step.startedAt}→${step.endedAt}`).join(', '),
+  );
+}
+
+export function applicationScenario(kit: GameDayKit): Scenario {
+  return {
+    name: 'game-day-application',
+    summary:
+      "The third Monday's game day: the rollout restart, the restore test of the replicated cache exports and the warm-up run as nested executions in that order, then Route 53's health check of the secondary's endpoint; the result passes backup restoration, service functionality and the objective, and with the health check failing it fails service functionality.",
+    async run(context) {
+      const checks: Check[] = [];
+      const runs: RunRecord[] = [];
+      const machine = context.world.stateMachines.find((m) => m.name.endsWith('-game-day-application'));
+      if (!machine) throw new Error(`the assembly has no application game day state machine (stage ${context.stage})`);
+      const region = machine.region;
+      // The endpoint name as the definition finds its check by.
+      const endpointName = /FullyQualifiedDomainName = '([^']+)'/.exec(machine.definition)?.[1] ?? '';
+      const checkId = await healthCheckOf(context, region, endpointName);
+      const steps = [application.restart, application.restore, application.warmUp, application.health, monitoringCheck];
+
+      // Healthy: every job succeeds and the endpoint's check reports Success.
+      await queueStepStates(context, region, new Date().toISOString());
+      const healthy = await kit.start(context, 'application');
+      const run = await finishRun(
+        context.client,
+        healthy.executionArn,
+        'StartExecution {"gameDay":"application"}',
+        30_000,
+      );
+      runs.push(run);
+      const recorded = await kit.record(context, run);
+      const nested = await nestedRuns(context, region, healthy.executionArn);
+      checks.push(
+        ...recorded.checks,
+        expectEqual(
+          "the game day's nested runs: the rollout restart, the cache restore, the warm-up, all succeeded",
+          nested.map(({ job, status }) => ({ job, status })),
+          JOBS.map((job) => ({ job, status: 'SUCCEEDED' })),
+        ),
+        expectEqual(
+          'they were started as dr restart, the weekly schedule and dr warm-cache --manifest start them',
+          nested.map(({ input }) => ({ ...input, restartedAt: typeof input.restartedAt })),
+          [
+            { phase: 'start', restartedAt: 'string' },
+            { phase: 'start', restartedAt: 'undefined' },
+            { phase: 'start', manifestKey: 'warm-up/manifest.json', restartedAt: 'undefined' },
+          ],
+        ),
+        expectThat(
+          'the rollout restart was patched with the run start time',
+          typeof nested[0]?.input.restartedAt === 'string' &&
+            !Number.isNaN(Date.parse(String(nested[0]?.input.restartedAt))),
+          String(nested[0]?.input.restartedAt),
+        ),
+        expectThat(
+          'the run read the health check and found the endpoint healthy',
+          ['FindHealthCheck', 'ReadHealthCheckStatus', 'EndpointHealthy'].every((step) =>
+            run.timeline.some((entry) => entry.step === step),
+          ),
+          run.timeline.map((entry) => entry.step).join(' → '),
+        ),
+        ...kit.resultChecks(recorded.result, steps),
+        timedInOrder(recorded.result),
+        expectEqual(
+          'backup restoration: the restore and the warm-up',
+          status(recorded.result, 'backup-restoration'),
+          'pass',
+        ),
+        expectEqual(
+          'service functionality: Route 53 sees the endpoint healthy',
+          status(recorded.result, 'service-functionality'),
+          'pass',
+        ),
+        expectEqual('performance: every step within the objective', status(recorded.result, 'performance-sla'), 'pass'),
+        expectThat(
+          'the evidence names the health check read',
+          (recorded.result?.checklist.find((item) => item.id === 'service-functionality')?.evidence ?? '').includes(
+            checkId,
+          ),
+          recorded.result?.checklist.find((item) => item.id === 'service-functionality')?.evidence ?? 'no result',
+        ),
+      );
+
+      // Failing: the endpoint's health check fails for the whole wait; the other steps as before.
+      await queueStepStates(context, region, new Date().toISOString());
+      await context.client.setHealth({ [checkId]: false });
+      const failingArn = await startExecution(
+        context.client,
+        region,
+        machine.arn,
+        { gameDay: 'application' },
+        'drill-game-day-application-unhealthy',
+      );
+      const failed = await finishRun(
+        context.client,
+        failingArn,
+        'StartExecution {"gameDay":"application"}, health check failing',
+        30_000,
+      );
+      await context.client.setHealth({ [checkId]: true });
+      runs.push(failed);
+      const failedRecord = await kit.record(context, failed);
+      checks.push(
+        ...failedRecord.checks,
+        expectThat(
+          'with the check failing, the run waited out its timeout and recorded the step failed',
+          failed.timeline.some((entry) => entry.step === 'EndpointNotHealthy') &&
+            !failed.timeline.some((entry) => entry.step === 'EndpointHealthy'),
+          failed.timeline.map((entry) => entry.step).join(' → '),
+        ),
+        expectEqual('service functionality fails', status(failedRecord.result, 'service-functionality'), 'fail'),
+        expectEqual('the result fails', failedRecord.result?.passed, false),
+        expectThat(
+          'the issue names the health step and what Route 53 reported',
+          (failedRecord.result?.issues ?? []).some(
+            (issue) => issue.startsWith(`step ${application.health} failed:`) && issue.includes('Failure'),
+          ),
+          (failedRecord.result?.issues ?? []).join(' | '),
+        ),
+      );
+      return { runs, checks, simulated: [kit.recorderOutOfBand, SIMULATED_STEPS, SIMULATED_VERDICT] };
+    },
+  };
+}
