@@ -232,7 +232,10 @@ export function applicationScenario(kit: GameDayKit): Scenario {
           'with the check failing, the run waited out its timeout and recorded the step failed',
           failed.timeline.some((entry) => entry.step === 'EndpointNotHealthy') &&
             !failed.timeline.some((entry) => entry.step === 'EndpointHealthy'),
-          failed.timeline.map((entry) => entry.step).join(' → '),
+          `${failed.timeline.filter((entry) => entry.step === 'ReadHealthCheckStatus').length} reads of the health check, then ${failed.timeline
+            .slice(-4)
+            .map((entry) => entry.step)
+            .join(' → ')}`,
         ),
         expectEqual('service functionality fails', status(failedRecord.result, 'service-functionality'), 'fail'),
         expectEqual('the result fails', failedRecord.result?.passed, false),
