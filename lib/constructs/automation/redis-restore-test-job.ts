@@ -32,8 +32,8 @@ export interface RedisRestoreTestJobProps {
    */
   readonly exportsOf?: RegionConfig;
   /**
-   * Whether the plan's weekly schedule starts it, with its alarms. The application game day's copy in
-   * the secondary has none: only the game day starts it, and the game day's result judges and pages.
+   * Whether the plan's weekly schedule starts it. The application game day's copy in the secondary
+   * has none: only the game day starts it. Its alarms are the same either way.
    * @default true
    */
   readonly scheduled?: boolean;
@@ -126,16 +126,18 @@ export class RedisRestoreTestJob extends Construct implements AutomationJob {
       logKey: context.encryptionKey,
       cleanup: { whenPresent: 'groupId', phase: 'cleaning', keep: ['groupId', 'source', 'startedAt'] },
     });
-    if (props.scheduled === false) return;
-    keepDeployedLogicalId(this.steppedJob.stateMachine, 'redisrestoretestJob3299965C');
-    keepDeployedLogicalId(this.steppedJob.logGroup, 'redisrestoretestJobLogs36C73355');
-    const schedule = context.scheduler.startExecution(this, 'Schedule', {
-      name: 'weekly-restore-test-redis',
-      planSchedule: 'weekly-restore-test',
-      stateMachine: this.steppedJob.stateMachine,
-      input: { phase: 'start' },
-    });
-    keepDeployedLogicalId(schedule, 'weeklyrestoretestredisSchedule36855446');
+    if (props.scheduled !== false) {
+      keepDeployedLogicalId(this.steppedJob.stateMachine, 'redisrestoretestJob3299965C');
+      keepDeployedLogicalId(this.steppedJob.logGroup, 'redisrestoretestJobLogs36C73355');
+      const schedule = context.scheduler.startExecution(this, 'Schedule', {
+        name: 'weekly-restore-test-redis',
+        planSchedule: 'weekly-restore-test',
+        stateMachine: this.steppedJob.stateMachine,
+        input: { phase: 'start' },
+      });
+      keepDeployedLogicalId(schedule, 'weeklyrestoretestredisSchedule36855446');
+    }
+    // Every run pages when it fails, whoever started it: a failed restore is a recovery procedure failure.
     context.alarms.jobFailures('RedisRestoreTestFailures', {
       stateMachine: this.steppedJob.stateMachine,
       what: 'Recovery procedure failure',
