@@ -21,6 +21,7 @@ beforeAll(() => {
     environment(FUNCTIONS.auroraSentinel.environment, {
       GLOBAL_CLUSTER_IDENTIFIER: GLOBAL,
       CLUSTER_IDENTIFIER: 'async-toolformer-prod-use1',
+      DATABASE_NAME: 'orchestrator',
     }),
   );
   ({ handler } = jest.requireActual<typeof HandlerModule>('./handler'));
@@ -47,6 +48,10 @@ test('writes the row with the counts where the writer is: rate 100', async () =>
   expect(result).toMatchObject({ outcome: 'acted', written: { rowCounts: { 'public.jobs': 42 } } });
   expect(metrics[METRIC.backupSuccessRate]).toEqual([100]);
   expect(upserts()).toHaveLength(1);
+  // Every statement runs in the application's database (DATABASE_NAME), not the Data API's default.
+  expect(new Set(data.commandCalls(ExecuteStatementCommand).map((call) => call.args[0].input.database))).toEqual(
+    new Set(['orchestrator']),
+  );
 });
 
 describe('failure path: throttling', () => {

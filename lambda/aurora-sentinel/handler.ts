@@ -27,6 +27,7 @@ const settings: SentinelJobSettings = {
   },
   clusterArn: env.CLUSTER_ARN,
   secretName: env.MASTER_SECRET_NAME,
+  database: env.DATABASE_NAME,
 };
 
 export async function handler(event: unknown): Promise<SentinelJobResult> {

@@ -3,10 +3,12 @@ import { ExecuteStatementCommand, type Field, type RDSDataClient } from '@aws-sd
 import { AURORA_COUNT_TOLERANCE, AURORA_SENTINEL, countTolerance } from '../../lib/contract';
 import { describeCount, sentinelProblem, type CountComparison, type SentinelValue } from '../shared/sentinel';
 
-/** Where the Data API runs a statement: a cluster (its writer) and the secret it signs in with. */
+/** Where the Data API runs a statement: a cluster (its writer), the secret it signs in with, and the database. */
 export interface DataApiTarget {
   readonly resourceArn: string;
   readonly secretArn: string;
+  /** The application's database (config `data.applicationDatabase`): without it the Data API uses the default. */
+  readonly database: string;
 }
 
 /** The row the sentinel job writes and the restore test reads back. */

@@ -54,6 +54,7 @@ beforeAll(async () => {
     target: { globalClusterIdentifier: GLOBAL, clusterIdentifier: CLUSTER, region: 'us-east-1' },
     clusterArn: DBCluster!.DBClusterArn!,
     secretName: SECRET,
+    database: 'orchestrator',
   };
 }, 60_000);
 afterAll(async () => moto?.stop(), 30_000);

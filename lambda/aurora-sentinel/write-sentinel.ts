@@ -33,6 +33,8 @@ export interface SentinelJobSettings {
    * the secondary region the stack knows no full ARN (the replica's suffix is the primary's).
    */
   readonly secretName: string;
+  /** The database whose tables are counted and which holds the sentinel row. */
+  readonly database: string;
 }
 
 export interface SentinelJobResult {
@@ -53,7 +55,7 @@ export async function run(deps: SentinelJobDeps, settings: SentinelJobSettings):
   if (outcome !== 'acted') return { outcome, placement };
   const { ARN: secretArn } = await deps.secrets.send(new DescribeSecretCommand({ SecretId: settings.secretName }));
   if (!secretArn) throw new Error(`secret ${settings.secretName} has no ARN in this region`);
-  const target: DataApiTarget = { resourceArn: settings.clusterArn, secretArn };
+  const target: DataApiTarget = { resourceArn: settings.clusterArn, secretArn, database: settings.database };
   const rowCounts = await countRows(deps.data, target);
   const written: SentinelRow = { ...sentinelValue(settings.stage, deps.now()), rowCounts };
   await writeSentinel(deps.data, target, written);

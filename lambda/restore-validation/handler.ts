@@ -31,6 +31,7 @@ const settings: RestoreValidationSettings = {
   instanceClass: env.INSTANCE_CLASS,
   tag: { key: env.RESTORE_TAG_KEY, value: env.RESTORE_TAG_VALUE },
   protectedClusters: env.PROTECTED_CLUSTERS.split(','),
+  database: env.DATABASE_NAME,
 };
 
 export async function handler(event: unknown): Promise<ValidationState> {

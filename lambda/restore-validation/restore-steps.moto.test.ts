@@ -87,6 +87,7 @@ beforeAll(async () => {
     instanceClass: 'r7g.large',
     tag: RESTORE_TEST_TAG,
     protectedClusters: ['async-toolformer-staging-use1', 'async-toolformer-staging-usw2'],
+    database: 'orchestrator',
   };
 }, 60_000);
 afterAll(async () => {

@@ -31,6 +31,7 @@ const settings: RestoreValidationSettings = {
   instanceClass: 'r7g.large',
   tag: RESTORE_TEST_TAG,
   protectedClusters: ['async-toolformer-staging-use1', 'async-toolformer-staging-usw2'],
+  database: 'orchestrator',
 };
 const start: ValidationState = { phase: 'start', restoreJobId: 'job-1', status: 'COMPLETED', resourceType: 'Aurora' };
 

@@ -235,7 +235,7 @@ async function read(
   const secretArn = cluster?.MasterUserSecret?.SecretArn;
   if (!secretArn)
     return failing(state, `restored cluster ${state.clusterId} has no managed master secret to read with`);
-  const target = { resourceArn: state.clusterArn, secretArn };
+  const target = { resourceArn: state.clusterArn, secretArn, database: settings.database };
   let stored;
   let counts;
   try {

@@ -32,6 +32,8 @@ export interface RestoreValidationSettings {
   readonly tag: { readonly key: string; readonly value: string };
   /** The stage's own clusters (both regions): never modified, whatever a restore job names. */
   readonly protectedClusters: readonly string[];
+  /** The database the sentinel job wrote to (config `data.applicationDatabase`), read back in the copy. */
+  readonly database: string;
 }
 
 /** The part of a "Restore Job State Change" event this function reads. */

@@ -66,6 +66,8 @@ const DATA_COMMON = {
   dailyBackupRetention: Duration.days(35),
   weeklyBackupRetention: Duration.days(90),
   secretRotation: Duration.days(30),
+  // The clusters create no database of their own; set the one the orchestrator's tables are in.
+  applicationDatabase: 'postgres',
 } as const;
 
 const PROD_DATA: DataConfig = {

@@ -144,6 +144,13 @@ export interface DataConfig {
   readonly secretRotation: Duration;
   /** Retention of the exported PostgreSQL log. */
   readonly logRetention: RetentionDays;
+  /**
+   * The database that holds the application's tables: the Aurora sentinel counts its tables' rows
+   * before each backup and the restore test reads them back from the restored copy (Data API
+   * `database`). The clusters are created without a database name, so `postgres` is the only one
+   * until the application creates its own; name that one here.
+   */
+  readonly applicationDatabase: string;
 }
 
 /**

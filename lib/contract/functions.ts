@@ -102,12 +102,19 @@ export const FUNCTIONS = {
       'RESTORE_TAG_KEY',
       'RESTORE_TAG_VALUE',
       'PROTECTED_CLUSTERS',
+      'DATABASE_NAME',
     ],
   }),
   auroraSentinel: contract({
     entry: 'lambda/aurora-sentinel/handler.ts',
     service: 'aurora-sentinel',
-    environment: ['GLOBAL_CLUSTER_IDENTIFIER', 'CLUSTER_IDENTIFIER', 'CLUSTER_ARN', 'MASTER_SECRET_NAME'],
+    environment: [
+      'GLOBAL_CLUSTER_IDENTIFIER',
+      'CLUSTER_IDENTIFIER',
+      'CLUSTER_ARN',
+      'MASTER_SECRET_NAME',
+      'DATABASE_NAME',
+    ],
   }),
   redisRestoreTest: contract({
     entry: 'lambda/redis-restore-test/handler.ts',

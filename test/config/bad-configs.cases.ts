@@ -513,6 +513,13 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       'network.interfaceEndpoints[0] = "dynamodb": unknown endpoint; use one of ssm, cloudwatch-monitoring, cloudwatch-logs, sts, secrets-manager, kms, ecr-api, ecr-dkr, elasticache, rds, backup, sns, sqs, events',
     ],
   },
+  {
+    name: 'an application database name with upper case and a dash',
+    config: set('data.applicationDatabase', 'Orchestrator-DB'),
+    problems: [
+      'data.applicationDatabase = "Orchestrator-DB": must be a PostgreSQL database name: lower case letters, digits, _ or $, starting with a letter or _, at most 63 characters (the clusters create only "postgres")',
+    ],
+  },
   // --- traffic ---
   {
     name: 'a cluster admin role listed twice',

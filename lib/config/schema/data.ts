@@ -165,6 +165,11 @@ export function dataSchema(context: RuleContext): z.ZodType<DataConfig> {
       'Secrets Manager rotates every 1 to 365 days',
     ]),
     logRetention: retentionDays(),
+    // PostgreSQL's rule for an unquoted identifier, which is what the Data API's `database` takes.
+    applicationDatabase: matches(
+      /^[a-z_][a-z0-9_$]{0,62}$/,
+      'must be a PostgreSQL database name: lower case letters, digits, _ or $, starting with a letter or _, at most 63 characters (the clusters create only "postgres")',
+    ),
   })
     .superRefine(lockAcceptsRules, {
       when: whenTyped('vaultLock', 'dailyBackupRetention', 'weeklyBackupRetention'),

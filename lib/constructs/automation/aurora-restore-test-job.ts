@@ -74,6 +74,7 @@ export class AuroraRestoreTestJob extends Construct implements AutomationJob {
         RESTORE_TAG_KEY: RESTORE_TEST_TAG.key,
         RESTORE_TAG_VALUE: RESTORE_TEST_TAG.value,
         PROTECTED_CLUSTERS: protectedClusters.join(','),
+        DATABASE_NAME: config.data.applicationDatabase,
       },
     });
     this.function = fn;

@@ -39,6 +39,7 @@ export class AuroraSentinelJob extends Construct implements AutomationJob {
         CLUSTER_IDENTIFIER: identifier,
         CLUSTER_ARN: clusterArn,
         MASTER_SECRET_NAME: masterSecretName(config),
+        DATABASE_NAME: config.data.applicationDatabase,
       },
     });
     this.function = fn;

@@ -33,6 +33,8 @@ interface StoredRow {
  */
 export class DrillDatabase {
   readonly statements: string[] = [];
+  /** The `database` each statement named, in order. */
+  readonly databases: (string | undefined)[] = [];
   sentinel: StoredRow | undefined;
   hasSentinelTable = false;
 
@@ -50,8 +52,15 @@ export class DrillDatabase {
   client(): RDSDataClient {
     return {
       send: async (command: {
-        input: { sql?: string; parameters?: { name: string; value: Record<string, unknown> }[] };
-      }) => this.execute(command.input.sql ?? '', command.input.parameters ?? []),
+        input: {
+          sql?: string;
+          database?: string;
+          parameters?: { name: string; value: Record<string, unknown> }[];
+        };
+      }) => {
+        this.databases.push(command.input.database);
+        return this.execute(command.input.sql ?? '', command.input.parameters ?? []);
+      },
     } as unknown as RDSDataClient;
   }
 

@@ -142,6 +142,7 @@ function restoreScenario(
           },
           clusterArn: sentinelEnv.CLUSTER_ARN!,
           secretName: sentinelEnv.MASTER_SECRET_NAME!,
+          database: sentinelEnv.DATABASE_NAME!,
         },
       );
 
@@ -178,6 +179,7 @@ function restoreScenario(
         instanceClass: env.INSTANCE_CLASS!,
         tag: { key: env.RESTORE_TAG_KEY!, value: env.RESTORE_TAG_VALUE! },
         protectedClusters: env.PROTECTED_CLUSTERS!.split(','),
+        database: env.DATABASE_NAME!,
       };
       const deps = {
         backup: backup.client,
@@ -219,7 +221,13 @@ function restoreScenario(
       const left = DBInstances.filter((i) => i.DBInstanceIdentifier?.startsWith(AURORA_RESTORE_TEST_INSTANCE_PREFIX));
 
       const passing = expected === undefined;
+      const databases = new Set([...source.databases, ...restored.databases]);
       const checks: Check[] = [
+        expectThat(
+          "the sentinel job and the restore test name one database, the same in both functions' synthesized environments",
+          databases.size === 1 && sentinelEnv.DATABASE_NAME === env.DATABASE_NAME && databases.has(env.DATABASE_NAME),
+          `statements named ${[...databases].map(String).join(', ')}; DATABASE_NAME ${String(sentinelEnv.DATABASE_NAME)} (sentinel), ${String(env.DATABASE_NAME)} (restore test)`,
+        ),
         expectThat(
           `the sentinel job writes the row and the counts of ${SOURCE_TABLES.length} tables where the writer is (${region})`,
           written.outcome === 'acted' && Object.keys(written.written?.rowCounts ?? {}).length === SOURCE_TABLES.length,
