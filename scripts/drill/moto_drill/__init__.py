@@ -23,6 +23,8 @@ can be checked module by module; the pin in requirements-dev.txt keeps them vali
   of the seeded records (GET /drill/dns); dns_responder.py answers them over UDP on loopback.
 - rds_restore.py: an Aurora restore from a snapshot of a cluster with no master password (a Global
   Database secondary, ManageMasterUserPassword), which moto answers with a 500 KeyError.
+- lambda_invoke.py: a Lambda invocation a scenario queues as {"drillInvoke": ...} runs its handler in
+  Node (the application game day's recorder); every other invocation answers as moto's does.
 - middleware.py, faults.py, control.py, conform.py: a WSGI middleware with the drill's control API
   (/drill/...): lost regions, injected faults, a log of every AWS request, and /drill/call, a
   botocore client for the drill's own calls.

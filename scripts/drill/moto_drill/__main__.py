@@ -21,7 +21,7 @@ def install_patches() -> None:
 
     config.enable_execution()
     from . import casing, cloudwatch_route53, elasticache_export, elasticache_global, jsonata_patch, kms_keys, rds_global, rds_restore, route53_health, sfn_clients, sfn_clock, sfn_nested
-    from . import elasticache_auth, secrets_rotation
+    from . import elasticache_auth, lambda_invoke, secrets_rotation
 
     sfn_clock.install()
     sfn_clients.install()
@@ -36,6 +36,7 @@ def install_patches() -> None:
     elasticache_export.install()
     elasticache_auth.install()  # AUTH token changes, which moto ignores
     secrets_rotation.install()  # rotation functions run in Node, not Docker
+    lambda_invoke.install()  # a queued {"drillInvoke": ...} runs a handler in Node
     cloudwatch_route53.install()
     route53_health.install()  # and alarm_eval.py: the alarms Route 53 reads are evaluated
 

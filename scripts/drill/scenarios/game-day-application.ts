@@ -1,14 +1,22 @@
 // The third Monday's game day in the drill: its state machine as synthesized starts the rollout restart, the cache restore and the warm-up as nested runs, then reads Route 53's health check; once healthy, once with the check failing.
-import { GAME_DAY_STEPS, type GameDayId, type GameDayResult } from '../../../lib/contract/game-days';
+import {
+  GAME_DAY_RECORDER,
+  GAME_DAY_RESULTS,
+  GAME_DAY_STEPS,
+  gameDayResultsParameter,
+  type GameDayId,
+  type GameDayResult,
+} from '../../../lib/contract/game-days';
+import { loadConfig, type Stage } from '../../../lib/config';
+import { failoverAlarmNames } from '../../../lib/naming';
+import { functionEnvironment } from '../jobs';
 import { finishRun, startExecution, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import type { SeededStateMachine } from '../world';
 
 /** What game-days.ts shares with this scenario (passed in, so the two modules do not import each other). */
 export interface GameDayKit {
-  readonly recorderOutOfBand: string;
   start(context: ScenarioContext, gameDay: GameDayId): Promise<{ machine: SeededStateMachine; executionArn: string }>;
-  record(context: ScenarioContext, run: RunRecord): Promise<{ result?: GameDayResult; checks: Check[] }>;
   resultChecks(result: GameDayResult | undefined, steps: readonly string[]): Check[];
 }
 
@@ -54,21 +62,97 @@ function stepStates(startedAt: string): Record<string, unknown>[] {
 
 const SIMULATED_STEPS =
   "the nested jobs' Lambda steps: the drill server runs no Lambda code, so each invocation of the rollout restart's, the restore test's and the warm-up's step function is answered with a scripted state (moto's lambda-simple result queue), in the phases the real handlers go through (rolling → done with pods; restoring → cleaning → done with a passed verdict; loading → done); the three handlers themselves are drilled elsewhere (recovery-jobs: dr warm-cache and dr restart on their real handlers) or unit- and moto-tested (the restore test). Each nested run's Step, Done? and Wait loop, its start with the game day's input and its wait (startExecution.sync:2) run for real";
-const SIMULATED_VERDICT =
-  "the machine's own end (Passed? on RecordResult's output) is not checked: RecordResult's Lambda answer is moto's echo of the payload, so the verdict checked is the recorder's, run out of band on that payload";
+const FENCE_LIFTED =
+  "the DNS fence's metric holds one datapoint, 0 (lifted), as the second Monday's region game day leaves it: the fence alarm ignores missing data, so without it the alarm stays INSUFFICIENT_DATA and the monitoring check fails, as it would in a deployment where no failover ever ran";
+const RECORDER_IN_THE_RUN =
+  "the recorder (lambda/game-day) runs inside the run: its RecordResult invocation is handed to the real handler in its own Node process with its function's environment as synthesized (scripts/drill/moto_drill/lambda_invoke.py), so the machine's Passed? reads the recorder's own verdict";
 
-/** Queues the scripted step states for the next invocations of the region's Lambda functions. */
-async function queueStepStates(context: ScenarioContext, region: string, startedAt: string): Promise<void> {
+/**
+ * Queues the answers of the region's next Lambda invocations: the nested jobs' scripted step states,
+ * then the recorder's RecordResult, run for real.
+ */
+async function queueInvocations(context: ScenarioContext, region: string, startedAt: string): Promise<void> {
+  const recorder = {
+    drillInvoke: {
+      entry: GAME_DAY_RECORDER.entry,
+      env: {
+        ...functionEnvironment(context.world, GAME_DAY_RECORDER, region),
+        AWS_LAMBDA_FUNCTION_NAME: `${GAME_DAY_RECORDER.service}-${region}`,
+      },
+    },
+  };
   const response = await fetch(`${context.endpoint}/moto-api/static/lambda-simple/response`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       account_id: context.world.assembly.stacks[0]!.account,
       region,
-      results: stepStates(startedAt).map((state) => JSON.stringify(state)),
+      results: [...stepStates(startedAt), recorder].map((answer) => JSON.stringify(answer)),
     }),
   });
   if (!response.ok) throw new Error(`moto refused the lambda-simple results: ${response.status}`);
+}
+
+/** What the recorder returned to the run (RecordResult's TaskSucceeded), and whether its result.json is in the results bucket. */
+async function recorded(
+  context: ScenarioContext,
+  run: RunRecord,
+): Promise<{ result?: GameDayResult; checks: Check[] }> {
+  const { events } = await context.client.call<{
+    events: { type: string; taskSucceededEventDetails?: { resourceType: string; output: string } }[];
+  }>('stepfunctions', run.region, 'GetExecutionHistory', { executionArn: run.executionArn, maxResults: 1000 });
+  const answer = events
+    .filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resourceType === 'lambda')
+    .map(
+      (event) =>
+        JSON.parse(event.taskSucceededEventDetails!.output) as {
+          Payload?: { result?: GameDayResult; keys?: string[] };
+        },
+    )
+    .pop()?.Payload;
+  const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', run.region, 'GetParameter', {
+    Name: gameDayResultsParameter(context.stage),
+  });
+  const key = answer?.keys?.find((candidate) => candidate.endsWith(GAME_DAY_RESULTS.json));
+  let stored = false;
+  if (key) {
+    await context.client.call('s3', run.region, 'HeadObject', { Bucket: Parameter.Value, Key: key });
+    stored = true;
+  }
+  return {
+    ...(answer?.result ? { result: answer.result } : {}),
+    checks: [
+      expectThat(
+        'the recorder ran inside the run and wrote result.json to the results bucket',
+        stored,
+        key ?? `no recorder answer in ${run.executionArn}`,
+      ),
+    ],
+  };
+}
+
+/**
+ * The DNS fence as the second Monday's region game day leaves it: lifted, its last datapoint 0. Its
+ * alarm ignores missing data, so in a world where no failover ever ran it stays INSUFFICIENT_DATA and
+ * the monitoring check fails; the month's order of game days gives it a datapoint first.
+ */
+async function fenceLifted(context: ScenarioContext, region: string, fenceAlarm: string): Promise<void> {
+  const { MetricAlarms = [] } = await context.client.call<{
+    MetricAlarms?: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }[];
+  }>('cloudwatch', region, 'DescribeAlarms', { AlarmNames: [fenceAlarm] });
+  const alarm = MetricAlarms[0];
+  if (!alarm) throw new Error(`no DNS fence alarm ${fenceAlarm} in ${region}`);
+  await context.client.call('cloudwatch', region, 'PutMetricData', {
+    Namespace: alarm.Namespace,
+    MetricData: [
+      {
+        MetricName: alarm.MetricName,
+        Dimensions: alarm.Dimensions,
+        Value: 0,
+        Timestamp: new Date((await context.client.state()).nowMs).toISOString(),
+      },
+    ],
+  });
 }
 
 /** The nested runs the game day `parent` started, oldest first: which job, its input and how it ended. */
@@ -142,10 +226,13 @@ export function applicationScenario(kit: GameDayKit): Scenario {
       // The endpoint name as the definition finds its check by.
       const endpointName = /FullyQualifiedDomainName = '([^']+)'/.exec(machine.definition)?.[1] ?? '';
       const checkId = await healthCheckOf(context, region, endpointName);
+      const config = loadConfig({ stage: context.stage as Stage });
+      const secondary = config.regions.find((candidate) => candidate.region === region)!;
+      await fenceLifted(context, region, failoverAlarmNames(config, secondary).fence);
       const steps = [application.restart, application.restore, application.warmUp, application.health, monitoringCheck];
 
       // Healthy: every job succeeds and the endpoint's check reports Success.
-      await queueStepStates(context, region, new Date().toISOString());
+      await queueInvocations(context, region, new Date().toISOString());
       const healthy = await kit.start(context, 'application');
       const run = await finishRun(
         context.client,
@@ -154,10 +241,10 @@ export function applicationScenario(kit: GameDayKit): Scenario {
         30_000,
       );
       runs.push(run);
-      const recorded = await kit.record(context, run);
+      const healthyRecord = await recorded(context, run);
       const nested = await nestedRuns(context, region, healthy.executionArn);
       checks.push(
-        ...recorded.checks,
+        ...healthyRecord.checks,
         expectEqual(
           "the game day's nested runs: the rollout restart, the cache restore, the warm-up, all succeeded",
           nested.map(({ job, status }) => ({ job, status })),
@@ -185,30 +272,39 @@ export function applicationScenario(kit: GameDayKit): Scenario {
           ),
           run.timeline.map((entry) => entry.step).join(' → '),
         ),
-        ...kit.resultChecks(recorded.result, steps),
-        timedInOrder(recorded.result),
+        ...kit.resultChecks(healthyRecord.result, steps),
+        timedInOrder(healthyRecord.result),
         expectEqual(
           'backup restoration: the restore and the warm-up',
-          status(recorded.result, 'backup-restoration'),
+          status(healthyRecord.result, 'backup-restoration'),
           'pass',
         ),
         expectEqual(
           'service functionality: Route 53 sees the endpoint healthy',
-          status(recorded.result, 'service-functionality'),
+          status(healthyRecord.result, 'service-functionality'),
           'pass',
         ),
-        expectEqual('performance: every step within the objective', status(recorded.result, 'performance-sla'), 'pass'),
+        expectEqual(
+          'performance: every step within the objective',
+          status(healthyRecord.result, 'performance-sla'),
+          'pass',
+        ),
+        expectEqual(
+          'the run ends Succeeded on the recorded verdict (GameDayPassed)',
+          { status: run.status, passed: healthyRecord.result?.passed },
+          { status: 'SUCCEEDED', passed: true },
+        ),
         expectThat(
           'the evidence names the health check read',
-          (recorded.result?.checklist.find((item) => item.id === 'service-functionality')?.evidence ?? '').includes(
-            checkId,
-          ),
-          recorded.result?.checklist.find((item) => item.id === 'service-functionality')?.evidence ?? 'no result',
+          (
+            healthyRecord.result?.checklist.find((item) => item.id === 'service-functionality')?.evidence ?? ''
+          ).includes(checkId),
+          healthyRecord.result?.checklist.find((item) => item.id === 'service-functionality')?.evidence ?? 'no result',
         ),
       );
 
       // Failing: the endpoint's health check fails for the whole wait; the other steps as before.
-      await queueStepStates(context, region, new Date().toISOString());
+      await queueInvocations(context, region, new Date().toISOString());
       await context.client.setHealth({ [checkId]: false });
       const failingArn = await startExecution(
         context.client,
@@ -225,7 +321,7 @@ export function applicationScenario(kit: GameDayKit): Scenario {
       );
       await context.client.setHealth({ [checkId]: true });
       runs.push(failed);
-      const failedRecord = await kit.record(context, failed);
+      const failedRecord = await recorded(context, failed);
       checks.push(
         ...failedRecord.checks,
         expectThat(
@@ -239,6 +335,11 @@ export function applicationScenario(kit: GameDayKit): Scenario {
         ),
         expectEqual('service functionality fails', status(failedRecord.result, 'service-functionality'), 'fail'),
         expectEqual('the result fails', failedRecord.result?.passed, false),
+        expectEqual(
+          'the run ends Failed on the recorded verdict (GameDayFailed)',
+          { status: failed.status, error: failed.error },
+          { status: 'FAILED', error: 'GameDayFailed' },
+        ),
         expectThat(
           'the issue names the health step and what Route 53 reported',
           (failedRecord.result?.issues ?? []).some(
@@ -247,7 +348,7 @@ export function applicationScenario(kit: GameDayKit): Scenario {
           (failedRecord.result?.issues ?? []).join(' | '),
         ),
       );
-      return { runs, checks, simulated: [kit.recorderOutOfBand, SIMULATED_STEPS, SIMULATED_VERDICT] };
+      return { runs, checks, simulated: [SIMULATED_STEPS, RECORDER_IN_THE_RUN, FENCE_LIFTED] };
     },
   };
 }

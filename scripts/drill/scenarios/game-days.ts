@@ -322,6 +322,6 @@ const region: Scenario = {
   },
 };
 
-const application = applicationScenario({ recorderOutOfBand: RECORDER_OUT_OF_BAND, start, record, resultChecks });
+const application = applicationScenario({ start, resultChecks });
 
 export const GAME_DAY_SCENARIOS: readonly Scenario[] = [database, region, application, communication];
