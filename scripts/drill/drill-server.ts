@@ -204,6 +204,26 @@ export class DrillClient {
     return this.request('POST', '/drill/config', config);
   }
 
+  /**
+   * Keeps a copy of moto's backends and of the server's world as they are now, right after the seed
+   * (scripts/drill/moto_drill/snapshot.py); refused (AwsCallError `SnapshotRefused`) while a promotion
+   * is pending or an execution runs. Returns the id {@link restore} takes.
+   */
+  async snapshot(): Promise<{ id: number; copySeconds: number; sharedTypes: Record<string, number> }> {
+    return this.request('POST', '/drill/snapshot', {});
+  }
+
+  /**
+   * Puts back a fresh copy of snapshot `id` in place of {@link reset} and the seed: running executions
+   * stopped (how many, and how many threads of them did not end in time), moto and the server's world
+   * as right after the seed, the settings `config` over the defaults.
+   */
+  async restore(id: number, config: DrillConfig = {}): Promise<{ stopped: number; stillRunning: number }> {
+    const answer = await this.request<{ stopped: number; stillRunning: number }>('POST', '/drill/restore', { id });
+    await this.configure(config);
+    return answer;
+  }
+
   /** moto forgets every resource, and the server its lost regions, faults, log and promotions. */
   async reset(config: DrillConfig = {}): Promise<void> {
     const response = await fetch(`${this.endpoint}/moto-api/reset`, { method: 'POST' });

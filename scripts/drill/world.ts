@@ -64,6 +64,21 @@ export class World {
     }
   }
 
+  /**
+   * This world as its seed left it, for a scenario that runs on the server's restored copy of that
+   * seed (session.ts): the same names, ARNs and ids as moto's copy holds, in collections of its own
+   * (only the seed adds to them), read against `assembly` (its templates are those seeded).
+   */
+  copy(assembly: Assembly = this.assembly): World {
+    const world = new World(assembly, this.client);
+    for (const [key, physical] of this.physical) world.physical.set(key, physical);
+    world.stateMachines.push(...this.stateMachines);
+    world.inboxes.push(...this.inboxes);
+    for (const [id, zone] of this.zones) world.zones.set(id, zone);
+    for (const [type, count] of this.notSeeded) world.notSeeded.set(type, count);
+    return world;
+  }
+
   /** The resources of `stack`, each after those it refers to. */
   private order(stack: AssemblyStack): string[] {
     const resources = stack.template.Resources;

@@ -1,5 +1,6 @@
 // The drill server's Route 53 layer against a small hand-built zone: health evaluation, the fence alarm evaluated from its datapoints, failover answers over HTTP and UDP.
 import { Resolver } from 'node:dns/promises';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startDrillServer, type DrillClient, type DrillServer } from '../../scripts/drill/drill-server';
 
 const ZONE = 'drill.example.com';
@@ -252,3 +253,57 @@ test('an inverted check reports the opposite of its endpoint', async () => {
   expect(up).toMatch(/^Failure: inverted: /);
   expect(down).toMatch(/^Success/);
 });
+
+test(
+  'a restored snapshot is the world as it was kept, fresh on the clock, with nothing of the scenario after it',
+  async () => {
+    await seed('breaching');
+    const kept = await client.snapshot();
+    expect(kept.id).toBeGreaterThan(0);
+
+    // A scenario: a request of its own, an hour, a run still waiting, settings, a lost region, a fault.
+    const ssm = new SSMClient({
+      region: 'us-east-1',
+      endpoint: server.process.endpoint,
+      credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' },
+    });
+    await ssm.send(new PutParameterCommand({ Name: '/drill/after-seed', Value: 'x', Type: 'String' }));
+    await client.advanceClock(3600);
+    expect((await client.evaluateAlarms(FENCE.region, [FENCE.name]))[0]!.state).toBe('ALARM'); // an hour breaching
+    const definition = { StartAt: 'Hour', States: { Hour: { Type: 'Wait', Seconds: 3600, End: true } } };
+    const { stateMachineArn } = await client.call<{ stateMachineArn: string }>(
+      'stepfunctions',
+      'us-east-1',
+      'CreateStateMachine',
+      { name: 'waits', roleArn: 'arn:aws:iam::123456789012:role/drill', definition: JSON.stringify(definition) },
+    );
+    await client.configure({ holdClock: true, promotionSeconds: { rds: null } }); // the run waits 7.2 s real
+    await client.call('stepfunctions', 'us-east-1', 'StartExecution', { stateMachineArn });
+    await client.loseRegions(['us-east-1']);
+    await client.setFaults([{ service: 'ssm', action: 'GetParameter', code: 'ThrottlingException' }]);
+    expect((await client.dns(`api.${ZONE}`)).values).toEqual(['192.0.2.2']);
+
+    const started = Date.now();
+    expect(await client.restore(kept.id, { timeScale: 0.002 })).toMatchObject({ stopped: 1, stillRunning: 0 });
+    expect(Date.now() - started).toBeLessThan(3000); // the run was stopped, not waited out
+
+    expect(await client.requests(0)).toEqual([]);
+    expect(await client.state()).toMatchObject({
+      lostRegions: [],
+      faults: [],
+      promotionSeconds: { rds: 30, elasticache: 30 },
+      pendingPromotions: 0,
+    });
+    const machines = await client.call<{ stateMachines: unknown[] }>('stepfunctions', 'us-east-1', 'ListStateMachines');
+    expect(machines.stateMachines).toEqual([]);
+    await expect(client.call('ssm', 'us-east-1', 'GetParameter', { Name: '/drill/after-seed' })).rejects.toThrow(
+      /ParameterNotFound/,
+    );
+    // The seed is back as it was made: its endpoints' regions, its records, and its alarm as new, not
+    // an hour old (its creation moved with the clock): no period of it has ended without data yet.
+    expect((await client.dns(`api.${ZONE}`)).values).toEqual(['192.0.2.1']);
+    expect((await client.evaluateAlarms(FENCE.region, [FENCE.name]))[0]!.state).toBe('INSUFFICIENT_DATA');
+    await expect(client.restore(kept.id + 1)).rejects.toThrow(/not the one kept/);
+  },
+  TIMEOUT_MS,
+);

@@ -6,6 +6,8 @@ Patches no moto file; the middleware (middleware.py) routes /drill/ paths here, 
     GET  /drill/requests      the request log (?since=<virtual epoch ms>)
     POST /drill/call          one AWS call by botocore, as the observer: {service, region, action, params, conform}
     POST /drill/reset         forgets lost regions, faults, health, the log, promotions
+    POST /drill/snapshot      keeps a copy of moto's backends and the drill's world, after the seed (snapshot.py)
+    POST /drill/restore       {id}: puts a fresh copy of that snapshot back, in place of a reset and the seed
     POST /drill/lost-regions  {regions}: every request signed for them answers 503
     POST /drill/faults        {faults}: replaces the injected faults
     POST /drill/health        {"<health check id>": bool}: false fails the check (route53_health.py)
@@ -26,7 +28,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from . import dns_responder
+from . import dns_responder, snapshot
 from .alarm_eval import evaluate_on_request
 from .casing import operation_model
 from .clock import reach, vnow_ms
@@ -91,6 +93,11 @@ class ControlApi:
             return None
         if path == "/drill/call":  # outside the lock: the call comes back through the middleware
             return self._call(body)
+        if path in ("/drill/snapshot", "/drill/restore"):  # outside the lock: a restore waits for threads that take it
+            try:
+                return snapshot.take() if path == "/drill/snapshot" else snapshot.restore(int(body["id"]))
+            except snapshot.SnapshotRefused as error:
+                raise DrillCallError("SnapshotRefused", str(error)) from error
         with lock:
             if path == "/drill/reset":
                 reset_drill_state()
