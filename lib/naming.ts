@@ -129,6 +129,15 @@ export function cacheReplicationGroupId(config: DrConfig, region: RegionConfig):
   return regionalName(config, region);
 }
 
+/**
+ * What every cache export's key starts with, in either region's backup bucket: exports are named
+ * `<replication group id>-…` ({@link cacheReplicationGroupId}), and a bucket holds its own group's
+ * and, by replication, the other region's. The backup lifecycle expires only these keys.
+ */
+export function cacheExportKeyPrefix(config: DrConfig): string {
+  return `${stageName(config)}-`;
+}
+
 /** Suffix of the Global Datastore id; ElastiCache prepends its own regional prefix. */
 export function cacheGlobalDatastoreSuffix(config: DrConfig): string {
   return stageName(config);

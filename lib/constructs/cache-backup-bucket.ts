@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { WARM_UP_MANIFEST } from '../contract';
 import { skipCheckov } from '../nag/checkov';
 import type { BucketObjectLock } from './object-lock';
 import { PRIVATE_BUCKET_PROPS } from './private-bucket';
@@ -33,6 +34,11 @@ export interface CacheBackupBucketProps {
   readonly transitionAfter: Duration;
   /** Age after which backups expire. */
   readonly retention: Duration;
+  /**
+   * Key prefix of the exports (and their sidecars), the only keys that tier and expire: the warm-up
+   * manifests under `warm-up/` stay until a person replaces or deletes them.
+   */
+  readonly exportKeyPrefix: string;
   /** How long overwritten or deleted versions are kept. */
   readonly noncurrentVersionExpiry: Duration;
   /**
@@ -127,8 +133,17 @@ export class CacheBackupBucket extends Construct {
       lifecycleRules: [
         {
           id: 'tier-then-expire-backups',
+          prefix: props.exportKeyPrefix,
           transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: props.transitionAfter }],
           expiration: props.retention,
+          noncurrentVersionExpiration: props.noncurrentVersionExpiry,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          // A manifest must be there when an incident or a game day needs it, however long ago it
+          // was uploaded; only the versions it replaced go.
+          id: 'expire-replaced-warm-up-manifests',
+          prefix: WARM_UP_MANIFEST.prefix,
           noncurrentVersionExpiration: props.noncurrentVersionExpiry,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },

@@ -5,7 +5,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { CacheBackupBucket } from '../constructs/cache-backup-bucket';
 import { ReplicationAlarms } from '../constructs/replicated-bucket-alarms';
-import { alarmNamePrefix, cacheBackupBucketName, parameters, stackDescription } from '../naming';
+import { alarmNamePrefix, cacheBackupBucketName, cacheExportKeyPrefix, parameters, stackDescription } from '../naming';
 import { DrStack, type DrStackProps } from './dr-stack';
 
 /** Props of {@link CacheBackupStack}. */
@@ -47,6 +47,7 @@ export class CacheBackupStack extends DrStack {
       bucketName,
       transitionAfter,
       retention,
+      exportKeyPrefix: cacheExportKeyPrefix(config),
       noncurrentVersionExpiry,
       objectLock: { mode: config.objectLock.mode, retention: config.objectLock.cacheBackupRetention },
       ...(destination ? { replicateTo: { bucket: destination } } : {}),

@@ -138,6 +138,7 @@ describe('backup buckets', () => {
       bucketName: 'cache-backups-use1',
       transitionAfter: Duration.days(30),
       retention: Duration.days(365),
+      exportKeyPrefix: 'async-toolformer-prod-',
       noncurrentVersionExpiry: Duration.days(30),
       objectLock: { mode: 'compliance', retention: Duration.days(35) },
     });

@@ -5,7 +5,8 @@ import {
   ELASTICACHE_EXPORT_BUCKET_ACTIONS,
   ELASTICACHE_EXPORT_OBJECT_ACTIONS,
 } from '../../lib/constructs/cache-backup-bucket';
-import { regionCode } from '../../lib/naming';
+import { WARM_UP_MANIFEST } from '../../lib/contract';
+import { cacheExportKeyPrefix, cacheReplicationGroupId, regionCode } from '../../lib/naming';
 import { synthStage } from '../helpers/synth';
 
 const cases: [Stage, RegionRole][] = STAGES.flatMap((stage) =>
@@ -110,7 +111,7 @@ describe.each(cases)('%s %s cache backups', (stage, role) => {
     for (const [, logicalId] of targets) expect(resources[logicalId!]!.Properties.BucketName).toBe(bucketName);
   });
 
-  test('lifecycle: Standard-IA after the configured days, expiry at the retention, old versions expire', () => {
+  test('lifecycle: exports go to Standard-IA after the configured days and expire at the retention; warm-up manifests never expire, only the versions they replaced', () => {
     const { template, config, bucketName } = setup(stage, role);
     const { transitionAfter, retention, noncurrentVersionExpiry } = config.cache.backupBucket;
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -119,13 +120,28 @@ describe.each(cases)('%s %s cache backups', (stage, role) => {
         Rules: [
           Match.objectLike({
             Status: 'Enabled',
+            Prefix: cacheExportKeyPrefix(config),
             Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: transitionAfter.toDays() }],
             ExpirationInDays: retention.toDays(),
             NoncurrentVersionExpiration: { NoncurrentDays: noncurrentVersionExpiry.toDays() },
           }),
+          {
+            Id: 'expire-replaced-warm-up-manifests',
+            Status: 'Enabled',
+            Prefix: WARM_UP_MANIFEST.prefix,
+            NoncurrentVersionExpiration: { NoncurrentDays: noncurrentVersionExpiry.toDays() },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
         ],
       },
     });
+  });
+
+  test("the expiring prefix covers both regions' replication group ids (every export is `<group id>-…`) and no manifest", () => {
+    const { config } = setup(stage, role);
+    const prefix = cacheExportKeyPrefix(config);
+    for (const region of config.regions) expect(cacheReplicationGroupId(config, region).startsWith(prefix)).toBe(true);
+    expect(WARM_UP_MANIFEST.prefix.startsWith(prefix)).toBe(false);
   });
 
   test('the bucket name is handed over in a fixed-name parameter', () => {
