@@ -85,3 +85,20 @@ test('staging runs start at once: no approval step', () => {
 test('the primary region runs no game day', () => {
   expect(build(loadConfig({ stage: 'staging' }), 'primary').gameDays).toBeUndefined();
 });
+
+test("prod with game days on and its Global Datastore: the application game day records the warm-up as not exercised (the secondary's group is read-only) and starts no warm-up", () => {
+  expect(prodEnabled.cache.globalDatastore).toBe(true);
+  const { template } = build(prodEnabled);
+  const [machine] = Object.values(
+    template.findResources('AWS::StepFunctions::StateMachine', {
+      Properties: { StateMachineName: Match.stringLikeRegexp('game-day-application$') },
+    }),
+  );
+  const text = JSON.stringify(machine!.Properties.DefinitionString);
+  expect(text).toContain('WarmUpNotExercised');
+  expect(text).toMatch(/warmUpNotExercised.*cache\.globalDatastore is on/);
+  expect(text).not.toContain('cache-warm-up');
+  // The restart and the restore still run, behind the approval.
+  expect(text).toContain('rollout-restart');
+  expect(text).toContain('redis-restore-test');
+});
