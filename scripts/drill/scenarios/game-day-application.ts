@@ -9,6 +9,9 @@ import {
 } from '../../../lib/contract/game-days';
 import { loadConfig, type Stage } from '../../../lib/config';
 import { failoverAlarmNames } from '../../../lib/naming';
+import Redis from 'ioredis';
+import { FUNCTIONS, WARM_UP_MANIFEST, type FunctionContract } from '../../../lib/contract';
+import { drillCacheFor } from '../drill-cache';
 import { functionEnvironment } from '../jobs';
 import { finishRun, startExecution, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
@@ -29,11 +32,12 @@ const PODS = ['orchestrator-7f9c-a', 'orchestrator-7f9c-b', 'orchestrator-7f9c-c
 }));
 
 /**
- * The states each nested job's step function returns, in the order its loop invokes it (Step, Done?,
- * Wait, Step ...): the drill server runs no Lambda code, so moto's Lambda answers each invocation
- * with the next of these (its lambda-simple result queue, POST /moto-api/static/lambda-simple/response).
+ * The states the rollout restart's and the restore test's step functions return, in the order their
+ * loops invoke them (Step, Done?, Wait, Step ...): the drill server runs no Lambda code, so moto's
+ * Lambda answers each invocation with the next of these (its lambda-simple result queue,
+ * POST /moto-api/static/lambda-simple/response).
  */
-function stepStates(startedAt: string): Record<string, unknown>[] {
+function scriptedStates(startedAt: string): Record<string, unknown>[] {
   const group = 'dr-restore-test-drill';
   const verdict = { passed: true, detail: 'sentinel matches; 1200 keys, as the export recorded', restoreSeconds: 840 };
   return [
@@ -49,45 +53,113 @@ function stepStates(startedAt: string): Record<string, unknown>[] {
     },
     { phase: 'cleaning', groupId: group, startedAt, verdict },
     { phase: 'done', groupId: group, startedAt, verdict },
-    // Warm-up: the manifest loaded in one share.
-    { phase: 'loading', manifestKey: 'warm-up/manifest.json', loaded: 0 },
-    {
-      phase: 'done',
-      manifestKey: 'warm-up/manifest.json',
-      loaded: 500,
-      verdict: { passed: true, detail: '500 keys loaded' },
-    },
   ];
 }
 
+/** The warm-up's states when it is scripted too (the failing run, whose subject is the health step). */
+function scriptedWarmUp(manifestKey: string): Record<string, unknown>[] {
+  return [
+    { phase: 'loading', manifestKey, written: 0 },
+    { phase: 'done', manifestKey, written: 3, verdict: { passed: true, detail: '3 of 3 keys loaded (scripted)' } },
+  ];
+}
+
+/** A queued answer that runs the handler of `contract` on the invocation, with its function's environment in `region`. */
+function realInvocation(
+  context: ScenarioContext,
+  contract: FunctionContract,
+  region: string,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
+  return {
+    drillInvoke: {
+      entry: contract.entry,
+      env: {
+        ...functionEnvironment(context.world, contract, region),
+        AWS_LAMBDA_FUNCTION_NAME: `${contract.service}-${region}`,
+        ...extra,
+      },
+    },
+  };
+}
+
+/** The manifest the warm-up loads: three keys of its own, which the drill reads back from the cache. */
+const WARM_KEYS = { 'game-day:drill:a': 'alpha', 'game-day:drill:b': 'beta', 'game-day:drill:c': 'gamma' };
+
+/** Uploads the manifest to the region's cache backup bucket (versioned, as deployed), at the key the game day names. */
+async function uploadManifest(context: ScenarioContext, region: string, key: string): Promise<void> {
+  const bucket = functionEnvironment(context.world, FUNCTIONS.cacheWarmUp, region).MANIFEST_BUCKET!;
+  await context.client.call('s3', region, 'PutBucketVersioning', {
+    Bucket: bucket,
+    VersioningConfiguration: { Status: 'Enabled' },
+  });
+  await context.client.call('s3', region, 'PutObject', {
+    Bucket: bucket,
+    Key: key,
+    Body: JSON.stringify({
+      format: WARM_UP_MANIFEST.format,
+      defaultTtlSeconds: 3600,
+      entries: Object.entries(WARM_KEYS).map(([name, value]) => ({ key: name, value })),
+    }),
+  });
+}
+
+/** The warm-up's keys as the drill's cache holds them now. */
+async function warmKeys(context: ScenarioContext): Promise<(string | null)[]> {
+  const cache = await drillCacheFor(context.world);
+  const client = new Redis({
+    host: 'localhost',
+    port: cache.server.port,
+    tls: { ca: cache.server.ca },
+    password: cache.server.password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  await client.connect();
+  try {
+    return await client.mget(...Object.keys(WARM_KEYS));
+  } finally {
+    client.disconnect();
+  }
+}
+
 const SIMULATED_STEPS =
-  "the nested jobs' Lambda steps: the drill server runs no Lambda code, so each invocation of the rollout restart's, the restore test's and the warm-up's step function is answered with a scripted state (moto's lambda-simple result queue), in the phases the real handlers go through (rolling → done with pods; restoring → cleaning → done with a passed verdict; loading → done); the three handlers themselves are drilled elsewhere (recovery-jobs: dr warm-cache and dr restart on their real handlers) or unit- and moto-tested (the restore test). Each nested run's Step, Done? and Wait loop, its start with the game day's input and its wait (startExecution.sync:2) run for real";
+  "the rollout restart's and the restore test's Lambda steps: the drill server runs no Lambda code, so each invocation of their step functions is answered with a scripted state (moto's lambda-simple result queue), in the phases the real handlers go through (rolling → done with pods; restoring → cleaning → done with a passed verdict); their handlers are drilled elsewhere (recovery-jobs: dr restart against a fake Kubernetes API) or tested against moto (the restore test). Each nested run's Step, Done? and Wait loop, its start with the game day's input and its wait (startExecution.sync:2) run for real. In the failing run the warm-up's steps are scripted too";
+const WARM_UP_REAL =
+  "the warm-up's steps in the passing run: the real handler (lambda/cache-warm-up) in its own Node process per invocation, with its function's environment as synthesized, reading the manifest the drill uploaded to us-west-2's cache backup bucket and writing to the drill's redis-server (TLS, AUTH) at the address moto gives the secondary's group";
 const FENCE_LIFTED =
   "the DNS fence's metric holds one datapoint, 0 (lifted), as the second Monday's region game day leaves it: the fence alarm ignores missing data, so without it the alarm stays INSUFFICIENT_DATA and the monitoring check fails, as it would in a deployment where no failover ever ran";
 const RECORDER_IN_THE_RUN =
   "the recorder (lambda/game-day) runs inside the run: its RecordResult invocation is handed to the real handler in its own Node process with its function's environment as synthesized (scripts/drill/moto_drill/lambda_invoke.py), so the machine's Passed? reads the recorder's own verdict";
 
 /**
- * Queues the answers of the region's next Lambda invocations: the nested jobs' scripted step states,
- * then the recorder's RecordResult, run for real.
+ * Queues the answers of the region's next Lambda invocations, in the order the run makes them: the
+ * restart's and the restore's scripted states, the warm-up's (real or scripted), then RecordResult, real.
  */
-async function queueInvocations(context: ScenarioContext, region: string, startedAt: string): Promise<void> {
-  const recorder = {
-    drillInvoke: {
-      entry: GAME_DAY_RECORDER.entry,
-      env: {
-        ...functionEnvironment(context.world, GAME_DAY_RECORDER, region),
-        AWS_LAMBDA_FUNCTION_NAME: `${GAME_DAY_RECORDER.service}-${region}`,
-      },
-    },
-  };
+async function queueInvocations(
+  context: ScenarioContext,
+  region: string,
+  manifestKey: string,
+  realWarmUp: boolean,
+): Promise<void> {
+  const warmUp = realWarmUp
+    ? [
+        realInvocation(context, FUNCTIONS.cacheWarmUp, region, (await drillCacheFor(context.world)).env),
+        realInvocation(context, FUNCTIONS.cacheWarmUp, region, (await drillCacheFor(context.world)).env),
+      ]
+    : scriptedWarmUp(manifestKey);
+  const answers = [
+    ...scriptedStates(new Date().toISOString()),
+    ...warmUp,
+    realInvocation(context, GAME_DAY_RECORDER, region),
+  ];
   const response = await fetch(`${context.endpoint}/moto-api/static/lambda-simple/response`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       account_id: context.world.assembly.stacks[0]!.account,
       region,
-      results: [...stepStates(startedAt), recorder].map((answer) => JSON.stringify(answer)),
+      results: answers.map((answer) => JSON.stringify(answer)),
     }),
   });
   if (!response.ok) throw new Error(`moto refused the lambda-simple results: ${response.status}`);
@@ -231,8 +303,11 @@ export function applicationScenario(kit: GameDayKit): Scenario {
       await fenceLifted(context, region, failoverAlarmNames(config, secondary).fence);
       const steps = [application.restart, application.restore, application.warmUp, application.health, monitoringCheck];
 
-      // Healthy: every job succeeds and the endpoint's check reports Success.
-      await queueInvocations(context, region, new Date().toISOString());
+      const manifestKey = config.gameDays.warmUpManifest;
+
+      // Healthy: every job succeeds, the warm-up for real, and the endpoint's check reports Success.
+      await uploadManifest(context, region, manifestKey);
+      await queueInvocations(context, region, manifestKey, true);
       const healthy = await kit.start(context, 'application');
       const run = await finishRun(
         context.client,
@@ -251,12 +326,24 @@ export function applicationScenario(kit: GameDayKit): Scenario {
           JOBS.map((job) => ({ job, status: 'SUCCEEDED' })),
         ),
         expectEqual(
+          "the warm-up wrote the manifest's keys to the cache",
+          await warmKeys(context),
+          Object.values(WARM_KEYS),
+        ),
+        expectThat(
+          "the warm-up step's detail is the handler's verdict",
+          (healthyRecord.result?.steps.find((step) => step.name === application.warmUp)?.detail ?? '').includes(
+            `3 of 3 keys loaded`,
+          ),
+          healthyRecord.result?.steps.find((step) => step.name === application.warmUp)?.detail ?? 'no result',
+        ),
+        expectEqual(
           'they were started as dr restart, the weekly schedule and dr warm-cache --manifest start them',
           nested.map(({ input }) => ({ ...input, restartedAt: typeof input.restartedAt })),
           [
             { phase: 'start', restartedAt: 'string' },
             { phase: 'start', restartedAt: 'undefined' },
-            { phase: 'start', manifestKey: 'warm-up/manifest.json', restartedAt: 'undefined' },
+            { phase: 'start', manifestKey, restartedAt: 'undefined' },
           ],
         ),
         expectThat(
@@ -304,7 +391,7 @@ export function applicationScenario(kit: GameDayKit): Scenario {
       );
 
       // Failing: the endpoint's health check fails for the whole wait; the other steps as before.
-      await queueInvocations(context, region, new Date().toISOString());
+      await queueInvocations(context, region, manifestKey, false);
       await context.client.setHealth({ [checkId]: false });
       const failingArn = await startExecution(
         context.client,
@@ -348,7 +435,7 @@ export function applicationScenario(kit: GameDayKit): Scenario {
           (failedRecord.result?.issues ?? []).join(' | '),
         ),
       );
-      return { runs, checks, simulated: [SIMULATED_STEPS, RECORDER_IN_THE_RUN, FENCE_LIFTED] };
+      return { runs, checks, simulated: [SIMULATED_STEPS, WARM_UP_REAL, RECORDER_IN_THE_RUN, FENCE_LIFTED] };
     },
   };
 }
