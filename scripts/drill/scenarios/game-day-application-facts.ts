@@ -1,0 +1,264 @@
+// What the application game day's drill scenario sets up and reads: the nested jobs' answers queued for moto's Lambda, the warm-up's manifest and keys, the fence datapoint, the recorder's answer, the nested runs.
+import Redis from 'ioredis';
+import { FUNCTIONS, WARM_UP_MANIFEST, type FunctionContract } from '../../../lib/contract';
+import {
+  GAME_DAY_RECORDER,
+  GAME_DAY_RESULTS,
+  gameDayResultsParameter,
+  type GameDayResult,
+} from '../../../lib/contract/game-days';
+import { drillCacheFor } from '../drill-cache';
+import { functionEnvironment } from '../jobs';
+import type { RunRecord } from '../runs';
+import { expectThat, type Check, type ScenarioContext } from '../scenario';
+
+export const JOBS = ['rollout-restart', 'redis-restore-test', 'cache-warm-up'] as const;
+const PODS = ['orchestrator-7f9c-a', 'orchestrator-7f9c-b', 'orchestrator-7f9c-c'].map((name) => ({
+  name,
+  status: 'Running',
+  ready: '1/1',
+}));
+
+/**
+ * The states the rollout restart's and the restore test's step functions return, in the order their
+ * loops invoke them (Step, Done?, Wait, Step ...): the drill server runs no Lambda code, so moto's
+ * Lambda answers each invocation with the next of these (its lambda-simple result queue,
+ * POST /moto-api/static/lambda-simple/response).
+ */
+function scriptedStates(startedAt: string): Record<string, unknown>[] {
+  const group = 'dr-restore-test-drill';
+  const verdict = { passed: true, detail: 'sentinel matches; 1200 keys, as the export recorded', restoreSeconds: 840 };
+  return [
+    // Rollout restart: patched and rolling, then every replica ready and the pods listed.
+    { phase: 'rolling', restartedAt: startedAt, startedAt },
+    { phase: 'done', restartedAt: startedAt, startedAt, pods: PODS },
+    // Restore test: restoring into a temporary group, checked, deleted.
+    {
+      phase: 'restoring',
+      groupId: group,
+      startedAt,
+      expected: { key: 'k', writtenAt: startedAt, checksum: 'c', object: 'o', persistentKeys: 1200 },
+    },
+    { phase: 'cleaning', groupId: group, startedAt, verdict },
+    { phase: 'done', groupId: group, startedAt, verdict },
+  ];
+}
+
+/** The warm-up's states when it is scripted too (the failing run, whose subject is the health step). */
+function scriptedWarmUp(manifestKey: string): Record<string, unknown>[] {
+  return [
+    { phase: 'loading', manifestKey, written: 0 },
+    { phase: 'done', manifestKey, written: 3, verdict: { passed: true, detail: '3 of 3 keys loaded (scripted)' } },
+  ];
+}
+
+/** A queued answer that runs the handler of `contract` on the invocation, with its function's environment in `region`. */
+function realInvocation(
+  context: ScenarioContext,
+  contract: FunctionContract,
+  region: string,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
+  return {
+    drillInvoke: {
+      entry: contract.entry,
+      env: {
+        ...functionEnvironment(context.world, contract, region),
+        AWS_LAMBDA_FUNCTION_NAME: `${contract.service}-${region}`,
+        ...extra,
+      },
+    },
+  };
+}
+
+/** The manifest the warm-up loads: three keys of its own, which the drill reads back from the cache. */
+export const WARM_KEYS = { 'game-day:drill:a': 'alpha', 'game-day:drill:b': 'beta', 'game-day:drill:c': 'gamma' };
+
+/** Uploads the manifest to the region's cache backup bucket (versioned, as deployed), at the key the game day names. */
+export async function uploadManifest(context: ScenarioContext, region: string, key: string): Promise<void> {
+  const bucket = functionEnvironment(context.world, FUNCTIONS.cacheWarmUp, region).MANIFEST_BUCKET!;
+  await context.client.call('s3', region, 'PutBucketVersioning', {
+    Bucket: bucket,
+    VersioningConfiguration: { Status: 'Enabled' },
+  });
+  await context.client.call('s3', region, 'PutObject', {
+    Bucket: bucket,
+    Key: key,
+    Body: JSON.stringify({
+      format: WARM_UP_MANIFEST.format,
+      defaultTtlSeconds: 3600,
+      entries: Object.entries(WARM_KEYS).map(([name, value]) => ({ key: name, value })),
+    }),
+  });
+}
+
+/** The warm-up's keys as the drill's cache holds them now. */
+export async function warmKeys(context: ScenarioContext): Promise<(string | null)[]> {
+  const cache = await drillCacheFor(context.world);
+  const client = new Redis({
+    host: 'localhost',
+    port: cache.server.port,
+    tls: { ca: cache.server.ca },
+    password: cache.server.password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  await client.connect();
+  try {
+    return await client.mget(...Object.keys(WARM_KEYS));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Queues the answers of the region's next Lambda invocations, in the order the run makes them: the
+ * restart's and the restore's scripted states, the warm-up's (real or scripted), then RecordResult, real.
+ */
+export async function queueInvocations(
+  context: ScenarioContext,
+  region: string,
+  manifestKey: string,
+  realWarmUp: boolean,
+): Promise<void> {
+  const warmUp = realWarmUp
+    ? [
+        realInvocation(context, FUNCTIONS.cacheWarmUp, region, (await drillCacheFor(context.world)).env),
+        realInvocation(context, FUNCTIONS.cacheWarmUp, region, (await drillCacheFor(context.world)).env),
+      ]
+    : scriptedWarmUp(manifestKey);
+  const answers = [
+    ...scriptedStates(new Date().toISOString()),
+    ...warmUp,
+    realInvocation(context, GAME_DAY_RECORDER, region),
+  ];
+  const response = await fetch(`${context.endpoint}/moto-api/static/lambda-simple/response`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      account_id: context.world.assembly.stacks[0]!.account,
+      region,
+      results: answers.map((answer) => JSON.stringify(answer)),
+    }),
+  });
+  if (!response.ok) throw new Error(`moto refused the lambda-simple results: ${response.status}`);
+}
+
+/** What the recorder returned to the run (RecordResult's TaskSucceeded), and whether its result.json is in the results bucket. */
+export async function recorded(
+  context: ScenarioContext,
+  run: RunRecord,
+): Promise<{ result?: GameDayResult; checks: Check[] }> {
+  const { events } = await context.client.call<{
+    events: { type: string; taskSucceededEventDetails?: { resourceType: string; output: string } }[];
+  }>('stepfunctions', run.region, 'GetExecutionHistory', { executionArn: run.executionArn, maxResults: 1000 });
+  const answer = events
+    .filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resourceType === 'lambda')
+    .map(
+      (event) =>
+        JSON.parse(event.taskSucceededEventDetails!.output) as {
+          Payload?: { result?: GameDayResult; keys?: string[] };
+        },
+    )
+    .pop()?.Payload;
+  const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', run.region, 'GetParameter', {
+    Name: gameDayResultsParameter(context.stage),
+  });
+  const key = answer?.keys?.find((candidate) => candidate.endsWith(GAME_DAY_RESULTS.json));
+  let stored = false;
+  if (key) {
+    await context.client.call('s3', run.region, 'HeadObject', { Bucket: Parameter.Value, Key: key });
+    stored = true;
+  }
+  return {
+    ...(answer?.result ? { result: answer.result } : {}),
+    checks: [
+      expectThat(
+        'the recorder ran inside the run and wrote result.json to the results bucket',
+        stored,
+        key ?? `no recorder answer in ${run.executionArn}`,
+      ),
+    ],
+  };
+}
+
+/**
+ * The DNS fence as the second Monday's region game day leaves it: lifted, its last datapoint 0. Its
+ * alarm ignores missing data, so in a world where no failover ever ran it stays INSUFFICIENT_DATA and
+ * the monitoring check fails; the month's order of game days gives it a datapoint first.
+ */
+export async function fenceLifted(context: ScenarioContext, region: string, fenceAlarm: string): Promise<void> {
+  const { MetricAlarms = [] } = await context.client.call<{
+    MetricAlarms?: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }[];
+  }>('cloudwatch', region, 'DescribeAlarms', { AlarmNames: [fenceAlarm] });
+  const alarm = MetricAlarms[0];
+  if (!alarm) throw new Error(`no DNS fence alarm ${fenceAlarm} in ${region}`);
+  await context.client.call('cloudwatch', region, 'PutMetricData', {
+    Namespace: alarm.Namespace,
+    MetricData: [
+      {
+        MetricName: alarm.MetricName,
+        Dimensions: alarm.Dimensions,
+        Value: 0,
+        Timestamp: new Date((await context.client.state()).nowMs).toISOString(),
+      },
+    ],
+  });
+}
+
+/** The nested runs the game day `parent` started, oldest first: which job, its input and how it ended. */
+export async function nestedRuns(
+  context: ScenarioContext,
+  region: string,
+  parent: string,
+): Promise<{ job: string; status: string; input: Record<string, unknown> }[]> {
+  const runs: { job: string; status: string; input: Record<string, unknown>; at: number }[] = [];
+  for (const job of JOBS) {
+    const machine = context.world.stateMachines.find((m) => m.region === region && m.name.endsWith(`-${job}`));
+    if (!machine) throw new Error(`the assembly has no ${job} state machine in ${region}`);
+    const { executions } = await context.client.call<{ executions: { executionArn: string; startDate: string }[] }>(
+      'stepfunctions',
+      region,
+      'ListExecutions',
+      { stateMachineArn: machine.arn },
+    );
+    for (const { executionArn, startDate } of executions) {
+      const run = await context.client.call<{ input: string; status: string }>(
+        'stepfunctions',
+        region,
+        'DescribeExecution',
+        { executionArn },
+      );
+      const { AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: by, ...input } = JSON.parse(run.input) as Record<
+        string,
+        unknown
+      >;
+      if (by === parent) runs.push({ job, status: run.status, input, at: Date.parse(startDate) });
+    }
+  }
+  return runs.sort((a, b) => a.at - b.at).map(({ job, status, input }) => ({ job, status, input }));
+}
+
+/** The id moto gave the Route 53 health check of `name` (the secondary's regional endpoint). */
+export async function healthCheckOf(context: ScenarioContext, region: string, name: string): Promise<string> {
+  const { HealthChecks = [] } = await context.client.call<{
+    HealthChecks?: { Id: string; HealthCheckConfig: { FullyQualifiedDomainName?: string } }[];
+  }>('route53', region, 'ListHealthChecks', {});
+  const check = HealthChecks.find((candidate) => candidate.HealthCheckConfig.FullyQualifiedDomainName === name);
+  if (!check) throw new Error(`no health check of ${name} was seeded`);
+  return check.Id;
+}
+
+export const status = (result: GameDayResult | undefined, item: string) =>
+  result?.checklist.find((check) => check.id === item)?.status;
+
+/** The game day's steps started where the one before ended, each with a duration. */
+export function timedInOrder(result: GameDayResult | undefined): Check {
+  const steps = result?.steps ?? [];
+  const ordered = steps.every((step, index) => index === 0 || step.startedAt >= steps[index - 1]!.endedAt);
+  return expectThat(
+    'each step starts where the one before ended, timed by the state machine',
+    steps.length > 0 && ordered,
+    steps.map((step) => `${step.name} ${step.startedAt}→${step.endedAt}`).join(', '),
+  );
+}
