@@ -25,6 +25,14 @@ can be checked module by module; the pin in requirements-dev.txt keeps them vali
   Database secondary, ManageMasterUserPassword), which moto answers with a 500 KeyError.
 - lambda_invoke.py: a Lambda invocation a scenario queues as {"drillInvoke": ...} runs its handler in
   Node (the application game day's recorder); every other invocation answers as moto's does.
+- sfn_nested.py: nested executions (states:startExecution, .sync, .sync:2): moto handed botocore the
+  definition's keys and named an unnamed start None; sfn_clients.py: one boto3 client per region and
+  service for the tasks, not one per Task state.
+- kms_keys.py: one RSA key pair per key spec, made once, instead of one per CreateKey.
+- elasticache_auth.py: AUTH token changes (ROTATE, SET), which moto accepts and ignores;
+  secrets_rotation.py: RotateSecret runs the rotation function's TypeScript handler in Node.
+- snapshot.py: the seeded world kept once (POST /drill/snapshot) and put back before each later
+  scenario (POST /drill/restore) instead of seeding it again.
 - middleware.py, faults.py, control.py, conform.py: a WSGI middleware with the drill's control API
   (/drill/...): lost regions, injected faults, a log of every AWS request, and /drill/call, a
   botocore client for the drill's own calls.
