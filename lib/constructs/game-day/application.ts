@@ -71,6 +71,7 @@ function healthVerification(context: GameDayContext, target: ApplicationTarget, 
     comment: `The Route 53 health check of ${name}: its id is generated, so it is found by the name and path it checks`,
     service: 'route53',
     action: 'listHealthChecks',
+    // One page of up to 1000 checks: the account's checks are a handful per stage, far from a second page.
     parameters: { MaxItems: '1000' },
     // ListHealthChecks has no resource-level permissions.
     iamResources: ['*'],
