@@ -34,18 +34,16 @@ export const GAME_DAY_STEPS = {
  * the other terms stay modeled until a game day measures them. Not `clientReconnect`: the application
  * test's health step times how long Route 53 takes to see the endpoint healthy after the recovery
  * steps, which a rolling restart never takes down, so its near-zero samples would replace the
- * connection pools' 30 s with nothing they measured.
+ * connection pools' 30 s with nothing they measured. Not `scaleToPeak` either: it stands for HPA
+ * adding pods and EKS launching nodes until the secondary reaches the primary's floor, while the
+ * application test's rollout restart replaces pods on nodes already running, so its samples would
+ * replace the 3 minutes with a shorter time that never launched a node.
  */
 export const MEASURED_TERMS = {
   auroraGlobalFailover: {
     gameDay: 'database',
     step: GAME_DAY_STEPS.database.switchover,
     how: 'SwitchoverGlobalCluster to the secondary until DescribeGlobalClusters shows it the writer (planned; the model counts the unplanned failover)',
-  },
-  scaleToPeak: {
-    gameDay: 'application',
-    step: GAME_DAY_STEPS.application.restart,
-    how: 'rollout restart until every replica is ready again (pods only: nodes were warm)',
   },
 } as const satisfies Record<string, { gameDay: GameDayId; step: string; how: string }>;
 

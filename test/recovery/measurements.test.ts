@@ -77,7 +77,7 @@ test.each([
   ['an unknown term', '{"stage":"staging","terms":{"warpDrive":{}}}', /warpDrive is not a term the game days measure/],
   [
     'a term without samples',
-    '{"stage":"staging","terms":{"scaleToPeak":{"samples":[],"p50":1,"p95":1,"date":"x","sourceRuns":[]}}}',
+    '{"stage":"staging","terms":{"auroraGlobalFailover":{"samples":[],"p50":1,"p95":1,"date":"x","sourceRuns":[]}}}',
     /needs samples/,
   ],
 ])('fails on a measurements file with %s', (_name, text, message) => {

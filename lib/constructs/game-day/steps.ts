@@ -100,11 +100,21 @@ export function approvalGate(context: GameDayContext, start: sfn.IChainable, fin
   return request.next(start);
 }
 
+/**
+ * The metric alarms of a DescribeAlarms answer that lack data and should not. An alarm that ignores
+ * missing data keeps its state while no datapoint comes, and starts INSUFFICIENT_DATA: the DNS fence,
+ * whose metric is published only by a failover or a failback, stays so until the first one. Such an
+ * alarm waits for an event, it is not broken; every other INSUFFICIENT_DATA alarm is (`$not(... = ...)`
+ * keeps an alarm with no TreatMissingData, where a `!=` would drop it).
+ */
+const LACKING_DATA = "$states.result.MetricAlarms[$not(TreatMissingData = 'ignore')]";
+
 /** DescribeAlarms of the alarms without data, and the result recorded: the tail of every run. */
 export function finish(context: GameDayContext): sfn.IChainable {
   const { scope } = context;
   const check = tasks.CallAwsService.jsonata(scope, 'CheckAlarms', {
-    comment: 'Monitoring and alerting operational: no alarm of the region lacks data at the end of the run',
+    comment:
+      'Monitoring and alerting operational: no alarm of the region lacks data at the end of the run, but those that hold their state without data by design',
     service: 'cloudwatch',
     action: 'describeAlarms',
     parameters: { StateValue: 'INSUFFICIENT_DATA', MaxRecords: 100 },
@@ -113,10 +123,10 @@ export function finish(context: GameDayContext): sfn.IChainable {
     iamAction: 'cloudwatch:DescribeAlarms',
     assign: stepDone(
       GAME_DAY_STEPS.monitoringCheck,
-      "$string($count($states.result.MetricAlarms)) & ' metric alarms without data'",
+      `$string($count(${LACKING_DATA})) & ' metric alarms without data'`,
       {
         facts: jsonata(
-          "$merge([$facts, {'alarmsWithoutData': $append([], $append($states.result.MetricAlarms.AlarmName, $states.result.CompositeAlarms.AlarmName))}])",
+          `$merge([$facts, {'alarmsWithoutData': $append([], $append(${LACKING_DATA}.AlarmName, $states.result.CompositeAlarms.AlarmName))}])`,
         ),
       },
     ),

@@ -1,4 +1,4 @@
-// What the application game day's drill scenario sets up and reads: the nested jobs' answers queued for moto's Lambda, the warm-up's manifest and keys, the fence datapoint, the recorder's answer, the nested runs.
+// What the application game day's drill scenario sets up and reads: the nested jobs' answers queued for moto's Lambda, the warm-up's manifest and keys, the recorder's answer, the nested runs.
 import Redis from 'ioredis';
 import { FUNCTIONS, WARM_UP_MANIFEST, type FunctionContract } from '../../../lib/contract';
 import {
@@ -182,28 +182,16 @@ export async function recorded(
   };
 }
 
-/**
- * The DNS fence as the second Monday's region game day leaves it: lifted, its last datapoint 0. Its
- * alarm ignores missing data, so in a world where no failover ever ran it stays INSUFFICIENT_DATA and
- * the monitoring check fails; the month's order of game days gives it a datapoint first.
- */
-export async function fenceLifted(context: ScenarioContext, region: string, fenceAlarm: string): Promise<void> {
-  const { MetricAlarms = [] } = await context.client.call<{
-    MetricAlarms?: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }[];
-  }>('cloudwatch', region, 'DescribeAlarms', { AlarmNames: [fenceAlarm] });
-  const alarm = MetricAlarms[0];
-  if (!alarm) throw new Error(`no DNS fence alarm ${fenceAlarm} in ${region}`);
-  await context.client.call('cloudwatch', region, 'PutMetricData', {
-    Namespace: alarm.Namespace,
-    MetricData: [
-      {
-        MetricName: alarm.MetricName,
-        Dimensions: alarm.Dimensions,
-        Value: 0,
-        Timestamp: new Date((await context.client.state()).nowMs).toISOString(),
-      },
-    ],
-  });
+/** An alarm's state as moto holds it (the drill evaluates this one only when DNS or a health check reads it). */
+export async function alarmState(context: ScenarioContext, region: string, alarmName: string): Promise<string> {
+  const { MetricAlarms = [] } = await context.client.call<{ MetricAlarms?: { StateValue: string }[] }>(
+    'cloudwatch',
+    region,
+    'DescribeAlarms',
+    { AlarmNames: [alarmName] },
+  );
+  if (!MetricAlarms[0]) throw new Error(`no alarm ${alarmName} in ${region}`);
+  return MetricAlarms[0].StateValue;
 }
 
 /** The nested runs the game day `parent` started, oldest first: which job, its input and how it ended. */
