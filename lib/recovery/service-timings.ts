@@ -80,7 +80,8 @@ export const SERVICE_TIMINGS = {
     description: 'Creating the first instance of a headless Aurora secondary cluster before it can be promoted',
     duration: Duration.minutes(15),
     basis: 'assumption',
-    source: 'AWS creates an Aurora DB instance in several to 15 minutes; the staging restore test measures it',
+    source:
+      'AWS creates an Aurora DB instance in several to 15 minutes; 15 min until a run measures it (the staging restore test creates one but does not record how long it took)',
   },
   globalDatastorePromotion: {
     description: 'ElastiCache Global Datastore promotes the secondary (FailoverGlobalReplicationGroup)',
