@@ -1,4 +1,4 @@
-// Drill: each game day's state machine end to end in staging (the stage that runs them): database and region moves out and back, the communication test's page and acknowledgement; then the measurements the drill's results give feed the report's measured column.
+// Drill: each game day's state machine end to end in staging (the stage that runs them), each run ending on its own recorder's verdict: database and region moves out and back, the application's recovery jobs and health, the communication test's page and acknowledgement; then the measurements the drill's results give feed the report's measured column.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,18 +1,14 @@
-// What the application game day's drill scenario sets up and reads: the nested jobs' answers queued for moto's Lambda, the warm-up's manifest and keys, the recorder's answer, the nested runs.
+// What the application game day's drill scenario sets up and reads: the nested jobs' answers queued for moto's Lambda, the warm-up's manifest and keys, the nested runs.
 import Redis from 'ioredis';
-import { FUNCTIONS, WARM_UP_MANIFEST, type FunctionContract } from '../../../lib/contract';
-import {
-  GAME_DAY_RECORDER,
-  GAME_DAY_RESULTS,
-  gameDayResultsParameter,
-  type GameDayResult,
-} from '../../../lib/contract/game-days';
+import { FUNCTIONS, WARM_UP_MANIFEST } from '../../../lib/contract';
+import { GAME_DAY_RECORDER, type GameDayResult } from '../../../lib/contract/game-days';
 import { drillCacheFor } from '../drill-cache';
+import { queueAnswers, realInvocation } from './game-day-recorder';
 import { functionEnvironment } from '../jobs';
-import type { RunRecord } from '../runs';
 import { expectThat, type Check, type ScenarioContext } from '../scenario';
 
 export const JOBS = ['rollout-restart', 'redis-restore-test', 'cache-warm-up'] as const;
+
 const PODS = ['orchestrator-7f9c-a', 'orchestrator-7f9c-b', 'orchestrator-7f9c-c'].map((name) => ({
   name,
   status: 'Running',
@@ -50,25 +46,6 @@ function scriptedWarmUp(manifestKey: string): Record<string, unknown>[] {
     { phase: 'loading', manifestKey, written: 0 },
     { phase: 'done', manifestKey, written: 3, verdict: { passed: true, detail: '3 of 3 keys loaded (scripted)' } },
   ];
-}
-
-/** A queued answer that runs the handler of `contract` on the invocation, with its function's environment in `region`. */
-function realInvocation(
-  context: ScenarioContext,
-  contract: FunctionContract,
-  region: string,
-  extra: Readonly<Record<string, string>> = {},
-): Record<string, unknown> {
-  return {
-    drillInvoke: {
-      entry: contract.entry,
-      env: {
-        ...functionEnvironment(context.world, contract, region),
-        AWS_LAMBDA_FUNCTION_NAME: `${contract.service}-${region}`,
-        ...extra,
-      },
-    },
-  };
 }
 
 /** The manifest the warm-up loads: three keys of its own, which the drill reads back from the cache. */
@@ -127,59 +104,11 @@ export async function queueInvocations(
         realInvocation(context, FUNCTIONS.cacheWarmUp, region, (await drillCacheFor(context.world)).env),
       ]
     : scriptedWarmUp(manifestKey);
-  const answers = [
+  await queueAnswers(context, region, [
     ...scriptedStates(new Date().toISOString()),
     ...warmUp,
     realInvocation(context, GAME_DAY_RECORDER, region),
-  ];
-  const response = await fetch(`${context.endpoint}/moto-api/static/lambda-simple/response`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      account_id: context.world.assembly.stacks[0]!.account,
-      region,
-      results: answers.map((answer) => JSON.stringify(answer)),
-    }),
-  });
-  if (!response.ok) throw new Error(`moto refused the lambda-simple results: ${response.status}`);
-}
-
-/** What the recorder returned to the run (RecordResult's TaskSucceeded), and whether its result.json is in the results bucket. */
-export async function recorded(
-  context: ScenarioContext,
-  run: RunRecord,
-): Promise<{ result?: GameDayResult; checks: Check[] }> {
-  const { events } = await context.client.call<{
-    events: { type: string; taskSucceededEventDetails?: { resourceType: string; output: string } }[];
-  }>('stepfunctions', run.region, 'GetExecutionHistory', { executionArn: run.executionArn, maxResults: 1000 });
-  const answer = events
-    .filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.resourceType === 'lambda')
-    .map(
-      (event) =>
-        JSON.parse(event.taskSucceededEventDetails!.output) as {
-          Payload?: { result?: GameDayResult; keys?: string[] };
-        },
-    )
-    .pop()?.Payload;
-  const { Parameter } = await context.client.call<{ Parameter: { Value: string } }>('ssm', run.region, 'GetParameter', {
-    Name: gameDayResultsParameter(context.stage),
-  });
-  const key = answer?.keys?.find((candidate) => candidate.endsWith(GAME_DAY_RESULTS.json));
-  let stored = false;
-  if (key) {
-    await context.client.call('s3', run.region, 'HeadObject', { Bucket: Parameter.Value, Key: key });
-    stored = true;
-  }
-  return {
-    ...(answer?.result ? { result: answer.result } : {}),
-    checks: [
-      expectThat(
-        'the recorder ran inside the run and wrote result.json to the results bucket',
-        stored,
-        key ?? `no recorder answer in ${run.executionArn}`,
-      ),
-    ],
-  };
+  ]);
 }
 
 /** An alarm's state as moto holds it (the drill evaluates this one only when DNS or a health check reads it). */

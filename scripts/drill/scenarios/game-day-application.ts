@@ -12,12 +12,12 @@ import {
   healthCheckOf,
   nestedRuns,
   queueInvocations,
-  recorded,
   status,
   timedInOrder,
   uploadManifest,
   warmKeys,
 } from './game-day-application-facts';
+import { recorded, RECORDER_IN_THE_RUN } from './game-day-recorder';
 
 /** What game-days.ts shares with this scenario (passed in, so the two modules do not import each other). */
 export interface GameDayKit {
@@ -31,8 +31,6 @@ const SIMULATED_STEPS =
   "the rollout restart's and the restore test's Lambda steps: the drill server runs no Lambda code, so each invocation of their step functions is answered with a scripted state (moto's lambda-simple result queue), in the phases the real handlers go through (rolling → done with pods; restoring → cleaning → done with a passed verdict); their handlers are drilled elsewhere (recovery-jobs: dr restart against a fake Kubernetes API) or tested against moto (the restore test). Each nested run's Step, Done? and Wait loop, its start with the game day's input and its wait (startExecution.sync:2) run for real. In the failing run the warm-up's steps are scripted too";
 const WARM_UP_REAL =
   "the warm-up's steps in the passing run: the real handler (lambda/cache-warm-up) in its own Node process per invocation, with its function's environment as synthesized, reading the manifest the drill uploaded to us-west-2's cache backup bucket and writing to the drill's redis-server (TLS, AUTH) at the address moto gives the secondary's group";
-const RECORDER_IN_THE_RUN =
-  "the recorder (lambda/game-day) runs inside the run: its RecordResult invocation is handed to the real handler in its own Node process with its function's environment as synthesized (scripts/drill/moto_drill/lambda_invoke.py), so the machine's Passed? reads the recorder's own verdict";
 
 export function applicationScenario(kit: GameDayKit): Scenario {
   return {

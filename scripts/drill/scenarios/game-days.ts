@@ -1,31 +1,15 @@
-// The game days run end to end: each state machine as synthesized executes on the drill server, then the recorder runs on the exact payload the machine sent and writes the result the checks read.
-import {
-  GAME_DAY_RECORDER,
-  GAME_DAY_RESULTS,
-  GAME_DAY_STEPS,
-  type GameDayId,
-  type GameDayResult,
-} from '../../../lib/contract/game-days';
+// The game days run end to end: each state machine as synthesized executes on the drill server, its recorder tasks answered by the real recorder in its own process, so every run reaches its own verdict.
+import { GAME_DAY_RESULTS, GAME_DAY_STEPS, type GameDayId, type GameDayResult } from '../../../lib/contract/game-days';
 import { INCIDENT_ITEM, incidentTableName } from '../../../lib/contract/paging';
-import { runJob } from '../jobs';
 import { finishRun, startExecution, type RunRecord } from '../runs';
 import { expectEqual, expectThat, type Check, type Scenario, type ScenarioContext } from '../scenario';
 import type { SeededStateMachine } from '../world';
-import { simulated } from './failover';
+import { runEnded, simulated } from './failover';
 import { applicationScenario } from './game-day-application';
+import { queueRecorder, recorded, RECORDER_IN_THE_RUN } from './game-day-recorder';
 import { auroraWriterRegion, failoverDeployment, type FailoverDeployment } from './failover-facts';
 import { activeRegionsName, membersIn, noDataLoss } from './planned-facts';
 import { fenceStats, promotionCalls } from './run-facts';
-
-/** Why the recorder runs beside the machine, not inside it. */
-const RECORDER_OUT_OF_BAND =
-  "the machine's Lambda tasks (RecordResult, RenderNotices) fail on the drill server, which runs no Lambda code: the recorder runs in its own process on the payload each task was sent (GetExecutionHistory), with its function's environment as synthesized";
-
-interface HistoryEvent {
-  readonly type: string;
-  readonly stateEnteredEventDetails?: { readonly name: string; readonly input?: string };
-  readonly taskScheduledEventDetails?: { readonly parameters: string };
-}
 
 function machineOf(context: ScenarioContext, gameDay: GameDayId): SeededStateMachine {
   const machine = context.world.stateMachines.find((candidate) => candidate.name.endsWith(`-game-day-${gameDay}`));
@@ -33,59 +17,25 @@ function machineOf(context: ScenarioContext, gameDay: GameDayId): SeededStateMac
   return machine;
 }
 
-/** The payloads the run's Lambda tasks were scheduled with, in order. */
-async function lambdaPayloads(context: ScenarioContext, run: RunRecord): Promise<Record<string, unknown>[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await context.client.call<{ events: HistoryEvent[]; nextToken?: string }>(
-      'stepfunctions',
-      run.region,
-      'GetExecutionHistory',
-      { executionArn: run.executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) },
-    );
-    events.push(...page.events);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events
-    .filter((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails)
-    .map((event) => JSON.parse(event.taskScheduledEventDetails!.parameters) as { Payload?: Record<string, unknown> })
-    .filter((parameters) => parameters.Payload !== undefined)
-    .map((parameters) => parameters.Payload!);
-}
-
-/** Runs the recorder on each payload the machine sent (render first, then record) and reads the result it wrote. */
-async function record(
+/** Runs `gameDay` to its end, its `invocations` recorder tasks answered by the real recorder, and reads its result. */
+async function runGameDay(
   context: ScenarioContext,
-  run: RunRecord,
-): Promise<{ result?: GameDayResult; key?: string; rendered: string[]; checks: Check[] }> {
-  const payloads = await lambdaPayloads(context, run);
-  const checks: Check[] = [];
-  const rendered: string[] = [];
-  let recorded: { key: string; result: GameDayResult } | undefined;
-  for (const payload of payloads) {
-    const job = await runJob(context.world, context.endpoint, GAME_DAY_RECORDER, run.region, payload);
-    const outcome = job.states[job.states.length - 1] as { keys?: string[]; result?: GameDayResult } | undefined;
-    checks.push(
-      expectThat(
-        `the recorder's ${String(payload.action)} on the machine's payload succeeds`,
-        job.error === undefined,
-        job.error ? `${job.error.name}: ${job.error.message}` : (outcome?.keys ?? []).join(', '),
-      ),
-    );
-    if (payload.action === 'render-notices') rendered.push(...(outcome?.keys ?? []));
-    if (payload.action === 'record' && outcome?.result) {
-      recorded = { key: outcome.keys![0]!, result: outcome.result };
-    }
-  }
-  checks.push(
-    expectThat(
-      'the machine sent the recorder its steps and facts',
-      recorded !== undefined,
-      `${payloads.length} payloads`,
-    ),
-  );
-  return { ...(recorded ?? {}), rendered, checks };
+  gameDay: GameDayId,
+  invocations: number,
+  during: (machine: SeededStateMachine, executionArn: string) => Promise<unknown> = () => Promise.resolve(),
+  timeoutMs?: number,
+): Promise<{ run: RunRecord; result?: GameDayResult; rendered: string[]; checks: Check[] }> {
+  await queueRecorder(context, machineOf(context, gameDay).region, invocations);
+  const { machine, executionArn } = await start(context, gameDay);
+  await during(machine, executionArn);
+  const run = await finishRun(context.client, executionArn, `StartExecution {"gameDay":"${gameDay}"}`, timeoutMs);
+  const { result, rendered, checks } = await recorded(context, run);
+  return {
+    run,
+    ...(result ? { result } : {}),
+    rendered,
+    checks: [...checks, runEnded(run, 'SUCCEEDED', `the ${gameDay} game day, on its recorder's verdict,`)],
+  };
 }
 
 /** What every game day's result must hold, whatever it judged. */
@@ -130,12 +80,10 @@ const database: Scenario = {
     "The first Monday's game day: SwitchoverGlobalCluster to the secondary until it is the writer, then back; the recorder's result times both moves and passes service functionality and the objective.",
   async run(context) {
     const deployment = await failoverDeployment(context);
-    const { executionArn } = await start(context, 'database');
-    const run = await finishRun(context.client, executionArn, 'StartExecution {"gameDay":"database"}');
-    const { result, checks } = await record(context, run);
+    const { run, result, checks } = await runGameDay(context, 'database', 1);
     return {
       runs: [run],
-      simulated: [RECORDER_OUT_OF_BAND],
+      simulated: [RECORDER_IN_THE_RUN],
       checks: [
         ...checks,
         expectThat(
@@ -215,14 +163,14 @@ const communication: Scenario = {
   summary:
     "The fourth Monday's game day: the test contact is paged, acknowledges on the escalation's incident table as page-ack does, and the status page test notice and the Initial Incident Report are rendered to the results bucket and sent to nobody.",
   async run(context) {
-    const { machine, executionArn } = await start(context, 'communication');
-    await acknowledge(context, machine, executionArn);
-    const run = await finishRun(context.client, executionArn, 'StartExecution {"gameDay":"communication"}');
-    const { result, rendered, checks } = await record(context, run);
+    // RenderNotices, then RecordResult.
+    const { run, result, rendered, checks } = await runGameDay(context, 'communication', 2, (machine, executionArn) =>
+      acknowledge(context, machine, executionArn),
+    );
     return {
       runs: [run],
       simulated: [
-        RECORDER_OUT_OF_BAND,
+        RECORDER_IN_THE_RUN,
         "the acknowledgement is page-ack's UpdateItem on the incident, made by the drill once the run opened it",
       ],
       checks: [
@@ -283,19 +231,17 @@ const region: Scenario = {
     const deployment = await failoverDeployment(context);
     const fenceBefore = await fenceStats(context, deployment);
     const since = (await context.client.state()).nowMs;
-    const { executionArn } = await start(context, 'region');
-    const run = await finishRun(context.client, executionArn, 'StartExecution {"gameDay":"region"}', 60_000);
+    const { run, result, checks } = await runGameDay(context, 'region', 1, undefined, 60_000);
     const calls = promotionCalls(await context.client.requests(since));
     const fenceAfter = await fenceStats(context, deployment);
-    const { result, checks } = await record(context, run);
     return {
       runs: [run],
-      simulated: [RECORDER_OUT_OF_BAND, ...simulated(deployment).slice(1)],
+      simulated: [RECORDER_IN_THE_RUN, ...simulated(deployment).slice(1)],
       checks: [
         ...checks,
         expectEqual(
           "the game day's nested runs of the failover machine: a switchover, then a failback, both succeeded",
-          await nestedRuns(context, deployment, executionArn),
+          await nestedRuns(context, deployment, run.executionArn),
           [
             { action: 'switchover', status: 'SUCCEEDED' },
             { action: 'failback', status: 'SUCCEEDED' },
