@@ -80,9 +80,14 @@ async function waitUntilReady(
   throw new Error(`${name} did not answer on ${endpoint} within ${timeoutMs} ms:\n${output()}`);
 }
 
+/** How many free ports a start tries: another process may take a port between freePort() and the bind. */
+const FREE_PORT_ATTEMPTS = 3;
+
 /**
  * Starts `command` on 127.0.0.1 and a free (or the given) port and resolves once `/moto-api/`
- * answers. A missing executable is an error naming the fix, never a skip.
+ * answers. A missing executable is an error naming the fix, never a skip. A free port that is taken
+ * before the server binds it (by a client socket's ephemeral port, or another server started beside
+ * it) is replaced by another, up to {@link FREE_PORT_ATTEMPTS} times; a given port is never replaced.
  */
 export async function startMotoProcess(options: MotoProcessOptions): Promise<MotoProcess> {
   const { command, name } = options;
@@ -94,7 +99,26 @@ export async function startMotoProcess(options: MotoProcessOptions): Promise<Mot
       `port ${options.port} is in use: stop what listens there, or leave the port out to use a free one.`,
     );
   }
-  const port = options.port ?? (await freePort());
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await launch(options, port);
+    } catch (error) {
+      const taken = error instanceof PortTakenError;
+      if (!taken || options.port !== undefined || attempt >= FREE_PORT_ATTEMPTS) {
+        throw taken
+          ? new Error(`port ${port} is in use: stop what listens there, or leave the port out to use a free one.`)
+          : error;
+      }
+    }
+  }
+}
+
+/** The server could not bind its port: something else took it. */
+class PortTakenError extends Error {}
+
+async function launch(options: MotoProcessOptions, port: number): Promise<MotoProcess> {
+  const { command, name } = options;
   const endpoint = `http://${LOOPBACK}:${port}`;
   const child = spawn(command, [...(options.args ?? []), '-H', LOOPBACK, '-p', String(port)], {
     env: options.env ?? process.env,
@@ -111,9 +135,7 @@ export async function startMotoProcess(options: MotoProcessOptions): Promise<Mot
     await waitUntilReady(endpoint, child, () => log, name, options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS);
   } catch (error) {
     child.kill('SIGKILL');
-    throw /Address already in use/.test(log)
-      ? new Error(`port ${port} is in use: stop what listens there, or leave the port out to use a free one.`)
-      : error;
+    throw /Address already in use/.test(log) ? new PortTakenError(`port ${port} is in use`) : error;
   }
   return {
     endpoint,
