@@ -1,5 +1,5 @@
 // A real redis-server with TLS and an AUTH token standing for the world's cache nodes: the backup writes its sentinel into it, over the network, as into ElastiCache.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,37 @@ export async function startTlsRedis(password: string, hostnames: readonly string
     ],
     { stdio: 'ignore' },
   );
-  const port = await freePort();
+  // A free port can be taken before redis binds it (a client socket's ephemeral port): try another.
+  let started: { port: number; child: ChildProcess; exited: Promise<void> } | undefined;
+  for (let attempt = 1; !started; attempt += 1) {
+    try {
+      started = await launchRedis(await freePort(), dir, cert, key, password);
+    } catch (error) {
+      if (!(error instanceof Error && /Address already in use/.test(error.message)) || attempt >= 3) throw error;
+    }
+  }
+  const { port, child, exited } = started;
+  return {
+    port,
+    password,
+    ca: readFileSync(cert, 'utf8'),
+    caFile: cert,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid ?? -1, 'SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Spawns redis-server on `port` and resolves once it accepts connections; rejects with its log if it exits first. */
+async function launchRedis(
+  port: number,
+  dir: string,
+  cert: string,
+  key: string,
+  password: string,
+): Promise<{ port: number; child: ChildProcess; exited: Promise<void> }> {
   const child = spawn(
     REDIS_SERVER,
     [
@@ -69,17 +99,7 @@ export async function startTlsRedis(password: string, hostnames: readonly string
       fail(new Error(`redis-server exited with ${code}:\n${log}`));
     });
   });
-  return {
-    port,
-    password,
-    ca: readFileSync(cert, 'utf8'),
-    caFile: cert,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid ?? -1, 'SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { port, child, exited };
 }
 
 /** The drill's cache: the server, and what a job's process needs to reach it as the group's primary. */
