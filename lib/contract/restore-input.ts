@@ -72,6 +72,9 @@ export function restoredGroupBase(replicationGroupId: string): string {
   return replicationGroupId.replace(new RegExp(`^${RESOURCE_PREFIX}-`), 'atf-');
 }
 
+/** How a restored group's description starts, before its backup's `s3://` URL: `dr restore cache --group` reads the backup back from it. */
+export const RESTORED_GROUP_DESCRIPTION = 'restored from ';
+
 /** `<base>-r<yyyyMMddHHmm>`: the default name of a restored cluster or group. */
 export function restoredName(base: string, now: Date): string {
   return `${restoredNamePrefix(base)}${now.toISOString().replace(/[-:T]/g, '').slice(0, 12)}`;

@@ -1,5 +1,13 @@
-// dr restore cache: a new replication group from the region's newest S3 export (scripts/redis/restore.ts), waited for and switched to by the region's cache restore state machine.
-import type { CacheRestoreInput } from '../../lib/contract';
+// dr restore cache: a new replication group from the region's newest S3 export (scripts/redis/restore.ts), or one an earlier run created (--group), waited for and switched to by the region's cache restore state machine.
+import type { DrConfig, RegionConfig } from '../../lib/config/types';
+import {
+  groupIdProblem,
+  RESTORED_GROUP_DESCRIPTION,
+  restoredGroupBase,
+  restoredNamePrefix,
+  type CacheRestoreInput,
+} from '../../lib/contract';
+import { cacheReplicationGroupId } from '../../lib/naming';
 import { AwsCallError, clientConfig } from './aws';
 import {
   endReason,
@@ -19,6 +27,11 @@ export interface CacheRestoreRequest {
   readonly region: string;
   /** `latest`, or the object key of an .rdb export in the region's backup bucket. */
   readonly backup: string;
+  /**
+   * A group an earlier `dr restore cache` created in the region (its terminal lost before the run was
+   * started or followed): nothing is created, the run is started for it.
+   */
+  readonly group?: string;
   readonly switchEndpoint: boolean;
   readonly operator: string;
   readonly now: Date;
@@ -35,6 +48,22 @@ export interface CacheRestoreResult {
   readonly status: string;
   readonly endpoint?: string;
   readonly switched?: boolean;
+}
+
+/** What every group a cache restore creates in `region` is named before its time stamp (`atf-<stage>-<code>-r`). */
+export function restoredGroupPrefixOf(stage: string, region: string): string {
+  const stackGroup = cacheReplicationGroupId({ stage } as DrConfig, { region } as RegionConfig);
+  return restoredNamePrefix(restoredGroupBase(stackGroup));
+}
+
+/** Problems with `--group` that need no call (bad input, exit 2). */
+export function groupRequestProblems(group: string, stage: string, region: string): string[] {
+  const problem = groupIdProblem(group);
+  if (problem) return [`--group: ${problem}`];
+  const prefix = restoredGroupPrefixOf(stage, region);
+  return group.startsWith(prefix)
+    ? []
+    : [`--group must start with ${prefix} (the groups a cache restore creates in ${region}), got: ${group}`];
 }
 
 /** The clients scripts/redis/restore.ts takes, for `region`; loaded only once the input is checked. */
@@ -67,7 +96,79 @@ function restoreFailure(error: unknown, region: string, what: string): Error {
   );
 }
 
-/** Picks the export, prints the plan, and (unless `dryRun`) creates the group, starts the run and follows it. */
+/** The group a run waits for: what the plan shows of it, and how it comes to exist (created now, or already there). */
+interface RestoreTarget {
+  readonly replicationGroupId: string;
+  readonly backup: string;
+  readonly step: string;
+  create(): Promise<{ readonly replicationGroupId: string }>;
+}
+
+/** A new group from the export scripts/redis/restore.ts picks; created only by `create`. */
+async function newGroup(
+  clients: Awaited<ReturnType<typeof restoreDeps>>,
+  request: CacheRestoreRequest,
+): Promise<RestoreTarget> {
+  const { region, names } = request;
+  const { planRestore, startRestore } = await import('../redis/restore.js');
+  const plan = await planRestore(clients, { stage: names.stage, backup: request.backup }).catch((error: unknown) => {
+    throw restoreFailure(error, region, 'ssm:GetParameter, s3:ListObjectsV2 and s3:HeadObject of the export');
+  });
+  const { settings } = plan;
+  return {
+    replicationGroupId: plan.replicationGroupId,
+    backup: `s3://${plan.bucket}/${plan.key}`,
+    step:
+      `create ${plan.replicationGroupId} in ${region} from s3://${plan.bucket}/${plan.key} (${settings.engine} ${settings.engineVersion}, ` +
+      `${settings.numCacheClusters} x ${settings.cacheNodeType}, the AUTH token of ${settings.authTokenSecretName}); the running group is left alone`,
+    async create() {
+      const created = await startRestore(clients, plan).catch((error: unknown) => {
+        throw restoreFailure(
+          error,
+          region,
+          `secretsmanager:GetSecretValue and elasticache:CreateReplicationGroup ${plan.replicationGroupId}`,
+        );
+      });
+      return created;
+    },
+  };
+}
+
+/** A group an earlier run created: it must exist and carry the description a restore gives it, which names its backup. */
+async function existingGroup(
+  elasticache: Awaited<ReturnType<typeof restoreDeps>>['elasticache'],
+  region: string,
+  id: string,
+): Promise<RestoreTarget> {
+  const { DescribeReplicationGroupsCommand } = await import('@aws-sdk/client-elasticache');
+  const group = await elasticache
+    .send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))
+    .then((answer) => answer.ReplicationGroups?.[0])
+    .catch((error: unknown) => {
+      if ((error as Error).name === 'ReplicationGroupNotFoundFault') return undefined;
+      throw new AwsCallError(
+        `elasticache:DescribeReplicationGroups ${id}`,
+        region,
+        error,
+        'check your credentials and the region',
+      );
+    });
+  if (!group) throw new RunFailedError(`no replication group ${id} in ${region}; nothing was started`);
+  const description = group.Description ?? '';
+  if (!description.startsWith(`${RESTORED_GROUP_DESCRIPTION}s3://`)) {
+    throw new RunFailedError(
+      `${id} was not created by a cache restore (its description is "${description}", not "${RESTORED_GROUP_DESCRIPTION}s3://…"); nothing was started`,
+    );
+  }
+  return {
+    replicationGroupId: id,
+    backup: description.slice(RESTORED_GROUP_DESCRIPTION.length),
+    step: `follow ${id} in ${region}, created earlier from ${description.slice(RESTORED_GROUP_DESCRIPTION.length)} (now ${group.Status ?? 'in no state'}); nothing is created`,
+    create: () => Promise.resolve({ replicationGroupId: id }),
+  };
+}
+
+/** Picks the export (or the group of `--group`), prints the plan, and (unless `dryRun`) creates the group, starts the run and follows it. */
 export async function runCacheRestore(
   deps: ExecutionDeps,
   request: CacheRestoreRequest,
@@ -77,12 +178,11 @@ export async function runCacheRestore(
 ): Promise<CacheRestoreResult> {
   const { names, region } = request;
   const { progress } = deps;
-  const { planRestore, startRestore } = await import('../redis/restore.js');
   const clients = await restoreDeps(region, () => request.now);
-  const plan = await planRestore(clients, { stage: names.stage, backup: request.backup }).catch((error: unknown) => {
-    throw restoreFailure(error, region, 'ssm:GetParameter, s3:ListObjectsV2 and s3:HeadObject of the export');
-  });
-  const backup = `s3://${plan.bucket}/${plan.key}`;
+  const target = request.group
+    ? await existingGroup(clients.elasticache, region, request.group)
+    : await newGroup(clients, request);
+  const { backup } = target;
   const stateMachineArn = await stateMachineArnOf(
     deps.sdk,
     region,
@@ -90,8 +190,7 @@ export async function runCacheRestore(
     'Automation',
   );
   const steps = [
-    `create ${plan.replicationGroupId} in ${region} from ${backup} (${plan.settings.engine} ${plan.settings.engineVersion}, ` +
-      `${plan.settings.numCacheClusters} x ${plan.settings.cacheNodeType}, the AUTH token of ${plan.settings.authTokenSecretName}); the running group is left alone`,
+    target.step,
     `start the cache restore state machine in ${region}: ${stateMachineArn}, which waits until the group is available`,
     request.switchEndpoint
       ? `switch: write its primary endpoint into ${names.parameters.cacheEndpoint} in ${region}, which the pods read`
@@ -103,21 +202,14 @@ export async function runCacheRestore(
     return {
       dryRun: true,
       region,
-      replicationGroupId: plan.replicationGroupId,
+      replicationGroupId: target.replicationGroupId,
       backup,
       stateMachineArn,
       status: 'DRY_RUN',
     };
   }
   await confirm();
-  const created = await startRestore(clients, plan).catch((error: unknown) => {
-    throw restoreFailure(
-      error,
-      region,
-      `secretsmanager:GetSecretValue and elasticache:CreateReplicationGroup ${plan.replicationGroupId}`,
-    );
-  });
-  progress.step(`creating ${created.replicationGroupId} (${created.status})`);
+  const created = await target.create();
   const input: CacheRestoreInput = {
     replicationGroupId: created.replicationGroupId,
     backup,
@@ -137,7 +229,7 @@ export async function runCacheRestore(
         error.call,
         region,
         error,
-        `${created.replicationGroupId} is being created; start the run by hand with the input ${JSON.stringify(input)} (docs/runbooks/cache-restore-from-s3.md)`,
+        `${created.replicationGroupId} is being created; start its run with dr restore cache --region ${region} --group ${created.replicationGroupId} (docs/runbooks/cache-restore-from-s3.md)`,
       );
     }
     throw error;

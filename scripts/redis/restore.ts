@@ -9,6 +9,7 @@ import {
   restoredName,
   stageParameters,
   type RestoreSettings,
+  RESTORED_GROUP_DESCRIPTION,
 } from '../../lib/contract';
 
 /** Clients and clock; tests hand in moto-backed clients. */
@@ -135,7 +136,7 @@ export async function startRestore(
   const created = await deps.elasticache.send(
     new CreateReplicationGroupCommand({
       ReplicationGroupId: replicationGroupId,
-      ReplicationGroupDescription: `restored from s3://${bucket}/${key}`,
+      ReplicationGroupDescription: `${RESTORED_GROUP_DESCRIPTION}s3://${bucket}/${key}`,
       SnapshotArns: [snapshotArn],
       Engine: settings.engine,
       EngineVersion: settings.engineVersion,

@@ -1,12 +1,17 @@
-// dr warm-cache and dr restart: bad input exits 2 with the usage and no AWS call; against moto's Step Functions, the run started in the region asked for, followed, and its result shown.
+// dr warm-cache, dr restart and dr restore cache --group: bad input exits 2 with the usage and no AWS call; against moto's Step Functions, the run started in the region asked for, followed, and its result shown.
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import {
+  CreateReplicationGroupCommand,
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ROLLOUT_RESTART, stageParameters } from '../../lib/contract';
+import { RESTORED_GROUP_DESCRIPTION, ROLLOUT_RESTART, stageParameters } from '../../lib/contract';
 import { SDK, type Sdk } from '../../scripts/dr/aws';
 import { main } from '../../scripts/dr/cli';
 import { capturingCli } from './cli-env';
@@ -190,6 +195,69 @@ describe('against moto', () => {
     expect(io.err()).toMatch(
       /dr restart failed: the run ended FAILED: KubernetesApiError: HTTP 403\. Follow docs\/runbooks\/rollout-restart\.md/,
     );
+  });
+
+  describe('dr restore cache --group: a group an earlier run created, its run started and followed', () => {
+    const GROUP = 'atf-prod-usw2-r202611280250';
+    const BACKUP =
+      's3://async-toolformer-prod-cache-backups-123456789012-usw2/async-toolformer-prod-use1-daily-20261128-0200-0001.rdb';
+    const elasticache = () => new ElastiCacheClient(moto.clientConfig('us-west-2'));
+    const group = (id: string, description: string) =>
+      elasticache().send(
+        new CreateReplicationGroupCommand({
+          ReplicationGroupId: id,
+          ReplicationGroupDescription: description,
+          Engine: 'valkey',
+          CacheNodeType: 'cache.t4g.medium',
+          NumCacheClusters: 1,
+        }),
+      );
+    const groups = async () =>
+      ((await elasticache().send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? []).map(
+        (g) => g.ReplicationGroupId,
+      );
+    let arn: string;
+    beforeAll(async () => {
+      await group(GROUP, `${RESTORED_GROUP_DESCRIPTION}${BACKUP}`);
+      await group('atf-prod-usw2-r202611280251', 'the team cache');
+      arn = await machine('us-west-2', PARAMS.cacheRestoreStateMachineArn, 'async-toolformer-prod-usw2-restore-cache', {
+        replicationGroupId: GROUP,
+        backup: BACKUP,
+        endpoint: `${GROUP}.cache.amazonaws.com:6379`,
+        switched: false,
+      });
+    });
+
+    test('starts the run with the group and the backup its description names, creates nothing', async () => {
+      const io = cliEnv(SDK);
+      expect(await main(['restore', 'cache', '--region', 'us-west-2', '--group', GROUP], io.env)).toBe(0);
+      expect(io.err()).toContain(`follow ${GROUP} in us-west-2, created earlier from ${BACKUP}`);
+      expect(io.out()).toContain(`${GROUP} is available in us-west-2 at ${GROUP}.cache.amazonaws.com:6379`);
+      const [run] = await executions('us-west-2', arn);
+      const input = (await sfn('us-west-2').send(new DescribeExecutionCommand({ executionArn: run!.executionArn })))
+        .input;
+      expect(JSON.parse(input!)).toMatchObject({ replicationGroupId: GROUP, backup: BACKUP, switchEndpoint: false });
+      expect(await groups()).toHaveLength(2);
+    });
+
+    test.each([
+      [
+        'a group that does not exist',
+        'atf-prod-usw2-r209901010000',
+        'no replication group atf-prod-usw2-r209901010000 in us-west-2; nothing was started',
+      ],
+      [
+        'a group no restore created',
+        'atf-prod-usw2-r202611280251',
+        'atf-prod-usw2-r202611280251 was not created by a cache restore (its description is "the team cache"',
+      ],
+    ])('fails on %s: exit 1, no run started', async (_case, id, message) => {
+      const before = (await executions('us-west-2', arn)).length;
+      const io = cliEnv(SDK);
+      expect(await main(['restore', 'cache', '--region', 'us-west-2', '--group', id], io.env)).toBe(1);
+      expect(io.err()).toContain(message);
+      expect(await executions('us-west-2', arn)).toHaveLength(before);
+    });
   });
 
   test('fails when the stack is not deployed: exit 1 naming the call', async () => {

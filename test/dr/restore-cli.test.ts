@@ -84,6 +84,24 @@ test.each<[string, string[], string, string]>([
     '--id: cluster identifier must be',
   ],
   [
+    'cache: both a group and a backup',
+    ['restore', 'cache', '--region', 'us-west-2', '--group', 'atf-prod-usw2-r202611280300', '--backup', 'k.rdb'],
+    'dr restore cache',
+    'give --backup or --group, not both',
+  ],
+  [
+    'cache: a malformed group',
+    ['restore', 'cache', '--region', 'us-west-2', '--group', 'Bad_Group'],
+    'dr restore cache',
+    '--group: replication group id must be',
+  ],
+  [
+    'cache: a group a restore does not create',
+    ['restore', 'cache', '--region', 'us-west-2', '--group', 'async-toolformer-prod-usw2'],
+    'dr restore cache',
+    '--group must start with atf-prod-usw2-r',
+  ],
+  [
     'db: an id outside the restored prefix',
     ['restore', 'db', '--region', 'us-west-2', '--id', 'async-toolformer-prod-use1'],
     'dr restore db',

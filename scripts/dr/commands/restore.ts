@@ -16,11 +16,11 @@ import {
 } from '../command-kit';
 import type { ExecutionDeps } from '../execution';
 import { databaseRequestProblems, runDatabaseRestore } from '../restore-db';
-import { runCacheRestore } from '../restore-cache';
+import { groupRequestProblems, runCacheRestore } from '../restore-cache';
 import { stageNames } from '../stage';
 
 type DbOptions = CommonOptions & { toTime?: string; snapshot?: string; id?: string; switch?: boolean };
-type CacheOptions = CommonOptions & { backup: string; switch?: boolean };
+type CacheOptions = CommonOptions & { backup: string; group?: string; switch?: boolean };
 
 /**
  * A switch points the application at restored data: what was written since the backup is not in it.
@@ -107,8 +107,15 @@ async function restoreCache(options: CacheOptions, env: CliEnv): Promise<number>
       `--backup must be latest or the object key of an .rdb export (no s3://), got: ${options.backup}`,
     );
   }
+  if (options.group !== undefined && options.backup !== 'latest') {
+    throw new BadInput('give --backup or --group, not both: the group of --group names its own backup');
+  }
   refuseUnconfirmedSwitch(options, env);
   const { region, source } = await chosenRegion(options, env);
+  if (options.group !== undefined) {
+    const problems = groupRequestProblems(options.group, options.stage, region);
+    if (problems.length > 0) throw new BadInput(problems.join('; '));
+  }
   const run = deps(options, env);
   run.progress.note(`cache restore of stage ${options.stage} in ${region} (${source})`);
   try {
@@ -118,6 +125,7 @@ async function restoreCache(options: CacheOptions, env: CliEnv): Promise<number>
         names,
         region,
         backup: options.backup,
+        ...(options.group === undefined ? {} : { group: options.group }),
         switchEndpoint: options.switch === true,
         operator: safeUser(),
         now: env.now(),
@@ -164,6 +172,10 @@ export const registerRestore: RegisterCommand = (program, env, run) => {
       new Option('--backup <key>', 'latest, or the object key of an .rdb export in the region’s backup bucket').default(
         'latest',
       ),
+    )
+    .option(
+      '--group <id>',
+      'a group an earlier dr restore cache created in --region (its terminal lost): start and follow its run, create nothing',
     )
     .option('--switch', 'once available, write its endpoint into the parameter the pods read (asks first; --yes skips)')
     .action(run((options: CacheOptions) => restoreCache(options, env)));
