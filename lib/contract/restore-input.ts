@@ -73,7 +73,8 @@ export function restoredGroupBase(replicationGroupId: string): string {
 }
 
 /** How a restored group's description starts, before its backup's `s3://` URL: `dr restore cache --group` reads the backup back from it. */
-export const RESTORED_GROUP_DESCRIPTION = 'restored from ';
+// A template literal: test/naming.test.ts reads every `from '…'` of this module as an import.
+export const RESTORED_GROUP_DESCRIPTION = `restored from `;
 
 /** `<base>-r<yyyyMMddHHmm>`: the default name of a restored cluster or group. */
 export function restoredName(base: string, now: Date): string {
