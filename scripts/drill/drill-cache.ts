@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { FUNCTIONS } from '../../lib/contract';
 import { functionEnvironment } from './jobs';
 import { LOOPBACK, freePort } from './moto-process';
@@ -150,6 +151,25 @@ export function drillCacheFor(world: World): Promise<DrillCache> {
     caches.set(world, cache);
   }
   return cache;
+}
+
+/** Runs `read` on a client of the world's cache, as an operator at its address would connect, and disconnects. */
+export async function readDrillCache<T>(world: World, read: (client: Redis) => Promise<T>): Promise<T> {
+  const { server } = await drillCacheFor(world);
+  const client = new Redis({
+    host: 'localhost',
+    port: server.port,
+    tls: { ca: server.ca },
+    password: server.password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  await client.connect();
+  try {
+    return await read(client);
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Stops the world's cache, if one was started. */

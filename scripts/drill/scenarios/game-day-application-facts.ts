@@ -1,8 +1,7 @@
 // What the application game day's drill scenario sets up and reads: the nested jobs' answers queued for moto's Lambda, the warm-up's manifest and keys, the nested runs.
-import Redis from 'ioredis';
 import { FUNCTIONS, WARM_UP_MANIFEST } from '../../../lib/contract';
 import { GAME_DAY_RECORDER, type GameDayResult } from '../../../lib/contract/game-days';
-import { drillCacheFor } from '../drill-cache';
+import { drillCacheFor, readDrillCache } from '../drill-cache';
 import { queueAnswers, realInvocation } from './game-day-recorder';
 import { functionEnvironment } from '../jobs';
 import { expectThat, type Check, type ScenarioContext } from '../scenario';
@@ -71,21 +70,7 @@ export async function uploadManifest(context: ScenarioContext, region: string, k
 
 /** The warm-up's keys as the drill's cache holds them now. */
 export async function warmKeys(context: ScenarioContext): Promise<(string | null)[]> {
-  const cache = await drillCacheFor(context.world);
-  const client = new Redis({
-    host: 'localhost',
-    port: cache.server.port,
-    tls: { ca: cache.server.ca },
-    password: cache.server.password,
-    lazyConnect: true,
-    retryStrategy: () => null,
-  });
-  await client.connect();
-  try {
-    return await client.mget(...Object.keys(WARM_KEYS));
-  } finally {
-    client.disconnect();
-  }
+  return readDrillCache(context.world, (client) => client.mget(...Object.keys(WARM_KEYS)));
 }
 
 /**

@@ -1,8 +1,7 @@
 // dr warm-cache and dr restart in the drill: each job's function run step by step as its state machine would, against moto, the drill's redis-server, and a fake Kubernetes API.
-import Redis from 'ioredis';
 import { FUNCTIONS, METRIC, ROLLOUT_RESTART, WARM_UP_MANIFEST } from '../../../lib/contract';
 import { warmUpInput } from '../../dr/commands/warm-cache';
-import { drillCacheFor } from '../drill-cache';
+import { readDrillCache } from '../drill-cache';
 import { startFakeKubernetes, type FakeKubernetes } from '../fake-kubernetes';
 import { functionEnvironment, runJob, type JobRun } from '../jobs';
 import type { RunRecord, TimelineEntry } from '../runs';
@@ -92,24 +91,10 @@ const warmCache: Scenario = {
     const first = { phase: 'start', ...warmUpInput({ manifest: WARM_UP_MANIFEST.defaultKey }) };
     // One run: a repeated run's idempotence is tested against redis-server in lambda/cache-warm-up/cache-warm-up.moto.test.ts.
     const runs = [await runJob(context.world, context.endpoint, FUNCTIONS.cacheWarmUp, region, first)];
-    const cache = await drillCacheFor(context.world);
-    const client = new Redis({
-      host: 'localhost',
-      port: cache.server.port,
-      tls: { ca: cache.server.ca },
-      password: cache.server.password,
-      lazyConnect: true,
-      retryStrategy: () => null,
-    });
-    await client.connect();
-    let values: (string | null)[];
-    let ttl: number;
-    try {
-      values = await client.mget('ratelimit:config:default', 'feature:degraded-banner', 'tenant:a', 'tenant:c');
-      ttl = await client.ttl('feature:degraded-banner');
-    } finally {
-      client.disconnect();
-    }
+    const { values, ttl } = await readDrillCache(context.world, async (client) => ({
+      values: await client.mget('ratelimit:config:default', 'feature:degraded-banner', 'tenant:a', 'tenant:c'),
+      ttl: await client.ttl('feature:degraded-banner'),
+    }));
     const checks: Check[] = runs.flatMap((run, index) => {
       const last = run.states.at(-1) ?? {};
       const when = `run ${index + 1}`;
